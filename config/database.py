@@ -1,0 +1,35 @@
+"""Turn a ``DATABASE_URL`` into a Django ``DATABASES`` entry.
+
+A dozen lines of our own rather than a dependency: we accept exactly two schemes
+(``sqlite`` and ``postgres``/``postgresql``) and want a clear error for anything else.
+"""
+
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def database_from_url(url: str, *, base_dir: Path) -> dict:
+    """Return a DATABASES["default"] dict for a sqlite:/// or postgres:// URL."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        # sqlite:///relative.db or sqlite:////absolute/path.db
+        path = unquote(parts.path[1:]) if parts.path.startswith("/") else unquote(parts.path)
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": base_dir / path if path else ":memory:"}
+    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ImproperlyConfigured("DATABASE_URL must name a database, e.g. postgres://postgres@127.0.0.1:5432/malstyrning")
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "OPTIONS": dict(parse_qsl(parts.query)),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    raise ImproperlyConfigured(f"Unsupported DATABASE_URL scheme {parts.scheme!r}: use sqlite:/// or postgres://")

@@ -1,0 +1,296 @@
+"""Measures (mätetal, nyckeltal), their targets, outcomes and national comparison values."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from goalplan.choices import Sex
+from goalplan.models import Body, Goal, GoalArea, OrganisationalUnit, PeriodFields, Plan, period_number_valid, year_field, year_in_range
+
+
+class Measure(models.Model):
+    """A measure decided in a plan: what is followed, in which unit and which way is better."""
+
+    class Kind(models.TextChoices):
+        MEASURE = "measure", _("Measure")
+        KEY_INDICATOR = "key_indicator", _("Key indicator")
+        FINANCIAL_GOAL = "financial_goal", _("Financial goal")
+
+    class Horizon(models.TextChoices):
+        SHORT_TERM = "short", _("Short-term")
+        LONG_TERM = "long", _("Long-term")
+
+    class Direction(models.TextChoices):
+        HIGHER_IS_BETTER = "higher", _("Higher is better")
+        LOWER_IS_BETTER = "lower", _("Lower is better")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        TERTIAL = "tertial", _("Per tertial")
+        YEARLY = "yearly", _("Yearly")
+
+    class Aggregation(models.TextChoices):
+        LATEST = "latest", _("Latest value (point in time)")
+        SUM_YEAR_TO_DATE = "ytd_sum", _("Cumulative sum year to date")
+        MEAN_YEAR_TO_DATE = "ytd_mean", _("Mean year to date")
+        ROLLING_12_SUM = "r12_sum", _("Rolling 12 months, sum")
+        ROLLING_12_MEAN = "r12_mean", _("Rolling 12 months, mean")
+        WEIGHTED_MEAN = "weighted_mean", _("Count-weighted mean")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="measures")
+    goal_area = models.ForeignKey(
+        GoalArea, verbose_name=_("goal area"), on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
+    )
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
+    )
+    code = models.CharField(_("number"), max_length=20, blank=True)
+    name = models.TextField(_("name"), help_text=_("The measure as worded in the plan."))
+    short_name = models.CharField(_("short name"), max_length=150, blank=True)
+    description = models.TextField(_("note"), blank=True, help_text=_("Notes in the plan, e.g. how and where it is measured."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEASURE)
+    horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices, default=Horizon.SHORT_TERM)
+    unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("E.g. %, minuter, antal, tkr."))
+    decimals = models.PositiveSmallIntegerField(_("decimals"), default=0)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
+    )
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
+    aggregation = models.CharField(
+        _("period value"),
+        max_length=20,
+        choices=Aggregation.choices,
+        default=Aggregation.LATEST,
+        help_text=_("How the value for a longer period is formed from monthly outcomes."),
+    )
+    split_by_sex = models.BooleanField(_("split by sex"), default=False)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    kolada_id = models.CharField(_("Kolada id"), max_length=20, blank=True, db_index=True)
+    decided_by = models.ForeignKey(
+        Body, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["plan", "goal_area__order", "goal__order", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decimals__lte=4),
+                name="measure_decimals_at_most_4",
+                violation_error_message=_("A measure can have at most 4 decimals."),
+            ),
+        ]
+
+    def __str__(self):
+        label = self.short_name or self.name
+        return label if len(label) <= 120 else label[:117] + "…"
+
+    def clean(self):
+        if self.goal_id and self.plan_id and self.goal.plan_id != self.plan_id:
+            raise ValidationError({"goal": _("The goal belongs to another plan.")})
+        if self.goal_area_id and self.plan_id and self.goal_area.plan_id != self.plan_id:
+            raise ValidationError({"goal_area": _("The goal area belongs to another plan.")})
+
+
+class TargetKind(models.TextChoices):
+    """The forms a target value takes in the plans."""
+
+    AT_LEAST = "at_least", _("At least (≥)")
+    MORE_THAN = "more_than", _("More than (>)")
+    AT_MOST = "at_most", _("At most (≤)")
+    LESS_THAN = "less_than", _("Less than (<)")
+    CHANGE_FROM_BASE_YEAR = "change_from_base", _("Relative change from a base year (%)")
+    LOWER_THAN_YEAR = "lower_than_year", _("Lower than the outcome of a year")
+    HIGHER_THAN_YEAR = "higher_than_year", _("Higher than the outcome of a year")
+    ACCOMPLISHED = "accomplished", _("Accomplished yes/no")
+    RELATIVE_TO_NATIONAL = "vs_national", _("Relative to the national value")
+    WORDING_ONLY = "wording_only", _("Wording only (not evaluated)")
+
+
+TARGET_KINDS_WITH_VALUE = (
+    TargetKind.AT_LEAST,
+    TargetKind.MORE_THAN,
+    TargetKind.AT_MOST,
+    TargetKind.LESS_THAN,
+    TargetKind.CHANGE_FROM_BASE_YEAR,
+    TargetKind.RELATIVE_TO_NATIONAL,
+)
+TARGET_KINDS_WITH_BASE_YEAR = (TargetKind.CHANGE_FROM_BASE_YEAR, TargetKind.LOWER_THAN_YEAR, TargetKind.HIGHER_THAN_YEAR)
+
+
+class Target(models.Model):
+    """A measure's target value for a year, in one of the forms the plans use."""
+
+    Kind = TargetKind
+
+    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="targets")
+    year = year_field(_("year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    value = models.DecimalField(_("target value"), max_digits=16, decimal_places=4, null=True, blank=True)
+    base_year = year_field(_("base year"), null=True, blank=True)
+    base_value = models.DecimalField(
+        _("base value"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("The base year's value when the plan states it (e.g. 867 ton 2018)."),
+    )
+    wording = models.CharField(
+        _("wording"), max_length=300, help_text=_("The target exactly as written, e.g. “Minst 88 %”.")
+    )
+    tolerance = models.DecimalField(
+        _("tolerance for yellow"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("How far from the target (in the measure's unit) still counts as on track. Empty: the default."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        Body, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="targets"
+    )
+    decision_reference = models.CharField(_("decision reference"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["measure", "year"]
+        constraints = [
+            year_in_range("year", name="target_year_in_range"),
+            models.UniqueConstraint(
+                fields=["measure", "year"],
+                name="target_unique_per_measure_year",
+                violation_error_message=_("This measure already has a target for this year."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=TARGET_KINDS_WITH_VALUE) | Q(value__isnull=False),
+                name="target_value_required_for_kind",
+                violation_error_message=_("This kind of target needs a target value."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=TARGET_KINDS_WITH_BASE_YEAR) | Q(base_year__isnull=False),
+                name="target_base_year_required_for_kind",
+                violation_error_message=_("This kind of target needs a base year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0),
+                name="target_tolerance_not_negative",
+                violation_error_message=_("The tolerance cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.wording} ({self.year})"
+
+
+class Outcome(PeriodFields):
+    """A measured value (utfall) for a measure, period, optional unit and sex."""
+
+    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="outcomes")
+    unit = models.ForeignKey(
+        OrganisationalUnit,
+        verbose_name=_("organisational unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        help_text=_("Empty for the whole plan's scope."),
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.TOTAL)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4, null=True, blank=True)
+    accomplished = models.BooleanField(_("accomplished"), null=True, blank=True)
+    count = models.PositiveIntegerField(
+        _("count"), null=True, blank=True, help_text=_("Number of cases behind the value, for weighted means.")
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised on every save; guards against lost updates.")
+    )
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["measure", "-year", "period_kind", "-period_number", "unit", "sex"]
+        indexes = [models.Index(fields=["measure", "year", "period_kind", "period_number"])]
+        constraints = [
+            year_in_range("year", name="outcome_year_in_range"),
+            period_number_valid(name="outcome_period_valid"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | Q(accomplished__isnull=False),
+                name="outcome_has_value",
+                violation_error_message=_("Enter a value or whether it was accomplished."),
+            ),
+            # Two partial constraints instead of one: NULL units are distinct in SQL, and
+            # NULLS NOT DISTINCT is not available on SQLite.
+            models.UniqueConstraint(
+                fields=["measure", "year", "period_kind", "period_number", "sex"],
+                condition=Q(unit__isnull=True),
+                name="outcome_unique_without_unit",
+                violation_error_message=_(
+                    "There is already an outcome for this measure, period and sex (whole scope)."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "unit", "year", "period_kind", "period_number", "sex"],
+                condition=Q(unit__isnull=False),
+                name="outcome_unique_with_unit",
+                violation_error_message=_(
+                    "There is already an outcome for this measure, period, unit and sex."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} – {self.period_label}"
+
+    def clean(self):
+        if self.sex != Sex.TOTAL and self.measure_id and not self.measure.split_by_sex:
+            raise ValidationError({"sex": _("This measure is not split by sex; use Total.")})
+
+
+class NationalValue(PeriodFields):
+    """A comparison value for a measure: the national figure (riket) or another region's."""
+
+    NATIONAL_AREA_CODE = "0000"
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="national_values"
+    )
+    area_code = models.CharField(_("area code"), max_length=10, default=NATIONAL_AREA_CODE)
+    area_name = models.CharField(_("area"), max_length=100, default="Riket")
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.TOTAL)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("comparison value")
+        verbose_name_plural = _("comparison values")
+        ordering = ["measure", "-year", "-period_number", "area_code", "sex"]
+        constraints = [
+            year_in_range("year", name="national_value_year_in_range"),
+            period_number_valid(name="national_value_period_valid"),
+            models.UniqueConstraint(
+                fields=["measure", "area_code", "year", "period_kind", "period_number", "sex"],
+                name="national_value_unique_per_period",
+                violation_error_message=_("There is already a comparison value for this measure, area, period and sex."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} – {self.area_name} {self.period_label}"

@@ -1,0 +1,228 @@
+"""The meeting and follow-up calendar: meetings, agenda items, follow-up reports, internal control."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from goalplan.choices import Status
+from goalplan.models import Body, Goal, Plan, year_field, year_in_range
+from kpis.models import Measure
+
+
+class Meeting(models.Model):
+    """A meeting of a body on a date or over a date range."""
+
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary meeting")
+        BUDGET_DAY = "budget_day", _("Budget day")
+        PLANNING_DAY = "planning_day", _("Planning day")
+
+    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="meetings")
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("planned in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        help_text=_("The plan whose meeting calendar lists this meeting."),
+    )
+    starts_on = models.DateField(_("date"))
+    ends_on = models.DateField(_("last day"), null=True, blank=True, help_text=_("For meetings over several days."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ORDINARY)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    participants = models.TextField(_("participants"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_on", "body__order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("A meeting cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["body", "starts_on", "kind"],
+                name="meeting_unique_per_body_day_kind",
+                violation_error_message=_("This body already has a meeting of this kind on this date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.body.short_name} {self.date_label}"
+
+    @property
+    def date_label(self) -> str:
+        """"2021-02-24" or "2021-02-24–25"."""
+        if not self.ends_on or self.ends_on == self.starts_on:
+            return self.starts_on.isoformat()
+        if self.ends_on.month == self.starts_on.month:
+            return f"{self.starts_on.isoformat()}–{self.ends_on.day:02d}"
+        return f"{self.starts_on.isoformat()}–{self.ends_on.isoformat()}"
+
+
+class AgendaItem(models.Model):
+    """An item on a meeting's agenda: a recurring matter or a follow-up/deep-dive."""
+
+    class Category(models.TextChoices):
+        RECURRING = "recurring", _("Recurring matters")
+        FOLLOW_UP = "follow_up", _("Follow-up and deep-dive")
+        OTHER = "other", _("Other")
+
+    class Presentation(models.TextChoices):
+        WRITTEN = "written", _("Written")
+        ORAL = "oral", _("Oral")
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    title = models.CharField(_("matter"), max_length=300)
+    responsible_role = models.CharField(_("responsible role"), max_length=200, blank=True)
+    presentation = models.CharField(
+        _("presentation"), max_length=10, choices=Presentation.choices, default=Presentation.WRITTEN
+    )
+    goals = models.ManyToManyField(Goal, verbose_name=_("goals followed up"), blank=True, related_name="agenda_items")
+    measures = models.ManyToManyField(Measure, verbose_name=_("measures followed up"), blank=True, related_name="agenda_items")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "category", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class FollowUpReport(models.Model):
+    """A follow-up report to a body: monthly, tertial (per April), interim (per August) or annual."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly report")
+        TERTIAL = "tertial", _("Tertial report")
+        INTERIM = "interim", _("Interim report")
+        ANNUAL = "annual", _("Annual report")
+        PLAN_FOLLOW_UP = "plan_follow_up", _("Follow-up of the plan")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+
+    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="reports")
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    period_end = models.DateField(_("period end"), help_text=_("E.g. 2025-04-30 for the tertial report per April."))
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    diary_number = models.CharField(_("diary number"), max_length=50, blank=True)
+    author = models.CharField(_("case officer"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+
+    class Meta:
+        verbose_name = _("follow-up report")
+        verbose_name_plural = _("follow-up reports")
+        ordering = ["-period_end", "body__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "plan", "kind", "period_end"],
+                name="report_unique_per_period",
+                violation_error_message=_("There is already a report of this kind for this plan and period."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ProposedAdjustment(models.Model):
+    """A change to a goal or target proposed in a follow-up report, with its reason."""
+
+    class Kind(models.TextChoices):
+        REWORD = "reword", _("New wording")
+        ADD = "add", _("New goal")
+        TARGET_VALUE = "target_value", _("New target value")
+        REMOVE = "remove", _("Remove")
+
+    report = models.ForeignKey(
+        FollowUpReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="proposed_adjustments"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.SET_NULL, null=True, blank=True, related_name="proposed_adjustments")
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.SET_NULL, null=True, blank=True, related_name="proposed_adjustments"
+    )
+    current_text = models.TextField(_("current wording"), blank=True)
+    proposed_text = models.TextField(_("proposed wording"), blank=True)
+    measurement = models.TextField(_("how it is measured"), blank=True)
+    proposed_value = models.DecimalField(_("proposed target value"), max_digits=16, decimal_places=4, null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("proposed adjustment")
+        verbose_name_plural = _("proposed adjustments")
+        ordering = ["report", "order", "pk"]
+
+    def __str__(self):
+        text = self.proposed_text or self.current_text
+        return text if len(text) <= 100 else text[:97] + "…"
+
+    def clean(self):
+        if self.kind == self.Kind.TARGET_VALUE and self.proposed_value is None:
+            raise ValidationError({"proposed_value": _("A new target value must be given.")})
+
+
+class InternalControlItem(models.Model):
+    """A point in a body's internal control plan: the risk and the control of it."""
+
+    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="internal_control_items")
+    year = year_field(_("year"))
+    process = models.CharField(_("process or area"), max_length=200)
+    risk = models.TextField(_("risk"), blank=True)
+    control = models.TextField(_("control activity"))
+    responsible_role = models.CharField(_("responsible role"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("internal control item")
+        verbose_name_plural = _("internal control items")
+        ordering = ["body", "-year", "order"]
+        constraints = [year_in_range("year", name="internal_control_year_in_range")]
+
+    def __str__(self):
+        return f"{self.process} ({self.year})"
+
+
+class InternalControlFollowUp(models.Model):
+    """A follow-up of an internal control item (twice a year: June and October)."""
+
+    item = models.ForeignKey(
+        InternalControlItem, verbose_name=_("internal control item"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    followed_up_on = models.DateField(_("followed up on"))
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.SET_NULL, null=True, blank=True, related_name="internal_control_follow_ups"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.MISSING)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("internal control follow-up")
+        verbose_name_plural = _("internal control follow-ups")
+        ordering = ["item", "followed_up_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "followed_up_on"],
+                name="internal_control_follow_up_unique_per_date",
+                violation_error_message=_("This item is already followed up on this date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item} – {self.followed_up_on.isoformat()}"
