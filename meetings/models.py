@@ -112,7 +112,15 @@ class FollowUpReport(models.Model):
         APPROVED = "approved", _("Approved")
 
     body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="reports")
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="reports")
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text=_("The plan followed up; empty when that plan is not in the system."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     period_end = models.DateField(_("period end"), help_text=_("E.g. 2025-04-30 for the tertial report per April."))
     meeting = models.ForeignKey(
