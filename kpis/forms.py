@@ -1,0 +1,118 @@
+"""Forms for entering outcomes in the admin."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from goalplan.choices import Sex
+from goalplan.models import MAX_YEAR, MIN_YEAR, OrganisationalUnit, Plan
+from goalplan.periods import NUMBER_RANGES, Period, PeriodKind
+from kpis.models import Outcome
+
+# Spaces people type as thousands separators: ordinary, no-break and narrow no-break.
+THOUSANDS_SPACES = (" ", "\xa0", "\u202f")
+
+
+class SwedishDecimalField(forms.DecimalField):
+    """A decimal typed the Swedish way: "1 234,5", "82,0 %" or "-0,7"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removesuffix("%").strip()
+            for space in THOUSANDS_SPACES:
+                value = value.replace(space, "")
+            value = value.replace(",", ".").replace("−", "-")
+            if value in self.empty_values:
+                return None
+            try:
+                return Decimal(value)
+            except InvalidOperation:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
+
+
+class PeriodSelectionForm(forms.Form):
+    """Which plan, period and unit the entry page is for (GET parameters)."""
+
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.select_related("body"))
+    year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+    period_kind = forms.ChoiceField(label=_("Period kind"), choices=PeriodKind.choices, initial=PeriodKind.MONTH)
+    period_number = forms.IntegerField(
+        label=_("Period number"), min_value=0, max_value=12, help_text=_("Month 1–12, tertial 1–3, 0 for full year.")
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Organisational unit"),
+        queryset=OrganisationalUnit.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Whole plan (no unit)"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, number = cleaned.get("period_kind"), cleaned.get("period_number")
+        if kind and number is not None and number not in NUMBER_RANGES[PeriodKind(kind)]:
+            self.add_error("period_number", _("The period number does not fit the period kind."))
+        return cleaned
+
+    @property
+    def period(self) -> Period:
+        data = self.cleaned_data
+        return Period(data["year"], data["period_kind"], data["period_number"])
+
+
+ACCOMPLISHED_CHOICES = [("", "–"), ("yes", _("Yes")), ("no", _("No"))]
+
+
+class OutcomeEntryRowForm(forms.Form):
+    """One measure × sex row of the entry page."""
+
+    measure_id = forms.IntegerField(widget=forms.HiddenInput)
+    sex = forms.ChoiceField(choices=Sex.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    value = SwedishDecimalField(
+        label=_("Value"), required=False, max_digits=16, decimal_places=4,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
+    )
+    accomplished = forms.TypedChoiceField(
+        label=_("Accomplished"),
+        choices=ACCOMPLISHED_CHOICES,
+        required=False,
+        coerce=lambda choice: {"yes": True, "no": False}.get(choice),
+        empty_value=None,
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.TextInput(attrs={"size": 40}))
+
+
+OutcomeEntryFormSet = forms.formset_factory(OutcomeEntryRowForm, extra=0)
+
+
+class OutcomeAdminForm(forms.ModelForm):
+    """The admin's outcome form, carrying the version the person saw to refuse lost updates."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Outcome
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None:
+            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if current != expected:
+                raise ValidationError(
+                    _(
+                        "This outcome was changed by someone else after you opened it. Nothing was saved; "
+                        "reload to see the current value."
+                    ),
+                    code="conflict",
+                )
+        return cleaned

@@ -1,0 +1,172 @@
+"""Writes to outcomes: single saves and the month-at-a-time entry of a whole plan.
+
+Every write goes through here so the lost-update guard (the ``version`` column and a
+conditional UPDATE, which works on SQLite and PostgreSQL alike) is applied everywhere.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from goalplan.choices import Sex
+from goalplan.models import OrganisationalUnit
+from goalplan.periods import Period
+from kpis.models import Measure, Outcome
+
+
+@dataclass(frozen=True)
+class OutcomeEntry:
+    """One row of the entry form: the value a person typed for a measure and sex."""
+
+    measure: Measure
+    sex: str = Sex.TOTAL
+    value: Decimal | None = None
+    accomplished: bool | None = None
+    comment: str = ""
+    expected_version: int = 0  # 0 = the person saw no stored outcome
+
+    @property
+    def is_blank(self) -> bool:
+        return self.value is None and self.accomplished is None
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    """What a save changed, for the confirmation message."""
+
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+
+def _conflict(entry: OutcomeEntry) -> ValidationError:
+    return ValidationError(
+        _(
+            "“%(measure)s” (%(sex)s) was changed by someone else after you opened the page. "
+            "Nothing was saved; reload the page to see the current values and enter yours again."
+        )
+        % {"measure": entry.measure, "sex": Sex(entry.sex).label},
+        code="conflict",
+    )
+
+
+def outcome_save(*, outcome: Outcome, user, expected_version: int | None) -> Outcome:
+    """Create or update one outcome, refusing the save if it changed since it was read."""
+    outcome.full_clean(exclude=["entered_by"])
+    now = timezone.now()
+    if outcome.pk is None:
+        outcome.entered_by = user
+        outcome.version = 1
+        try:
+            with transaction.atomic():
+                outcome.save()
+        except IntegrityError as error:
+            raise ValidationError(_("There is already an outcome for this measure, period, unit and sex.")) from error
+        return outcome
+    fields = {
+        field.attname: getattr(outcome, field.attname)
+        for field in Outcome._meta.concrete_fields
+        if field.editable and not field.primary_key and field.attname not in {"entered_at", "updated_at"}
+    }
+    query = Outcome.objects.filter(pk=outcome.pk)
+    if expected_version is not None:
+        query = query.filter(version=expected_version)
+    changed = query.update(**fields, entered_by=user, updated_at=now, version=F("version") + 1)
+    if not changed:
+        raise ValidationError(
+            _(
+                "This outcome was changed by someone else after you opened it. Nothing was saved; "
+                "reload to see the current value."
+            ),
+            code="conflict",
+        )
+    outcome.refresh_from_db()
+    return outcome
+
+
+@transaction.atomic
+def outcomes_record_for_period(
+    *,
+    period: Period,
+    entries: list[OutcomeEntry],
+    unit: OrganisationalUnit | None,
+    user,
+) -> EntryResult:
+    """Save a whole page of outcomes for one period, all or nothing.
+
+    A blank row that had a stored outcome deletes it (the person cleared the field). A row whose
+    stored version differs from the one the person saw aborts the whole save.
+    """
+    measure_ids = {entry.measure.pk for entry in entries}
+    stored = {
+        (outcome.measure_id, outcome.sex): outcome
+        for outcome in Outcome.objects.select_for_update().filter(
+            measure_id__in=measure_ids,
+            year=period.year,
+            period_kind=period.kind,
+            period_number=period.number,
+            unit=unit,
+        )
+    }
+    created = updated = deleted = unchanged = 0
+    errors = []
+    now = timezone.now()
+    for entry in entries:
+        current = stored.get((entry.measure.pk, entry.sex))
+        current_version = current.version if current else 0
+        if current_version != entry.expected_version:
+            errors.append(_conflict(entry))
+            continue
+        if current is None:
+            if entry.is_blank:
+                continue
+            outcome = Outcome(
+                measure=entry.measure,
+                year=period.year,
+                period_kind=period.kind,
+                period_number=period.number,
+                unit=unit,
+                sex=entry.sex,
+                value=entry.value,
+                accomplished=entry.accomplished,
+                comment=entry.comment,
+                entered_by=user,
+            )
+            try:
+                outcome.full_clean(exclude=["entered_by"])
+            except ValidationError as error:
+                errors.append(ValidationError(f"{entry.measure}: {'; '.join(error.messages)}"))
+                continue
+            outcome.save()
+            created += 1
+            continue
+        if entry.is_blank:
+            if not Outcome.objects.filter(pk=current.pk, version=current.version).delete()[0]:
+                errors.append(_conflict(entry))
+            deleted += 1
+            continue
+        if (current.value, current.accomplished, current.comment) == (entry.value, entry.accomplished, entry.comment):
+            unchanged += 1
+            continue
+        changed = Outcome.objects.filter(pk=current.pk, version=current.version).update(
+            value=entry.value,
+            accomplished=entry.accomplished,
+            comment=entry.comment,
+            entered_by=user,
+            updated_at=now,
+            version=F("version") + 1,
+        )
+        if not changed:
+            errors.append(_conflict(entry))
+            continue
+        updated += 1
+    if errors:
+        # Raising inside the atomic block rolls back every row already written above.
+        raise ValidationError(errors)
+    return EntryResult(created=created, updated=updated, deleted=deleted, unchanged=unchanged)

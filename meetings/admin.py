@@ -1,0 +1,90 @@
+"""Admin for meetings, agenda items, follow-up reports and internal control."""
+
+from django.contrib import admin
+
+from meetings.models import (
+    AgendaItem,
+    FollowUpReport,
+    InternalControlFollowUp,
+    InternalControlItem,
+    Meeting,
+    ProposedAdjustment,
+)
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["category", "order", "title", "responsible_role", "presentation"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "body", "kind", "starts_on", "ends_on", "plan"]
+    list_filter = ["body", "kind", "plan"]
+    list_select_related = ["body", "plan"]
+    search_fields = ["title", "note", "agenda_items__title"]
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ["plan"]
+    inlines = [AgendaItemInline]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "category", "responsible_role", "presentation"]
+    list_filter = ["category", "presentation", "meeting__body"]
+    list_select_related = ["meeting__body"]
+    search_fields = ["title", "responsible_role"]
+    autocomplete_fields = ["meeting", "goals", "measures"]
+
+
+class ProposedAdjustmentInline(admin.StackedInline):
+    model = ProposedAdjustment
+    extra = 0
+    fields = ["order", "kind", "goal", "measure", "current_text", "proposed_text", "measurement", "proposed_value", "reason"]
+    autocomplete_fields = ["goal", "measure"]
+
+
+@admin.register(FollowUpReport)
+class FollowUpReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "body", "kind", "period_end", "meeting", "state"]
+    list_filter = ["kind", "state", "body"]
+    list_select_related = ["body", "meeting__body"]
+    search_fields = ["title", "diary_number", "summary"]
+    date_hierarchy = "period_end"
+    autocomplete_fields = ["plan", "meeting"]
+    inlines = [ProposedAdjustmentInline]
+
+
+class InternalControlFollowUpInline(admin.TabularInline):
+    model = InternalControlFollowUp
+    extra = 0
+    fields = ["followed_up_on", "meeting", "status", "comment"]
+    autocomplete_fields = ["meeting"]
+
+
+@admin.register(InternalControlItem)
+class InternalControlItemAdmin(admin.ModelAdmin):
+    list_display = ["process", "body", "year", "responsible_role"]
+    list_filter = ["year", "body"]
+    list_select_related = ["body"]
+    search_fields = ["process", "risk", "control"]
+    inlines = [InternalControlFollowUpInline]
+
+
+@admin.register(ProposedAdjustment)
+class ProposedAdjustmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "report", "goal", "measure", "proposed_value"]
+    list_filter = ["kind", "report"]
+    list_select_related = ["report", "goal", "measure"]
+    search_fields = ["current_text", "proposed_text", "reason"]
+    autocomplete_fields = ["report", "goal", "measure"]
+
+
+@admin.register(InternalControlFollowUp)
+class InternalControlFollowUpAdmin(admin.ModelAdmin):
+    list_display = ["item", "followed_up_on", "status", "meeting"]
+    list_filter = ["status", "item__body"]
+    list_select_related = ["item", "meeting__body"]
+    search_fields = ["item__process", "comment"]
+    autocomplete_fields = ["item", "meeting"]

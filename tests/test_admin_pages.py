@@ -1,0 +1,35 @@
+"""Every admin list, add and change page of our apps renders for an administrator, in Swedish."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+OUR_MODELS = [
+    model for label in ("goalplan", "kpis", "budget", "meetings") for model in apps.get_app_config(label).get_models()
+]
+
+
+def test_every_model_is_registered():
+    assert [model.__name__ for model in OUR_MODELS if model not in admin.site._registry] == []
+
+
+@pytest.mark.parametrize("model", OUR_MODELS, ids=lambda model: model.__name__)
+def test_changelist_add_and_change_pages_render(admin_client_sv, model):
+    opts = model._meta
+    changelist = admin_client_sv.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert changelist.status_code == 200
+    assert 'lang="sv"' in changelist.content.decode()
+    assert admin_client_sv.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
+    instance = model.objects.first()
+    if instance is not None:
+        change = admin_client_sv.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk]))
+        assert change.status_code == 200
+
+
+def test_changelist_search_and_filters(admin_client_sv):
+    response = admin_client_sv.get(reverse("admin:kpis_measure_changelist"), {"q": "BUP", "kind__exact": "measure"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 0
