@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from goalplan.models import Body, OrganisationalUnit, Plan, year_field, year_in_range
 
@@ -270,7 +271,7 @@ class SavingsMeasure(models.Model):
     """A measure in the plan's savings/action plan for a balanced economy (åtgärdsplan)."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="savings_measures")
-    title = models.CharField(_("measure"), max_length=300)
+    title = models.CharField(pgettext_lazy("savings plan", "measure"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     consequences = models.TextField(_("consequences"), blank=True)
     reference = models.CharField(_("decision reference"), max_length=100, blank=True)
@@ -292,7 +293,7 @@ class SavingsEffect(models.Model):
     year = year_field(_("year"))
     amount_tkr = amount_field(_("effect (tkr)"), null=True, blank=True)
     source_unit = models.CharField(_("unit in source"), max_length=3, choices=AmountUnit.choices, default=AmountUnit.MKR)
-    target = models.CharField(_("target"), max_length=100, blank=True, help_text=_("E.g. “Mål 95 %”."))
+    target = models.CharField(pgettext_lazy("savings plan", "target"), max_length=100, blank=True, help_text=_("E.g. “Mål 95 %”."))
     outcome_tkr = amount_field(_("achieved effect (tkr)"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
 

@@ -4,7 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from goalplan.choices import Status
 from goalplan.periods import NUMBER_RANGES, Period, PeriodKind
@@ -18,13 +20,21 @@ def year_field(verbose_name, **kwargs) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(verbose_name, **kwargs)
 
 
+def _year_range_message() -> str:
+    return _("The year must be between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+
+
+# Lazy so the message is formatted in the language active when it is shown, not at import
+# (formatting at import froze it in the default language, and with it the migrations).
+year_range_message = lazy(_year_range_message, str)
+
+
 def year_in_range(field: str, *, name: str) -> models.CheckConstraint:
     """Check constraint keeping a year column within MIN_YEAR..MAX_YEAR."""
     return models.CheckConstraint(
         condition=Q(**{f"{field}__gte": MIN_YEAR, f"{field}__lte": MAX_YEAR}),
         name=name,
-        violation_error_message=_("The year must be between %(min)s and %(max)s.")
-        % {"min": MIN_YEAR, "max": MAX_YEAR},
+        violation_error_message=year_range_message(),
     )
 
 
@@ -99,7 +109,7 @@ class OrganisationalUnit(models.Model):
 
     class Kind(models.TextChoices):
         REGION = "region", _("Region")
-        ADMINISTRATION = "administration", _("Administration")
+        ADMINISTRATION = "administration", pgettext_lazy("organisational unit", "Administration")
         DIVISION = "division", _("Division")
         AREA = "area", _("Area")
         DEPARTMENT = "department", _("Department")
