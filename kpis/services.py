@@ -106,13 +106,17 @@ def outcomes_record_for_period(
     measure_ids = {entry.measure.pk for entry in entries}
     stored = {
         (outcome.measure_id, outcome.sex): outcome
-        for outcome in Outcome.objects.select_for_update().filter(
+        # Ordered by pk: locks are taken in one order (no deadlock between two savers), and the
+        # default ordering's outer join to the unit, which PostgreSQL cannot lock, is avoided.
+        for outcome in Outcome.objects.select_for_update()
+        .filter(
             measure_id__in=measure_ids,
             year=period.year,
             period_kind=period.kind,
             period_number=period.number,
             unit=unit,
         )
+        .order_by("pk")
     }
     created = updated = deleted = unchanged = 0
     errors = []
