@@ -49,7 +49,7 @@ class BudgetFrameAdmin(admin.ModelAdmin):
 @admin.register(BudgetLine)
 class BudgetLineAdmin(admin.ModelAdmin):
     list_display = ["frame", "unit", "account_group", "part", "amount_tkr", "source_unit", "source_text"]
-    list_filter = ["frame__year", "frame__body", "account_group", "part"]
+    list_filter = ["frame__plan", "frame__year", "frame__body", "account_group", "part"]
     list_select_related = ["frame__body", "unit", "account_group"]
     search_fields = ["unit__name", "account_group__name"]
     autocomplete_fields = ["frame", "unit"]

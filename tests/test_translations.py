@@ -51,3 +51,11 @@ def test_compiled_catalogue_matches_the_po_file():
             assert catalogue.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"], entry["msgid"]
         else:
             assert catalogue.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
+
+
+def test_django_strings_missing_from_djangos_swedish_catalogue_are_translated_by_ours():
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.utils import translation
+
+    with translation.override("sv"):
+        assert str(BLANK_CHOICE_LABEL) == "- Välj ett alternativ -"
