@@ -97,6 +97,8 @@ USE_I18N = True
 USE_TZ = True
 # Swedish formats: decimal comma, non-breaking space as thousands separator, ISO dates.
 USE_THOUSAND_SEPARATOR = True
+# Dates as ISO (2025-04-30), the way the plans write them; see config/formats/sv.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -59,3 +59,24 @@ def test_django_strings_missing_from_djangos_swedish_catalogue_are_translated_by
 
     with translation.override("sv"):
         assert str(BLANK_CHOICE_LABEL) == "- Välj ett alternativ -"
+
+
+JS_PO_FILE = PO_FILE.with_name("djangojs.po")
+
+
+def test_admin_javascript_strings_missing_from_django_are_translated_and_compiled():
+    entries = [entry for entry in read_po(JS_PO_FILE) if entry["msgid"]]
+    assert entries
+    assert [e["msgid"] for e in entries if not all(v for k, v in e.items() if k.startswith("msgstr"))] == []
+    with JS_PO_FILE.with_suffix(".mo").open("rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)
+    for entry in entries:
+        if "msgid_plural" not in entry:
+            assert catalogue.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
+
+
+def test_admin_javascript_catalogue_serves_them_in_swedish(admin_client_sv):
+    from django.urls import reverse
+
+    response = admin_client_sv.get(reverse("admin:jsi18n"))
+    assert "I dag (%(date)s)" in response.content.decode()
