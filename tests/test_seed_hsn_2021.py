@@ -33,9 +33,12 @@ def test_plan_has_13_result_goals():
     assert Goal.objects.filter(plan=hsn_plan(2021), kind=Goal.Kind.RESULT_GOAL).count() == 13
 
 
-def test_plan_states_13_goals_and_44_measures():
+def test_plan_states_13_goals_and_44_measures_and_holds_the_42_its_text_prints():
     plan = hsn_plan(2021)
     assert (plan.stated_result_goal_count, plan.stated_measure_count) == (13, 44)
+    # The plan's text says "13 resultatmål och 44 mätetal" but its tables print 42 measures;
+    # all 42 are loaded and the stated count is kept beside them rather than invented.
+    assert Measure.objects.filter(plan=plan).count() == 42
 
 
 def test_every_measure_has_its_2021_target_with_wording():
