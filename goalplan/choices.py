@@ -26,6 +26,16 @@ class Status(models.TextChoices):
         """A symbol that carries the status without colour (WCAG 1.4.1)."""
         return STATUS_SYMBOLS[self]
 
+    @property
+    def text(self) -> str:
+        """Symbol and word, readable without colour: "▲ Ej uppfyllt"."""
+        return f"{self.symbol} {self.label}"
+
+    @property
+    def severity(self) -> int:
+        """How bad a known status is (red worst); missing data has no severity (None-like -1)."""
+        return STATUS_SEVERITY[self]
+
 
 STATUS_COLORS = {
     Status.GREEN: "green",
@@ -38,6 +48,15 @@ STATUS_SYMBOLS = {
     Status.YELLOW: "◆",
     Status.RED: "▲",
     Status.MISSING: "○",
+}
+
+
+# Rank used when statuses are combined (a goal from its measures): the worst known one wins.
+STATUS_SEVERITY = {
+    Status.MISSING: -1,
+    Status.GREEN: 0,
+    Status.YELLOW: 1,
+    Status.RED: 2,
 }
 
 

@@ -79,6 +79,53 @@ class Period:
         month = self.end_month
         return datetime.date(self.year, month, calendar.monthrange(self.year, month)[1])
 
+    @property
+    def start_month(self) -> int:
+        """The first calendar month of the period's own stretch (R12 reaches into last year)."""
+        if self.kind == PeriodKind.TERTIAL:
+            return self.end_month - MONTHS_PER_TERTIAL + 1
+        if self.kind == PeriodKind.MONTH:
+            return self.number
+        return 1
+
+    def months(self) -> list[tuple[int, int]]:
+        """The (year, month) pairs the period covers, oldest first.
+
+        Month n: [n]; year to date n: 1..n; tertial t: 4t-3..4t; year: 1..12; R12 n: the twelve
+        months ending in month n (into the previous year).
+        """
+        if self.kind == PeriodKind.ROLLING_12:
+            return rolling_12_months(self.year, self.number)
+        return [(self.year, month) for month in range(self.start_month, self.end_month + 1)]
+
+    def previous(self) -> "Period | None":
+        """The period before this one of the same kind, for trends (None for year to date January)."""
+        if self.kind == PeriodKind.YEAR:
+            return Period(self.year - 1, self.kind)
+        if self.kind == PeriodKind.TERTIAL:
+            if self.number == 1:
+                return Period(self.year - 1, self.kind, 3)
+            return Period(self.year, self.kind, self.number - 1)
+        if self.kind == PeriodKind.YEAR_TO_DATE:
+            return Period(self.year, self.kind, self.number - 1) if self.number > 1 else None
+        if self.number == 1:
+            return Period(self.year - 1, self.kind, 12)
+        return Period(self.year, self.kind, self.number - 1)
+
+    def in_year(self, year: int) -> "Period":
+        """The same period in another year (e.g. Ack april 2017 for Ack april 2018)."""
+        return Period(year, self.kind, self.number)
+
+    @property
+    def year_to_date(self) -> "Period":
+        """Year to date through this period's last month (the interim report per August = YTD 8)."""
+        return Period(self.year, PeriodKind.YEAR_TO_DATE, self.end_month)
+
+    @property
+    def closes_year(self) -> bool:
+        """Whether the period ends in December: a yearly target is then final, not in progress."""
+        return self.end_month == 12
+
     def label(self) -> str:
         """Human label in the active language, e.g. "Ack april 2025"."""
         kind = PeriodKind(self.kind)
@@ -95,3 +142,9 @@ class Period:
 
     def __str__(self) -> str:
         return self.label()
+
+
+def rolling_12_months(year: int, month: int) -> list[tuple[int, int]]:
+    """The twelve (year, month) pairs ending in (year, month), oldest first."""
+    index = year * 12 + (month - 1)
+    return [(i // 12, i % 12 + 1) for i in range(index - 11, index + 1)]

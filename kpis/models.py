@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from goalplan.choices import Sex
+from goalplan.choices import Sex, Status
 from goalplan.models import Body, Goal, GoalArea, OrganisationalUnit, PeriodFields, Plan, period_number_valid, year_field, year_in_range
 
 
@@ -294,3 +294,74 @@ class NationalValue(PeriodFields):
 
     def __str__(self):
         return f"{self.measure} – {self.area_name} {self.period_label}"
+
+
+class StatusOverride(PeriodFields):
+    """A person's judgement that replaces the computed status of a measure for a period.
+
+    The seeds' yellow ("rätt åtgärder är planerade och/eller påbörjade") is a judgement, not
+    arithmetic; it is recorded here, always with the reason, and shown beside the computed status.
+    """
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="status_overrides"
+    )
+    unit = models.ForeignKey(
+        OrganisationalUnit,
+        verbose_name=_("organisational unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the whole plan's scope."),
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.TOTAL)
+    status = models.CharField(
+        _("status"), max_length=10, choices=[c for c in Status.choices if c[0] != Status.MISSING]
+    )
+    comment = models.TextField(_("reason"), help_text=_("Why the status differs from the computed one (required)."))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("status override")
+        verbose_name_plural = _("status overrides")
+        ordering = ["measure", "-year", "period_kind", "-period_number"]
+        constraints = [
+            year_in_range("year", name="status_override_year_in_range"),
+            period_number_valid(name="status_override_period_valid"),
+            models.CheckConstraint(
+                condition=~Q(comment=""),
+                name="status_override_has_reason",
+                violation_error_message=_("A status set by hand needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[Status.GREEN, Status.YELLOW, Status.RED]),
+                name="status_override_known_status",
+                violation_error_message=_("Set green, yellow or red; missing data cannot be set by hand."),
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "year", "period_kind", "period_number", "sex"],
+                condition=Q(unit__isnull=True),
+                name="status_override_unique_without_unit",
+                violation_error_message=_("This measure already has a status set by hand for this period and sex."),
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "unit", "year", "period_kind", "period_number", "sex"],
+                condition=Q(unit__isnull=False),
+                name="status_override_unique_with_unit",
+                violation_error_message=_(
+                    "This measure already has a status set by hand for this period, unit and sex."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} – {self.period_label}: {Status(self.status).label}"
