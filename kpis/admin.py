@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kpis.forms import OutcomeAdminForm, OutcomeEntryFormSet, PeriodSelectionForm
-from kpis.models import Measure, NationalValue, Outcome, Target
+from kpis.evaluation import evaluate_measures
+from kpis.models import Measure, NationalValue, Outcome, StatusOverride, Target
 from kpis.selectors import entry_rows_for_period
 from kpis.services import OutcomeEntry, outcome_save, outcomes_record_for_period
 
@@ -141,13 +142,19 @@ class OutcomeAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(f"{reverse('admin:kpis_outcome_entry')}?{request.GET.urlencode()}")
+        # The status of what is stored now, from the status engine (never computed here).
+        evaluations = evaluate_measures(
+            list({row.measure.pk: row.measure for row in rows}.values()), period, unit=unit, with_trend=False
+        )
+        status_of = {(e.measure.pk, e.sex): e.status for e in evaluations}
+        statuses = [status_of.get((row.measure.pk, row.sex)) for row in rows]
         context.update(
             {
                 "plan": plan,
                 "period": period,
                 "unit": unit,
                 "formset": formset,
-                "rows": list(zip(rows, formset.forms, strict=True)),
+                "rows": list(zip(rows, formset.forms, statuses, strict=True)),
                 "subtitle": f"{plan} – {period.label()}",
             }
         )
@@ -161,3 +168,21 @@ class NationalValueAdmin(admin.ModelAdmin):
     list_select_related = ["measure"]
     search_fields = ["measure__name", "measure__short_name", "measure__kolada_id", "area_name"]
     autocomplete_fields = ["measure"]
+
+
+@admin.register(StatusOverride)
+class StatusOverrideAdmin(admin.ModelAdmin):
+    list_display = ["measure", "period_label", "unit", "sex", "status", "comment", "decided_by", "updated_at"]
+    list_filter = ["status", "year", "period_kind", "measure__plan"]
+    list_select_related = ["measure", "unit", "decided_by"]
+    search_fields = ["measure__name", "comment"]
+    autocomplete_fields = ["measure", "unit"]
+    readonly_fields = ["decided_by", "updated_at"]
+
+    @admin.display(description=gettext_lazy("period"))
+    def period_label(self, obj):
+        return obj.period_label
+
+    def save_model(self, request, obj, form, change):
+        obj.decided_by = request.user
+        super().save_model(request, obj, form, change)

@@ -633,7 +633,8 @@ def evaluate_measures(
             on_track=bool(forecast and forecast.status == Status.GREEN and not period.closes_year),
         )
         if judged_on_forecast:
-            result = replace(result, explanation=f"{result.explanation} {_('Judged on the forecast for the year.')}")
+            note = _("Judged on the forecast for the year.")
+            result = replace(result, explanation=f"{result.explanation} {note}")
         trend = Trend.UNKNOWN
         if with_trend:
             series = [h.get(key, MISSING_VALUE).value for h in history] + [value.value]

@@ -58,7 +58,7 @@ def test_entry_page_lists_every_measure_of_the_plan(admin_client_sv):
     response = admin_client_sv.get(ENTRY_URL + april_2025_query(plan))
     assert response.status_code == 200
     rows = response.context["rows"]
-    measure_ids = {row.measure.pk for row, _form in rows}
+    measure_ids = {row.measure.pk for row, _form, _status in rows}
     assert measure_ids == set(Measure.objects.filter(plan=plan).values_list("pk", flat=True))
     assert "Minst 88 %" in response.content.decode()
 
@@ -76,8 +76,12 @@ def test_entering_april_outcomes_for_every_measure_saves_them(admin_client_sv, a
     assert numeric.value == Decimal(f"12{numeric.measure_id % 10}.5")
     assert numeric.entered_by == admin_user
     assert numeric.comment == f"Kommentar {numeric.measure_id}"
-    # The page now shows the saved values the Swedish way.
-    assert "12" in admin_client_sv.get(ENTRY_URL + april_2025_query(plan)).content.decode()
+    # The page now shows the saved values the Swedish way, each with its status from the engine.
+    page_after = admin_client_sv.get(ENTRY_URL + april_2025_query(plan))
+    assert "12" in page_after.content.decode()
+    statuses = [status for _row, _form, status in page_after.context["rows"]]
+    assert all(status is not None for status in statuses)
+    assert "● Uppfyllt" in page_after.content.decode()
 
 
 def test_a_stale_page_is_refused_and_nothing_is_written(admin_client_sv):
