@@ -106,6 +106,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 LOGIN_URL = "admin:login"
 
+# Status engine (kpis/evaluation.py): a miss within this share of the target's threshold is
+# yellow rather than red, unless the target sets its own tolerance.
+KPI_YELLOW_TOLERANCE_PERCENT = os.environ.get("KPI_YELLOW_TOLERANCE_PERCENT", "5")
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 # Imports are all-or-nothing (see shared PITFALLS): never commit the good rows of a bad file.

@@ -79,6 +79,20 @@ class Period:
         month = self.end_month
         return datetime.date(self.year, month, calendar.monthrange(self.year, month)[1])
 
+    @classmethod
+    def tertial(cls, year: int, number: int) -> "Period":
+        """T1 = January–April, T2 = May–August, T3 = September–December."""
+        return cls(year, PeriodKind.TERTIAL, number)
+
+    @classmethod
+    def interim(cls, year: int) -> "Period":
+        """The interim report's period: January–August (year to date through August)."""
+        return cls(year, PeriodKind.YEAR_TO_DATE, 8)
+
+    @classmethod
+    def full_year(cls, year: int) -> "Period":
+        return cls(year, PeriodKind.YEAR)
+
     @property
     def start_month(self) -> int:
         """The first calendar month of the period's own stretch (R12 reaches into last year)."""

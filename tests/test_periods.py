@@ -35,3 +35,11 @@ def test_swedish_labels():
         assert Period(2025, PeriodKind.TERTIAL, 1).label() == "T1 2025"
         assert Period(2025, PeriodKind.ROLLING_12, 3).label() == "R12 mars 2025"
         assert Period(2025, PeriodKind.YEAR).label() == "2025"
+
+
+def test_named_follow_up_periods():
+    assert Period.tertial(2025, 1).end_date == datetime.date(2025, 4, 30)
+    assert Period.interim(2025).end_date == datetime.date(2025, 8, 31)
+    assert Period.interim(2025).months() == [(2025, month) for month in range(1, 9)]
+    assert Period.full_year(2025).closes_year
+    assert not Period.tertial(2025, 2).closes_year
