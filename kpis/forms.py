@@ -15,6 +15,16 @@ from kpis.models import Outcome
 THOUSANDS_SPACES = (" ", "\xa0", "\u202f")
 
 
+class SwedishDecimalInput(forms.TextInput):
+    """Shows a stored decimal as a person typed it: "4,1", not "4.1000"."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            text = format(value.normalize(), "f")
+            return text.replace(".", ",")
+        return super().format_value(value)
+
+
 class SwedishDecimalField(forms.DecimalField):
     """A decimal typed the Swedish way: "1 234,5", "82,0 %" or "-0,7"."""
 
@@ -73,7 +83,7 @@ class OutcomeEntryRowForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     value = SwedishDecimalField(
         label=_("Value"), required=False, max_digits=16, decimal_places=4,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
+        widget=SwedishDecimalInput(attrs={"inputmode": "decimal", "size": 10}),
     )
     accomplished = forms.TypedChoiceField(
         label=_("Accomplished"),

@@ -134,3 +134,13 @@ def test_entry_page_requires_change_permission(client, django_user_model):
     viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
     client.force_login(viewer)
     assert client.get(ENTRY_URL).status_code == 403
+
+
+def test_stored_values_are_shown_as_typed_the_swedish_way(admin_client_sv):
+    plan = hsn_plan(2025)
+    measure = Measure.objects.filter(plan=plan).first()
+    Outcome.objects.create(measure=measure, year=2025, period_kind=PeriodKind.MONTH, period_number=4,
+                           value=Decimal("4.1000"))
+    page = admin_client_sv.get(ENTRY_URL + april_2025_query(plan)).content.decode()
+    assert 'value="4,1"' in page
+    assert "4.1000" not in page
