@@ -106,12 +106,14 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=60)
     parser.add_argument("--year", type=int, default=2025, help="the last year; the period evaluated is in it")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true", help="keep the data of the last run (same sizes)")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (it is dropped and recreated).")
-    recreate_database(url)
+    if not args.reuse:
+        recreate_database(url)
 
     import django
 
@@ -122,10 +124,17 @@ def main() -> None:
     from kpis.evaluation import ALL_UNITS, evaluate_measures
     from kpis.models import Measure
 
+    from goalplan.models import Plan
+    from kpis.models import Outcome
+
     call_command("migrate", verbosity=0)
-    plan, units, rows, load_seconds = populate(args.measures, args.years, args.units, args.year)
-    print(f"data: {args.measures} measures × {args.years} years monthly × ({args.units} units + whole scope) "
-          f"× K/M/T = {rows:,} outcome rows, loaded in {load_seconds:.1f} s")
+    if args.reuse and Plan.objects.filter(title="Bänkplan").exists():
+        plan = Plan.objects.get(title="Bänkplan")
+        print(f"data: reused, {Outcome.objects.filter(measure__plan=plan).count():,} outcome rows")
+    else:
+        plan, _units, rows, load_seconds = populate(args.measures, args.years, args.units, args.year)
+        print(f"data: {args.measures} measures × {args.years} years monthly × ({args.units} units + whole scope) "
+              f"× K/M/T = {rows:,} outcome rows, loaded in {load_seconds:.1f} s")
 
     measures = list(Measure.objects.filter(plan=plan).order_by("order"))
     tenth = measures[: max(1, len(measures) // 10)]

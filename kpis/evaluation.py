@@ -191,7 +191,7 @@ def _unit_q(unit) -> Q:
 
 
 def period_values(measures: Sequence[Measure], period: Period, *, unit=None) -> dict[Key, PeriodValue]:
-    """Every measure's value for a period, per (measure, unit, sex) with data; 3 queries.
+    """Every measure's value for a period, per (measure, unit, sex) with data; at most 3 queries.
 
     ``unit``: None for the plan's whole scope, an OrganisationalUnit, or ALL_UNITS.
     """
@@ -207,13 +207,21 @@ def period_values(measures: Sequence[Measure], period: Period, *, unit=None) -> 
         # the report printed, which wins.
         stored = Outcome.objects.filter(
             scope, year=period.year, period_kind=period.kind, period_number=period.number
-        ).values_list("measure_id", "unit_id", "sex", "value", "accomplished", "comment")
+        ).values_list("measure_id", "unit_id", "sex", "value", "accomplished", "comment").order_by()
         for measure_id, unit_id, sex, value, accomplished, comment in stored:
             values[(measure_id, unit_id, sex)] = PeriodValue(value, accomplished, comment, stored=True, months=1)
 
     own = _months_q(period.months())
     r12 = _months_q(rolling_12_months(period.year, period.end_month))
-    monthly = Outcome.objects.filter(scope, period_kind=PeriodKind.MONTH).filter(own | r12)
+    r12_ids = [pk for pk, m in by_id.items() if m.aggregation in (Aggregation.ROLLING_12_SUM, Aggregation.ROLLING_12_MEAN)]
+    latest_ids = [pk for pk, m in by_id.items() if m.aggregation == Aggregation.LATEST]
+    # Only R12 measures read the twelve months back; the others read the period's own months.
+    years = sorted({year for year, _month in rolling_12_months(period.year, period.end_month)} | {period.year})
+    # The plain year filter lets the database use the (measure, year, kind, number) index
+    # instead of scanning every outcome for the OR of month ranges.
+    monthly = Outcome.objects.filter(scope, period_kind=PeriodKind.MONTH, year__in=years).filter(
+        own | (r12 & Q(measure_id__in=r12_ids))
+    )
     weighted_value = ExpressionWrapper(F("value") * F("count"), output_field=DecimalField(max_digits=30, decimal_places=4))
     sums = (
         monthly.values("measure_id", "unit_id", "sex")
@@ -224,11 +232,13 @@ def period_values(measures: Sequence[Measure], period: Period, *, unit=None) -> 
             own_weight=Sum("count", filter=own & Q(value__isnull=False)),
             r12_sum=Sum("value", filter=r12),
             r12_n=Count("value", filter=r12),
+            own_yes=Count("pk", filter=own & Q(accomplished=True)),
+            own_no=Count("pk", filter=own & Q(accomplished=False)),
         )
         .order_by()
     )
     latest_rows = (
-        monthly.filter(own)
+        monthly.filter(own, measure_id__in=latest_ids)
         .filter(Q(value__isnull=False) | Q(accomplished__isnull=False))
         .annotate(
             rank=Window(
@@ -239,6 +249,7 @@ def period_values(measures: Sequence[Measure], period: Period, *, unit=None) -> 
         )
         .filter(rank=1)
         .values_list("measure_id", "unit_id", "sex", "value", "accomplished", "comment")
+        .order_by()  # the model's default ordering would join measure, plan, goal and unit
     )
     latest = {(m, u, s): (value, accomplished, comment) for m, u, s, value, accomplished, comment in latest_rows}
 
@@ -246,7 +257,7 @@ def period_values(measures: Sequence[Measure], period: Period, *, unit=None) -> 
         key = (row["measure_id"], row["unit_id"], row["sex"])
         if key in values:
             continue
-        latest_value, accomplished, comment = latest.get(key, (None, None, ""))
+        latest_value, latest_accomplished, comment = latest.get(key, (None, None, ""))
         value, months = _value_from_sums(
             by_id[key[0]].aggregation,
             own_sum=row["own_sum"],
@@ -257,11 +268,13 @@ def period_values(measures: Sequence[Measure], period: Period, *, unit=None) -> 
             r12_n=row["r12_n"],
             latest=latest_value,
         )
-        values[key] = PeriodValue(value, accomplished, comment if months else "", stored=False, months=months)
-    for key, (_value, accomplished, comment) in latest.items():
-        # Yes/no measures have no numbers to sum: their latest answer in the period counts.
-        if key not in values or (values[key].is_missing and accomplished is not None):
-            values[key] = PeriodValue(None, accomplished, comment, stored=False, months=1)
+        # Yes/no: the latest answer for point-in-time measures; otherwise done once is done.
+        accomplished = latest_accomplished
+        if key not in latest:
+            accomplished = True if row["own_yes"] else (False if row["own_no"] else None)
+        values[key] = PeriodValue(
+            value, accomplished, comment if months else "", stored=False, months=months or int(accomplished is not None)
+        )
     return values
 
 
@@ -277,7 +290,25 @@ class TargetResult:
     status: Status
     threshold: Decimal | None = None
     compared_value: Decimal | None = None
+    # Lazy: translated when shown, not for each of the many evaluations nobody reads.
     explanation: str = ""
+
+
+class Explanation:
+    """Why a status is what it is, in words (translated when shown)."""
+
+    NO_TARGET = gettext_lazy("No target for the year.")
+    ONLY_WORDED = gettext_lazy("The target is only worded; set the status by hand.")
+    NO_OUTCOME = gettext_lazy("No outcome.")
+    ACCOMPLISHED = gettext_lazy("Accomplished.")
+    NOT_ACCOMPLISHED = gettext_lazy("Not accomplished.")
+    NOT_ACCOMPLISHED_YET = gettext_lazy("Not accomplished yet.")
+    NO_REFERENCE = gettext_lazy("The comparison value (base year or national) is missing.")
+    ZERO_BASE = gettext_lazy("The base year's value is zero.")
+    MET = gettext_lazy("Target met.")
+    CLOSE = gettext_lazy("Close to the target.")
+    ON_TRACK = gettext_lazy("Not met yet; the forecast for the year meets the target.")
+    NOT_MET = gettext_lazy("Target not met.")
 
 
 def rounded_to_measure(value: Decimal, measure: Measure) -> Decimal:
@@ -337,39 +368,39 @@ def evaluate_target(
     meets the year's target, which makes a miss yellow rather than red.
     """
     if target is None:
-        return TargetResult(Status.MISSING, explanation=_("No target for the year."))
+        return TargetResult(Status.MISSING, explanation=Explanation.NO_TARGET)
     if target.kind == TargetKind.WORDING_ONLY:
-        return TargetResult(Status.MISSING, explanation=_("The target is only worded; set the status by hand."))
+        return TargetResult(Status.MISSING, explanation=Explanation.ONLY_WORDED)
     if target.kind == TargetKind.ACCOMPLISHED:
         if accomplished is None:
-            return TargetResult(Status.MISSING, explanation=_("No outcome."))
+            return TargetResult(Status.MISSING, explanation=Explanation.NO_OUTCOME)
         if accomplished:
-            return TargetResult(Status.GREEN, explanation=_("Accomplished."))
+            return TargetResult(Status.GREEN, explanation=Explanation.ACCOMPLISHED)
         if final:
-            return TargetResult(Status.RED, explanation=_("Not accomplished."))
-        return TargetResult(Status.YELLOW, explanation=_("Not accomplished yet."))
+            return TargetResult(Status.RED, explanation=Explanation.NOT_ACCOMPLISHED)
+        return TargetResult(Status.YELLOW, explanation=Explanation.NOT_ACCOMPLISHED_YET)
     if value is None:
-        return TargetResult(Status.MISSING, explanation=_("No outcome."))
+        return TargetResult(Status.MISSING, explanation=Explanation.NO_OUTCOME)
     comparison = _comparison(target, measure, reference)
     if comparison is None:
-        return TargetResult(Status.MISSING, explanation=_("The comparison value (base year or national) is missing."))
+        return TargetResult(Status.MISSING, explanation=Explanation.NO_REFERENCE)
     operator, threshold = comparison
     compared = rounded_to_measure(value, measure)
     if target.kind == TargetKind.CHANGE_FROM_BASE_YEAR:
         if reference == 0:
-            return TargetResult(Status.MISSING, explanation=_("The base year's value is zero."))
+            return TargetResult(Status.MISSING, explanation=Explanation.ZERO_BASE)
         change = (value - reference) / reference * 100
         compared = change.quantize(Decimal(1).scaleb(-max(measure.decimals, 1)), rounding=ROUND_HALF_UP)
     if _passes(compared, operator, threshold):
-        return TargetResult(Status.GREEN, threshold, compared, _("Target met."))
+        return TargetResult(Status.GREEN, threshold, compared, Explanation.MET)
     tolerance = target.tolerance
     if tolerance is None:
         tolerance = abs(threshold) * default_tolerance_percent() / 100
     if abs(compared - threshold) <= tolerance:
-        return TargetResult(Status.YELLOW, threshold, compared, _("Close to the target."))
+        return TargetResult(Status.YELLOW, threshold, compared, Explanation.CLOSE)
     if on_track:
-        return TargetResult(Status.YELLOW, threshold, compared, _("Not met yet; the forecast for the year meets the target."))
-    return TargetResult(Status.RED, threshold, compared, _("Target not met."))
+        return TargetResult(Status.YELLOW, threshold, compared, Explanation.ON_TRACK)
+    return TargetResult(Status.RED, threshold, compared, Explanation.NOT_MET)
 
 
 # --------------------------------------------------------------------------------------------
@@ -570,8 +601,16 @@ def evaluate_measures(
     how many measures, units or sexes there are.
     """
     measures = list(measures)
+    computed: dict[Period, dict[Key, PeriodValue]] = {}
+
+    def values_for(wanted: Period) -> dict[Key, PeriodValue]:
+        # The year to date for the forecast is often the period itself: compute each period once.
+        if wanted not in computed:
+            computed[wanted] = period_values(measures, wanted, unit=unit)
+        return computed[wanted]
+
     targets = _targets_of_year(measures, period.year)
-    current = period_values(measures, period, unit=unit)
+    current = values_for(period)
     references = _reference_values(measures, targets, period, unit)
     overrides = {
         (o.measure_id, o.unit_id, o.sex): o
@@ -585,14 +624,14 @@ def evaluate_measures(
         earlier: Period | None = period
         for _step in range(TREND_PERIODS - 1):
             earlier = earlier.previous() if earlier else None
-            history.insert(0, period_values(measures, earlier, unit=unit) if earlier else {})
+            history.insert(0, values_for(earlier) if earlier else {})
     forecast_inputs = None
     if with_forecast:
         ytd = period.year_to_date
         forecast_inputs = (
-            period_values(measures, ytd, unit=unit),
-            period_values(measures, ytd.in_year(period.year - 1), unit=unit),
-            period_values(measures, Period(period.year - 1, PeriodKind.YEAR), unit=unit),
+            values_for(ytd),
+            values_for(ytd.in_year(period.year - 1)),
+            values_for(Period(period.year - 1, PeriodKind.YEAR)),
         )
 
     # Every measure is reported for the scope asked for, with or without data ("saknas").
