@@ -189,6 +189,28 @@ class Target(models.Model):
         return f"{self.wording} ({self.year})"
 
 
+def unique_per_measure_period_unit_sex(prefix: str, *, without_unit: str, with_unit: str) -> list[models.UniqueConstraint]:
+    """One row per measure, period, unit and sex.
+
+    Two partial constraints instead of one: NULL units are distinct in SQL, and NULLS NOT
+    DISTINCT is not available on SQLite.
+    """
+    return [
+        models.UniqueConstraint(
+            fields=["measure", "year", "period_kind", "period_number", "sex"],
+            condition=Q(unit__isnull=True),
+            name=f"{prefix}_unique_without_unit",
+            violation_error_message=without_unit,
+        ),
+        models.UniqueConstraint(
+            fields=["measure", "unit", "year", "period_kind", "period_number", "sex"],
+            condition=Q(unit__isnull=False),
+            name=f"{prefix}_unique_with_unit",
+            violation_error_message=with_unit,
+        ),
+    ]
+
+
 class Outcome(PeriodFields):
     """A measured value (utfall) for a measure, period, optional unit and sex."""
 
@@ -236,23 +258,10 @@ class Outcome(PeriodFields):
                 name="outcome_has_value",
                 violation_error_message=_("Enter a value or whether it was accomplished."),
             ),
-            # Two partial constraints instead of one: NULL units are distinct in SQL, and
-            # NULLS NOT DISTINCT is not available on SQLite.
-            models.UniqueConstraint(
-                fields=["measure", "year", "period_kind", "period_number", "sex"],
-                condition=Q(unit__isnull=True),
-                name="outcome_unique_without_unit",
-                violation_error_message=_(
-                    "There is already an outcome for this measure, period and sex (whole scope)."
-                ),
-            ),
-            models.UniqueConstraint(
-                fields=["measure", "unit", "year", "period_kind", "period_number", "sex"],
-                condition=Q(unit__isnull=False),
-                name="outcome_unique_with_unit",
-                violation_error_message=_(
-                    "There is already an outcome for this measure, period, unit and sex."
-                ),
+            *unique_per_measure_period_unit_sex(
+                "outcome",
+                without_unit=_("There is already an outcome for this measure, period and sex (whole scope)."),
+                with_unit=_("There is already an outcome for this measure, period, unit and sex."),
             ),
         ]
 
@@ -347,19 +356,10 @@ class StatusOverride(PeriodFields):
                 name="status_override_known_status",
                 violation_error_message=_("Set green, yellow or red; missing data cannot be set by hand."),
             ),
-            models.UniqueConstraint(
-                fields=["measure", "year", "period_kind", "period_number", "sex"],
-                condition=Q(unit__isnull=True),
-                name="status_override_unique_without_unit",
-                violation_error_message=_("This measure already has a status set by hand for this period and sex."),
-            ),
-            models.UniqueConstraint(
-                fields=["measure", "unit", "year", "period_kind", "period_number", "sex"],
-                condition=Q(unit__isnull=False),
-                name="status_override_unique_with_unit",
-                violation_error_message=_(
-                    "This measure already has a status set by hand for this period, unit and sex."
-                ),
+            *unique_per_measure_period_unit_sex(
+                "status_override",
+                without_unit=_("This measure already has a status set by hand for this period and sex."),
+                with_unit=_("This measure already has a status set by hand for this period, unit and sex."),
             ),
         ]
 
