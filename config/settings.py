@@ -7,6 +7,8 @@ Defaults give a zero-setup development instance on SQLite in Swedish; set
 import os
 from pathlib import Path
 
+import plotly
+
 from django.utils.translation import gettext_lazy as _
 
 from config.database import database_from_url
@@ -102,9 +104,12 @@ FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# plotly.js is served from the installed plotly package (no CDN: hospital networks are offline).
+STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/plotly", Path(plotly.__file__).parent / "package_data")]
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "plan_list"
+LOGOUT_REDIRECT_URL = "login"
 
 # Status engine (kpis/evaluation.py): a miss within this share of the target's threshold is
 # yellow rather than red, unless the target sets its own tolerance.

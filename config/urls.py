@@ -1,9 +1,15 @@
-"""URL configuration: the admin is the administrators' workplace."""
+"""URL configuration: committee pages for everyone logged in, the admin for administrators."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
+
+from budget.views import budget_detail
+from goalplan.views import goal_detail, plan_detail, plan_list
+from kpis.views import measure_detail
+from meetings.views import calendar
 
 admin.site.site_header = _("Goal and KPI follow-up")
 admin.site.site_title = _("Goal and KPI follow-up")
@@ -11,6 +17,13 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Until the dashboards exist, the front door is the administrators' workplace.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", RedirectView.as_view(pattern_name="plan_list", permanent=False)),
+    path("planer/", plan_list, name="plan_list"),
+    path("planer/<int:pk>/", plan_detail, name="plan_detail"),
+    path("mal/<int:pk>/", goal_detail, name="goal_detail"),
+    path("matetal/<int:pk>/", measure_detail, name="measure_detail"),
+    path("budget/<str:body>/<int:year>/", budget_detail, name="budget_detail"),
+    path("sammantraden/<str:body>/<int:year>/", calendar, name="calendar"),
 ]

@@ -375,6 +375,11 @@ class GoalAssessment(PeriodFields):
     def __str__(self):
         return f"{self.goal} – {self.period_label}"
 
+    @property
+    def status_value(self) -> Status:
+        """The status as the Status choice (symbol, word, colour)."""
+        return Status(self.status)
+
 
 class Assignment(models.Model):
     """An assignment (uppdrag) given in a plan, with the body that decided it."""

@@ -140,6 +140,41 @@ class Period:
         """Whether the period ends in December: a yearly target is then final, not in progress."""
         return self.end_month == 12
 
+    @property
+    def token(self) -> str:
+        """The period within its year as a URL value: "month-4", "ytd-4", "tertial-1", "year"."""
+        return "year" if self.kind == PeriodKind.YEAR else f"{self.kind}-{self.number}"
+
+    @property
+    def query(self) -> str:
+        """The period as GET parameters of the committee pages: "year=2025&period=tertial-1"."""
+        return f"year={self.year}&period={self.token}"
+
+    @classmethod
+    def from_token(cls, year: int, token: str) -> "Period":
+        """The inverse of ``token``; raises ValueError for anything else."""
+        kind, _, number = token.partition("-")
+        if kind == PeriodKind.YEAR and not number:
+            return cls(year, PeriodKind.YEAR)
+        if kind not in PeriodKind.values or kind == PeriodKind.YEAR or not number.isdigit():
+            raise ValueError(f"not a period: {token!r}")
+        return cls(year, kind, int(number))
+
+    def short_label(self) -> str:
+        """The period within its year, e.g. "Ack april", "T1", "Delår jan–aug", "Helår"."""
+        if self == Period.interim(self.year):
+            return str(_("Interim Jan–Aug"))
+        if self.kind == PeriodKind.YEAR:
+            return str(_("Full year"))
+        if self.kind == PeriodKind.TERTIAL:
+            return f"T{self.number}"
+        month = MONTH_NAMES[self.number]
+        if self.kind == PeriodKind.YEAR_TO_DATE:
+            return _("Year to date %(month)s") % {"month": month}
+        if self.kind == PeriodKind.ROLLING_12:
+            return _("R12 %(month)s") % {"month": month}
+        return str(month).capitalize()
+
     def label(self) -> str:
         """Human label in the active language, e.g. "Ack april 2025"."""
         kind = PeriodKind(self.kind)
@@ -162,3 +197,13 @@ def rolling_12_months(year: int, month: int) -> list[tuple[int, int]]:
     """The twelve (year, month) pairs ending in (year, month), oldest first."""
     index = year * 12 + (month - 1)
     return [(i // 12, i % 12 + 1) for i in range(index - 11, index + 1)]
+
+
+def periods_of_year(year: int) -> list[Period]:
+    """The periods a person can follow a year by, in the order a menu lists them."""
+    return [
+        *(Period(year, PeriodKind.MONTH, month) for month in range(1, 13)),
+        *(Period(year, PeriodKind.YEAR_TO_DATE, month) for month in range(1, 13)),
+        *(Period(year, PeriodKind.TERTIAL, number) for number in (1, 2, 3)),
+        Period(year, PeriodKind.YEAR),
+    ]

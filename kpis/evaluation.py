@@ -533,12 +533,24 @@ class Evaluation:
         return Status(self.override.status) if self.override else self.result.status
 
     @property
+    def sex_label(self) -> str:
+        return str(Sex(self.sex).label)
+
+    @property
     def target_text(self) -> str:
         return self.target.wording if self.target else "–"
 
     @property
     def value_text(self) -> str:
         return format_period_value(self.value, self.measure)
+
+    @property
+    def reference_text(self) -> str:
+        return format_measure_value(self.reference, self.measure)
+
+    @property
+    def forecast_text(self) -> str:
+        return format_measure_value(self.forecast.value, self.measure) if self.forecast else "–"
 
 
 def _targets_of_year(measures: Sequence[Measure], year: int) -> dict[int, Target]:
@@ -715,15 +727,22 @@ class GoalEvaluation:
     assessment: GoalAssessment | None = None
 
 
-def evaluate_goals(plan: Plan, period: Period, *, kind: str | None = None) -> list[GoalEvaluation]:
-    """Every goal of a plan (or of one kind) with its status for a period, for the whole scope."""
-    evaluations = evaluate_plan(plan, period, with_trend=False)
+def evaluate_goals(
+    plan: Plan, period: Period, *, kind: str | None = None, evaluations: Sequence[Evaluation] | None = None
+) -> list[GoalEvaluation]:
+    """Every goal of a plan (or of one kind) with its status for a period, for the whole scope.
+
+    Pass the plan's ``evaluations`` when they are already computed (a dashboard), to not
+    evaluate twice.
+    """
+    if evaluations is None:
+        evaluations = evaluate_plan(plan, period, with_trend=False)
     by_goal = defaultdict(list)
     for evaluation in evaluations:
         if evaluation.unit_id is None and evaluation.sex == Sex.TOTAL and evaluation.measure.goal_id:
             by_goal[evaluation.measure.goal_id].append(evaluation)
     goals = list(
-        Goal.objects.filter(plan=plan).prefetch_related(
+        Goal.objects.filter(plan=plan).select_related("goal_area", "parent__plan").prefetch_related(
             Prefetch(
                 "assessments",
                 queryset=GoalAssessment.objects.filter(
@@ -796,12 +815,109 @@ def count_goals(goal_evaluations: Iterable[GoalEvaluation], kind: str) -> GoalCo
     )
 
 
+@dataclass(frozen=True)
+class StatusCounts:
+    """How many of something are green, yellow, red and missing."""
+
+    green: int = 0
+    yellow: int = 0
+    red: int = 0
+    missing: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.green + self.yellow + self.red + self.missing
+
+    @property
+    def segments(self) -> list[tuple[Status, str, str]]:
+        """(status, x, width) in per cent of a bar, for drawing the shares without inline styles."""
+        segments, x = [], Decimal(0)
+        for status, count in ((Status.GREEN, self.green), (Status.YELLOW, self.yellow), (Status.RED, self.red),
+                              (Status.MISSING, self.missing)):
+            if count:
+                width = Decimal(count * 100) / self.total
+                segments.append((status, f"{x:.2f}", f"{width:.2f}"))
+                x += width
+        return segments
+
+    @property
+    def sentence(self) -> str:
+        """E.g. "12 uppfyllda, 9 på väg, 7 ej uppfyllda, 3 saknar utfall"."""
+        parts = [
+            ngettext("%(count)s met", "%(count)s met", self.green) % {"count": self.green},
+            ngettext("%(count)s on track", "%(count)s on track", self.yellow) % {"count": self.yellow},
+            ngettext("%(count)s not met", "%(count)s not met", self.red) % {"count": self.red},
+            ngettext("%(count)s without outcome", "%(count)s without outcome", self.missing) % {"count": self.missing},
+        ]
+        return ", ".join(parts)
+
+
+def count_statuses(statuses: Iterable[Status]) -> StatusCounts:
+    statuses = [Status(status) for status in statuses]
+    return StatusCounts(
+        green=statuses.count(Status.GREEN),
+        yellow=statuses.count(Status.YELLOW),
+        red=statuses.count(Status.RED),
+        missing=statuses.count(Status.MISSING),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Budget and savings
+# --------------------------------------------------------------------------------------------
+
+
+def default_budget_tolerance_percent() -> Decimal:
+    return Decimal(str(getattr(settings, "KPI_BUDGET_TOLERANCE_PERCENT", "1")))
+
+
+@dataclass(frozen=True)
+class BudgetResult:
+    """A budget (net, tkr; costs negative) against its full-year forecast."""
+
+    status: Status
+    deviation_tkr: Decimal | None = None
+
+
+def evaluate_budget(*, budget_tkr: Decimal | None, forecast_tkr: Decimal | None) -> BudgetResult:
+    """Green when the forecast keeps the budget; yellow when it misses by at most
+    ``KPI_BUDGET_TOLERANCE_PERCENT`` of the budget; red beyond; missing without a forecast.
+
+    Amounts are net (income positive, costs negative), so the deviation forecast − budget is
+    positive when the result is better than budgeted.
+    """
+    if budget_tkr is None or forecast_tkr is None:
+        return BudgetResult(Status.MISSING)
+    deviation = forecast_tkr - budget_tkr
+    if deviation >= 0:
+        return BudgetResult(Status.GREEN, deviation)
+    if -deviation <= abs(budget_tkr) * default_budget_tolerance_percent() / 100:
+        return BudgetResult(Status.YELLOW, deviation)
+    return BudgetResult(Status.RED, deviation)
+
+
+def evaluate_savings(*, planned_tkr: Decimal | None, achieved_tkr: Decimal | None) -> Status:
+    """A savings measure's effect for a year: achieved against planned, same tolerance as targets."""
+    if planned_tkr is None or achieved_tkr is None:
+        return Status.MISSING
+    if achieved_tkr >= planned_tkr:
+        return Status.GREEN
+    if planned_tkr - achieved_tkr <= abs(planned_tkr) * default_tolerance_percent() / 100:
+        return Status.YELLOW
+    return Status.RED
+
+
 # --------------------------------------------------------------------------------------------
 # Text for a person
 # --------------------------------------------------------------------------------------------
 
 # Units that are not printed after the number ("4,01", not "4,01 index").
 SILENT_UNITS = {"", "index", "antal"}
+
+
+def format_amount_tkr(value: Decimal | None) -> str:
+    """An amount in tkr as the plans print it: "-1 117 400", "–" when missing."""
+    return "–" if value is None else format_number(value, 0)
 
 
 def format_number(value: Decimal, decimals: int) -> str:

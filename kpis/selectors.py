@@ -1,12 +1,14 @@
 """Reads for kpis pages, each in a constant number of queries."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit, Plan
-from goalplan.periods import Period
+from goalplan.periods import Period, PeriodKind
 from kpis.models import Measure, Outcome, Target
 
 
@@ -55,3 +57,44 @@ def entry_rows_for_period(*, plan: Plan, period: Period, unit: OrganisationalUni
         for sex in sexes:
             rows.append(EntryRow(measure=measure, sex=sex, target=target, outcome=stored.get((measure.pk, sex))))
     return rows
+
+
+def monthly_values(
+    measures, *, end_year: int, end_month: int, months: int = 12, unit=None, sex: str = Sex.TOTAL
+) -> dict[int, list[tuple[int, int, Decimal]]]:
+    """Each measure's monthly outcomes over the months ending in (end_year, end_month); 1 query."""
+    first_index = end_year * 12 + end_month - months
+    first_year = first_index // 12
+    rows = (
+        Outcome.objects.filter(
+            measure__in=measures,
+            period_kind=PeriodKind.MONTH,
+            year__gte=first_year,
+            year__lte=end_year,
+            sex=sex,
+            value__isnull=False,
+        )
+        .filter(Q(unit__isnull=True) if unit is None else Q(unit=unit))
+        .values_list("measure_id", "year", "period_number", "value")
+        .order_by("measure_id", "year", "period_number")
+    )
+    series: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
+    for measure_id, year, month, value in rows:
+        if first_index < year * 12 + month <= end_year * 12 + end_month:
+            series[measure_id].append((year, month, value))
+    return series
+
+
+def latest_period_with_data(measures) -> Period | None:
+    """The latest period any of the measures has an outcome for, as year to date through it."""
+    stored = (
+        Outcome.objects.filter(measure__in=measures)
+        .values_list("year", "period_kind", "period_number")
+        .distinct()
+        .order_by()
+    )
+    ends = [(year, Period(year, kind, number).end_month) for year, kind, number in stored]
+    if not ends:
+        return None
+    year, month = max(ends)
+    return Period(year, PeriodKind.YEAR_TO_DATE, month)

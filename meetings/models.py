@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goalplan.choices import Status
 from goalplan.models import Body, Goal, Plan, year_field, year_in_range
+from goalplan.periods import Period, PeriodKind
 from kpis.models import Measure
 
 
@@ -146,6 +147,16 @@ class FollowUpReport(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def period(self) -> Period:
+        """The follow-up period the report covers, e.g. T1 2025 for the tertial report per April."""
+        end = self.period_end
+        if self.kind == self.Kind.TERTIAL:
+            return Period.tertial(end.year, (end.month + 3) // 4)
+        if self.kind == self.Kind.ANNUAL:
+            return Period.full_year(end.year)
+        return Period(end.year, PeriodKind.YEAR_TO_DATE, end.month)
 
 
 class ProposedAdjustment(models.Model):

@@ -1,0 +1,34 @@
+"""Filters of the committee pages: plain GET parameters, so a link reproduces the view."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from goalplan.choices import Status
+from goalplan.models import GoalArea, OrganisationalUnit, Plan
+from goalplan.periods import Period, periods_of_year
+
+
+class DashboardFilterForm(forms.Form):
+    """Period, goal area, status and unit of a plan dashboard."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    period = forms.ChoiceField(label=_("Period"))
+    area = forms.ModelChoiceField(label=_("Goal area"), queryset=GoalArea.objects.none(), required=False,
+                                  empty_label=_("All goal areas"))
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    unit = forms.ModelChoiceField(label=_("Organisational unit"), queryset=OrganisationalUnit.objects.none(),
+                                  required=False, empty_label=_("Whole plan"))
+
+    def __init__(self, data, *, plan: Plan, default_period: Period):
+        super().__init__({"year": default_period.year, "period": default_period.token, **data.dict()})
+        self.plan = plan
+        years = range(plan.start_year - 1, plan.end_year + 1)
+        self.fields["year"].choices = [(year, str(year)) for year in reversed(years)]
+        self.fields["period"].choices = [(p.token, p.short_label()) for p in periods_of_year(default_period.year)]
+        self.fields["area"].queryset = plan.goal_areas.all()
+        self.fields["status"].choices = [("", _("All statuses")), *Status.choices]
+        self.fields["unit"].queryset = OrganisationalUnit.objects.filter(is_active=True).order_by("name")
+
+    @property
+    def selected_period(self) -> Period:
+        return Period.from_token(self.cleaned_data["year"], self.cleaned_data["period"])

@@ -1,0 +1,111 @@
+"""Reads for the committee pages, each in a number of queries that does not grow with the plan."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+
+from goalplan.choices import Sex, Status
+from goalplan.models import Goal, GoalArea, OrganisationalUnit, Plan
+from goalplan.periods import Period, PeriodKind
+from kpis.charts import sparkline_points
+from kpis.evaluation import (
+    Evaluation,
+    GoalEvaluation,
+    StatusCounts,
+    count_statuses,
+    evaluate_goals,
+    evaluate_measures,
+)
+from kpis.models import Measure
+from kpis.selectors import latest_period_with_data, measures_of_plan, monthly_values
+
+
+def plans_for_user(user) -> QuerySet[Plan]:
+    """The plans a person can see, newest first, with their counts."""
+    return (
+        Plan.objects.select_related("body", "parent")
+        .annotate(measure_count=Count("measures", distinct=True), goal_count=Count("goals", distinct=True))
+        .order_by("-start_year", "body__order", "title")
+    )
+
+
+def default_period(plan: Plan) -> Period:
+    """The latest period with data as year to date, else the first tertial of the plan's first year."""
+    return latest_period_with_data(Measure.objects.filter(plan=plan)) or Period.tertial(plan.start_year, 1)
+
+
+@dataclass
+class MeasureRow:
+    evaluation: Evaluation
+    sparkline: str = ""
+
+
+@dataclass
+class GoalBlock:
+    goal: GoalEvaluation
+    level: int
+    rows: list[MeasureRow] = field(default_factory=list)
+
+
+@dataclass
+class AreaBlock:
+    area: GoalArea | None
+    goals: list[GoalBlock] = field(default_factory=list)
+    rows: list[MeasureRow] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows and not any(block.rows for block in self.goals)
+
+
+@dataclass
+class Dashboard:
+    plan: Plan
+    period: Period
+    unit: OrganisationalUnit | None
+    areas: list[AreaBlock]
+    counts: StatusCounts
+    goal_counts: StatusCounts
+
+
+def plan_dashboard(
+    plan: Plan, period: Period, *, area: GoalArea | None = None, status: str = "", unit: OrganisationalUnit | None = None
+) -> Dashboard:
+    """Goal areas → goals → measures with status, trend, sparkline and forecast for one period."""
+    measures = list(measures_of_plan(plan=plan))
+    evaluations = [e for e in evaluate_measures(measures, period, unit=unit) if e.sex == Sex.TOTAL]
+    goal_evaluations = evaluate_goals(plan, period, evaluations=evaluations if unit is None else None)
+    series = monthly_values(measures, end_year=period.year, end_month=period.end_month, unit=unit)
+    rows_by_goal: dict[int | None, list[MeasureRow]] = defaultdict(list)
+    rows_by_area: dict[int | None, list[MeasureRow]] = defaultdict(list)
+    shown = [e for e in evaluations if (not status or e.status == status) and (area is None or e.measure.goal_area_id == area.pk)]
+    for evaluation in shown:
+        row = MeasureRow(evaluation, sparkline_points([value for _y, _m, value in series.get(evaluation.measure.pk, [])]))
+        if evaluation.measure.goal_id:
+            rows_by_goal[evaluation.measure.goal_id].append(row)
+        else:
+            rows_by_area[evaluation.measure.goal_area_id].append(row)
+
+    goals_by_area: dict[int | None, list[GoalBlock]] = defaultdict(list)
+    for goal_evaluation in goal_evaluations:
+        goal = goal_evaluation.goal
+        level = 1 if goal.parent_id and goal.parent.plan_id == plan.pk else 0
+        goals_by_area[goal.goal_area_id].append(GoalBlock(goal_evaluation, level, rows_by_goal.get(goal.pk, [])))
+
+    areas = [AreaBlock(a, goals_by_area.get(a.pk, []), rows_by_area.get(a.pk, [])) for a in plan.goal_areas.all()]
+    if goals_by_area.get(None) or rows_by_area.get(None):
+        areas.append(AreaBlock(None, goals_by_area.get(None, []), rows_by_area.get(None, [])))
+    if area is not None:
+        areas = [block for block in areas if block.area == area]
+    if status:
+        for block in areas:
+            block.goals = [goal for goal in block.goals if goal.rows or goal.goal.status == status]
+    return Dashboard(
+        plan=plan,
+        period=period,
+        unit=unit,
+        areas=areas,
+        counts=count_statuses(e.status for e in evaluations),
+        goal_counts=count_statuses(g.status for g in goal_evaluations if g.goal.kind != Goal.Kind.PRIORITY_AREA),
+    )

@@ -1,0 +1,70 @@
+"""Committee pages for plans and goals: thin views over goalplan.selectors and the status engine."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+
+from goalplan.forms import DashboardFilterForm
+from goalplan.models import Goal, Plan
+from goalplan.periods import Period
+from goalplan.selectors import default_period, plan_dashboard, plans_for_user
+from kpis.evaluation import evaluate_goals, evaluate_measures
+
+
+@login_required
+def plan_list(request):
+    return render(request, "goalplan/plan_list.html", {"plans": plans_for_user(request.user)})
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan = get_object_or_404(plans_for_user(request.user), pk=pk)
+    form = DashboardFilterForm(request.GET, plan=plan, default_period=default_period(plan))
+    if form.is_valid():
+        data = form.cleaned_data
+        dashboard = plan_dashboard(plan, form.selected_period, area=data["area"], status=data["status"], unit=data["unit"])
+    else:
+        dashboard = None
+    return render(request, "goalplan/plan_dashboard.html", {"plan": plan, "form": form, "dashboard": dashboard},
+                  status=200 if form.is_valid() else 400)
+
+
+def period_from_request(request, default: Period) -> Period:
+    """The period named by ?year=&period= (as on the dashboard), else the default."""
+    try:
+        return Period.from_token(int(request.GET["year"]), request.GET["period"])
+    except (KeyError, ValueError):
+        return default
+
+
+@login_required
+def goal_detail(request, pk: int):
+    goal = get_object_or_404(
+        Goal.objects.select_related("plan__body", "goal_area", "parent__plan", "parent__parent__plan"), pk=pk
+    )
+    period = period_from_request(request, default_period(goal.plan))
+    measures = list(goal.measures.select_related("goal_area", "goal", "decided_by").order_by("order", "pk"))
+    goal_status = next(g for g in evaluate_goals(goal.plan, period) if g.goal.pk == goal.pk)
+    context = {
+        "goal": goal,
+        "period": period,
+        "goal_status": goal_status,
+        "evaluations": evaluate_measures(measures, period),
+        "children": goal.children.select_related("plan").order_by("order", "pk"),
+        "ancestors": goal_ancestors(goal),
+        "assessments": goal.assessments.order_by("-year", "-period_number"),
+        "assignments": goal.plan.assignments.filter(goal_area=goal.goal_area_id).select_related("decided_by")
+        if goal.goal_area_id else [],
+        "shared_with": goal.shared_with.all(),
+    }
+    return render(request, "goalplan/goal_detail.html", context)
+
+
+def goal_ancestors(goal: Goal) -> list[Goal]:
+    """The chain of goals this one serves, nearest first, across plans (regionplan last)."""
+    chain, seen = [], {goal.pk}
+    parent = goal.parent
+    while parent is not None and parent.pk not in seen:
+        chain.append(parent)
+        seen.add(parent.pk)
+        parent = Goal.objects.select_related("plan", "parent").get(pk=parent.pk).parent
+    return chain

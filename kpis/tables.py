@@ -1,0 +1,63 @@
+"""Tables of the measure page (django-tables2), sortable and exportable to CSV/XLSX."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from goalplan.choices import Sex
+from kpis.evaluation import format_measure_value
+from kpis.models import Outcome
+
+# A cell a spreadsheet would read as a formula (=, +, -, @, tab, CR) is prefixed with ' on export.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """Text for an exported cell that a spreadsheet cannot run as a formula."""
+    return f"'{text}" if text and text.startswith(FORMULA_STARTS) else text
+
+
+class OutcomeTable(tables.Table):
+    """Stored outcomes of a measure, one row per period, unit and sex."""
+
+    period = tables.Column(verbose_name=_("Period"), empty_values=(), order_by=("year", "period_kind", "period_number"))
+    unit = tables.Column(verbose_name=_("Unit"), default=_("Whole plan"), order_by=("unit__name",))
+    sex = tables.Column(verbose_name=_("Sex"))
+    value = tables.Column(verbose_name=_("Outcome"), attrs={"td": {"class": "number"}, "th": {"class": "number"}})
+    comment = tables.Column(verbose_name=_("Comment"), default="")
+    updated_at = tables.DateTimeColumn(verbose_name=_("Updated"), format="Y-m-d H:i")
+
+    class Meta:
+        model = Outcome
+        fields = ("period", "unit", "sex", "value", "comment", "updated_at")
+        order_by = ("-period",)
+        attrs = {"class": "data-table"}
+        empty_text = _("No outcomes yet.")
+        template_name = "django_tables2/table.html"
+
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+
+    def render_period(self, record):
+        return record.period_label
+
+    def render_sex(self, value, record):
+        return Sex(record.sex).label
+
+    def render_value(self, record):
+        if record.value is None and record.accomplished is not None:
+            return _("Yes") if record.accomplished else _("No")
+        return format_measure_value(record.value, self.measure)
+
+    # Export: numbers as numbers, text that cannot run as a formula.
+    def value_period(self, record):
+        return record.period_label
+
+    def value_value(self, record):
+        return record.value
+
+    def value_comment(self, value):
+        return safe_cell(value or "")
+
+    def value_unit(self, record):
+        return safe_cell(record.unit.name) if record.unit else ""

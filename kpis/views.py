@@ -1,0 +1,75 @@
+"""The measure page: chart, outcome table with export, breakdown per unit and sex, forecast."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+from django.utils.translation import gettext as _
+
+from goalplan.choices import Sex
+from goalplan.models import OrganisationalUnit
+from goalplan.periods import Period, PeriodKind
+from goalplan.selectors import default_period
+from goalplan.views import period_from_request
+from kpis.charts import measure_figure
+from kpis.evaluation import ALL_UNITS, evaluate_measures
+from kpis.models import Measure, NationalValue, Outcome
+from kpis.selectors import monthly_values
+from kpis.tables import OutcomeTable
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@login_required
+def measure_detail(request, pk: int):
+    measure = get_object_or_404(Measure.objects.select_related("plan__body", "goal_area", "goal", "decided_by"), pk=pk)
+    period = period_from_request(request, default_period(measure.plan))
+
+    table = OutcomeTable(
+        Outcome.objects.filter(measure=measure).select_related("unit").order_by("-year", "-period_number"),
+        measure=measure,
+    )
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    export_format = request.GET.get("_export")
+    if export_format in EXPORT_FORMATS:
+        exporter = TableExport(export_format, table, exclude_columns=())
+        return exporter.response(f"utfall-{measure.pk}.{export_format}")
+
+    by_sex = evaluate_measures([measure], period)
+    overall = next(e for e in by_sex if e.sex == Sex.TOTAL)
+    by_unit = [e for e in evaluate_measures([measure], period, unit=ALL_UNITS, with_trend=False)
+               if e.unit_id is not None and e.sex == Sex.TOTAL]
+    units = OrganisationalUnit.objects.in_bulk([e.unit_id for e in by_unit])
+    context = {
+        "measure": measure,
+        "period": period,
+        "overall": overall,
+        "by_sex": by_sex if measure.split_by_sex else [],
+        "by_unit": [(units[e.unit_id], e) for e in by_unit],
+        "table": table,
+        "figure": chart_for(measure, period, overall),
+        "comments": measure.outcomes.exclude(comment="").select_related("unit").order_by("-year", "-period_number")[:10],
+    }
+    return render(request, "kpis/measure_detail.html", context)
+
+
+def chart_for(measure: Measure, period: Period, overall) -> dict:
+    series = monthly_values([measure], end_year=period.year, end_month=12, months=24)
+    values = series.get(measure.pk, [])
+    national = NationalValue.objects.filter(
+        measure=measure, year=period.year, period_kind=PeriodKind.MONTH, sex=Sex.TOTAL,
+        area_code=NationalValue.NATIONAL_AREA_CODE,
+    ).values_list("period_number", "value")
+    threshold = overall.result.threshold if overall.result.threshold is not None else (
+        overall.target.value if overall.target else None
+    )
+    return measure_figure(
+        title=measure.short_name or measure.name[:90],
+        unit=measure.unit,
+        this_year=period.year,
+        this_year_values={m: v for y, m, v in values if y == period.year},
+        last_year_values={m: v for y, m, v in values if y == period.year - 1},
+        target_value=threshold,
+        target_label=_("Target: %(wording)s") % {"wording": overall.target_text},
+        national_values=dict(national),
+    )
