@@ -12,6 +12,7 @@ from budget.models import (
     SavingsEffect,
     SavingsMeasure,
 )
+from goalplan.admin_columns import year_column
 
 
 @admin.register(AccountGroup)
@@ -75,7 +76,7 @@ class FrameChangeAdmin(admin.ModelAdmin):
 
 @admin.register(Investment)
 class InvestmentAdmin(admin.ModelAdmin):
-    list_display = ["unit_name", "object_name", "kind", "holder", "holder_via", "amount_tkr", "year", "plan"]
+    list_display = ["unit_name", "object_name", "kind", "holder", "holder_via", "amount_tkr", year_column(), "plan"]
     list_filter = ["year", "kind", "holder", "plan"]
     list_select_related = ["holder", "plan"]
     search_fields = ["unit_name", "object_name"]
@@ -100,7 +101,7 @@ class SavingsMeasureAdmin(admin.ModelAdmin):
 
 @admin.register(SavingsEffect)
 class SavingsEffectAdmin(admin.ModelAdmin):
-    list_display = ["measure", "year", "amount_tkr", "target", "outcome_tkr"]
+    list_display = ["measure", year_column(), "amount_tkr", "target", "outcome_tkr"]
     list_filter = ["year", "measure__plan"]
     list_select_related = ["measure"]
     search_fields = ["measure__title", "target", "comment"]

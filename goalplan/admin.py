@@ -17,6 +17,7 @@ from goalplan.models import (
     OrganisationalUnit,
     Plan,
 )
+from goalplan.admin_columns import year_column
 
 
 @admin.register(Body)
@@ -157,7 +158,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(AssignmentFollowUp)
 class AssignmentFollowUpAdmin(admin.ModelAdmin):
-    list_display = ["assignment", "year", "period_kind", "period_number", "status"]
+    list_display = ["assignment", year_column(), "period_kind", "period_number", "status"]
     list_filter = ["status", "year", "assignment__plan"]
     list_select_related = ["assignment"]
     search_fields = ["assignment__text", "comment"]

@@ -13,6 +13,7 @@ from kpis.evaluation import evaluate_measures
 from kpis.models import Measure, NationalValue, Outcome, StatusOverride, Target
 from kpis.selectors import entry_rows_for_period
 from kpis.services import OutcomeEntry, outcome_save, outcomes_record_for_period
+from goalplan.admin_columns import year_column
 
 
 class TargetInline(admin.TabularInline):
@@ -41,7 +42,7 @@ class MeasureAdmin(admin.ModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["wording", "measure", "year", "kind", "value", "base_year", "tolerance", "decided_by"]
+    list_display = ["wording", "measure", year_column(), "kind", "value", year_column("base_year", gettext_lazy("base year")), "tolerance", "decided_by"]
     list_filter = ["year", "kind", "measure__plan", "decided_by"]
     list_select_related = ["measure", "decided_by"]
     search_fields = ["wording", "measure__name", "measure__short_name"]
@@ -163,7 +164,7 @@ class OutcomeAdmin(admin.ModelAdmin):
 
 @admin.register(NationalValue)
 class NationalValueAdmin(admin.ModelAdmin):
-    list_display = ["measure", "area_name", "year", "period_kind", "period_number", "sex", "value", "source"]
+    list_display = ["measure", "area_name", year_column(), "period_kind", "period_number", "sex", "value", "source"]
     list_filter = ["year", "period_kind", "sex", "area_name", "measure__plan"]
     list_select_related = ["measure"]
     search_fields = ["measure__name", "measure__short_name", "measure__kolada_id", "area_name"]

@@ -10,6 +10,7 @@ from meetings.models import (
     Meeting,
     ProposedAdjustment,
 )
+from goalplan.admin_columns import year_column
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -65,7 +66,7 @@ class InternalControlFollowUpInline(admin.TabularInline):
 
 @admin.register(InternalControlItem)
 class InternalControlItemAdmin(admin.ModelAdmin):
-    list_display = ["process", "body", "year", "responsible_role"]
+    list_display = ["process", "body", year_column(), "responsible_role"]
     list_filter = ["year", "body"]
     list_select_related = ["body"]
     search_fields = ["process", "risk", "control"]
