@@ -19,7 +19,7 @@ def meetings_of_year(body: Body, year: int) -> QuerySet[Meeting]:
         .prefetch_related(
             Prefetch(
                 "agenda_items",
-                queryset=AgendaItem.objects.prefetch_related("goals", "measures").order_by("category", "order", "pk"),
+                queryset=AgendaItem.objects.prefetch_related("goals", "measures").order_by("-category", "order", "pk"),
             ),
             Prefetch("reports", queryset=FollowUpReport.objects.select_related("plan")),
         )

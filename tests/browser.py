@@ -1,0 +1,66 @@
+"""Helpers for the browser tests: Debian's Chromium through Playwright, seed data, demo outcomes."""
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from goalplan.choices import Sex
+from goalplan.periods import PeriodKind
+from goalplan.seeds import seed_fixture_paths
+from kpis.models import Measure, Outcome
+from tests.selectors import hsn_plan
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+MEMBER = ("ledamot", "ledamot-lösen-2025")
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around
+# it are plain synchronous code, so Django's async guard is lifted for these tests only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def load_seeds_and_member() -> None:
+    """Transactional tests start from an empty database: load the seeds and a committee member."""
+    call_command("loaddata", *[str(path) for path in seed_fixture_paths()], verbosity=0)
+    user = get_user_model().objects.create_user(username=MEMBER[0], password=MEMBER[1])
+    assert not user.is_staff
+
+
+def enter_first_tertial_2025() -> None:
+    """Monthly outcomes January–April 2025 for every measure of the 2025 plan, some far off target."""
+    outcomes = []
+    for index, measure in enumerate(Measure.objects.filter(plan=hsn_plan(2025)).prefetch_related("targets")):
+        target = measure.targets.get(year=2025)
+        base = target.value if target.value is not None else Decimal(50)
+        factor = Decimal("0.7") if index % 3 == 0 else Decimal("1.05")
+        if measure.direction == Measure.Direction.LOWER_IS_BETTER:
+            factor = 2 - factor
+        for month in range(1, 5):
+            outcomes.append(Outcome(measure=measure, year=2025, period_kind=PeriodKind.MONTH, period_number=month,
+                                    sex=Sex.TOTAL, value=(base * factor + month - 2).quantize(Decimal("0.01"))))
+    Outcome.objects.bulk_create(outcomes)
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def log_in(page, base_url: str) -> None:
+    page.goto(f"{base_url}/konto/logga-in/")
+    page.fill("#id_username", MEMBER[0])
+    page.fill("#id_password", MEMBER[1])
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/planer/")
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
