@@ -12,7 +12,9 @@ from kpis.charts import sparkline_points
 from kpis.evaluation import (
     Evaluation,
     GoalEvaluation,
+    GoalCounts,
     StatusCounts,
+    count_goals,
     count_statuses,
     evaluate_goals,
     evaluate_measures,
@@ -31,8 +33,10 @@ def plans_for_user(user) -> QuerySet[Plan]:
 
 
 def default_period(plan: Plan) -> Period:
-    """The latest period with data as year to date, else the first tertial of the plan's first year."""
-    return latest_period_with_data(Measure.objects.filter(plan=plan)) or Period.tertial(plan.start_year, 1)
+    """The latest period with data in the plan's years (year to date), else its first tertial."""
+    measures = Measure.objects.filter(plan=plan).values("pk")
+    years = range(plan.start_year, plan.end_year + 1)
+    return latest_period_with_data(measures, years=years) or Period.tertial(plan.start_year, 1)
 
 
 @dataclass
@@ -66,7 +70,7 @@ class Dashboard:
     unit: OrganisationalUnit | None
     areas: list[AreaBlock]
     counts: StatusCounts
-    goal_counts: StatusCounts
+    goal_counts: list[GoalCounts]
 
 
 def plan_dashboard(
@@ -74,7 +78,7 @@ def plan_dashboard(
 ) -> Dashboard:
     """Goal areas → goals → measures with status, trend, sparkline and forecast for one period."""
     measures = list(measures_of_plan(plan=plan))
-    evaluations = [e for e in evaluate_measures(measures, period, unit=unit) if e.sex == Sex.TOTAL]
+    evaluations = evaluate_measures(measures, period, unit=unit, total_only=True)
     goal_evaluations = evaluate_goals(plan, period, evaluations=evaluations if unit is None else None)
     series = monthly_values(measures, end_year=period.year, end_month=period.end_month, unit=unit)
     rows_by_goal: dict[int | None, list[MeasureRow]] = defaultdict(list)
@@ -107,5 +111,9 @@ def plan_dashboard(
         unit=unit,
         areas=areas,
         counts=count_statuses(e.status for e in evaluations),
-        goal_counts=count_statuses(g.status for g in goal_evaluations if g.goal.kind != Goal.Kind.PRIORITY_AREA),
+        goal_counts=[
+            count_goals(goal_evaluations, kind)
+            for kind in Goal.Kind.values
+            if kind != Goal.Kind.PRIORITY_AREA and any(g.goal.kind == kind for g in goal_evaluations)
+        ],
     )

@@ -18,7 +18,7 @@ def plan_list(request):
 @login_required
 def plan_detail(request, pk: int):
     plan = get_object_or_404(plans_for_user(request.user), pk=pk)
-    form = DashboardFilterForm(request.GET, plan=plan, default_period=default_period(plan))
+    form = DashboardFilterForm(request.GET, plan=plan, default_period=period_from_request(request, plan))
     if form.is_valid():
         data = form.cleaned_data
         dashboard = plan_dashboard(plan, form.selected_period, area=data["area"], status=data["status"], unit=data["unit"])
@@ -28,12 +28,12 @@ def plan_detail(request, pk: int):
                   status=200 if form.is_valid() else 400)
 
 
-def period_from_request(request, default: Period) -> Period:
-    """The period named by ?year=&period= (as on the dashboard), else the default."""
+def period_from_request(request, plan: Plan) -> Period:
+    """The period named by ?year=&period= (as on the dashboard), else the plan's default period."""
     try:
         return Period.from_token(int(request.GET["year"]), request.GET["period"])
     except (KeyError, ValueError):
-        return default
+        return default_period(plan)
 
 
 @login_required
@@ -41,7 +41,7 @@ def goal_detail(request, pk: int):
     goal = get_object_or_404(
         Goal.objects.select_related("plan__body", "goal_area", "parent__plan", "parent__parent__plan"), pk=pk
     )
-    period = period_from_request(request, default_period(goal.plan))
+    period = period_from_request(request, goal.plan)
     measures = list(goal.measures.select_related("goal_area", "goal", "decided_by").order_by("order", "pk"))
     goal_status = next(g for g in evaluate_goals(goal.plan, period) if g.goal.pk == goal.pk)
     context = {

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum, Window
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Prefetch, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -172,6 +172,11 @@ def aggregate_series(series: Mapping[tuple[int, int], MonthValue], period: Perio
     return value
 
 
+def _month_index(year_month: tuple[int, int]) -> int:
+    year, month = year_month
+    return year * 12 + month
+
+
 def _months_q(months: Iterable[tuple[int, int]]) -> Q:
     by_year = defaultdict(list)
     for year, month in months:
@@ -195,87 +200,126 @@ def period_values(measures: Sequence[Measure], period: Period, *, unit=None) -> 
 
     ``unit``: None for the plan's whole scope, an OrganisationalUnit, or ALL_UNITS.
     """
-    by_id = {measure.pk: measure for measure in measures}
-    if not by_id:
-        return {}
-    scope = Q(measure_id__in=list(by_id)) & _unit_q(unit)
-    values: dict[Key, PeriodValue] = {}
+    return period_values_many(measures, [period], unit=unit)[period]
 
-    if period.kind != PeriodKind.MONTH:
+
+def period_values_many(
+    measures: Sequence[Measure], periods: Iterable[Period], *, unit=None, sexes: Sequence[str] | None = None
+) -> dict[Period, dict[Key, PeriodValue]]:
+    """``period_values`` for several periods at once: one query for the stored figures, one
+    aggregate over the months of all the periods, and one "latest value" query per period for
+    point-in-time measures.
+    """
+    periods = list(dict.fromkeys(periods))
+    results: dict[Period, dict[Key, PeriodValue]] = {period: {} for period in periods}
+    by_id = {measure.pk: measure for measure in measures}
+    if not by_id or not periods:
+        return results
+    scope = Q(measure_id__in=list(by_id)) & _unit_q(unit)
+    if sexes is not None:
+        scope &= Q(sex__in=list(sexes))
+
+    longer = [period for period in periods if period.kind != PeriodKind.MONTH]
+    if longer:
         # A single month's stored row is raw data that the measure's aggregation turns into its
         # value (an R12 measure looks back twelve months); longer periods may carry the figure
         # the report printed, which wins.
-        stored = Outcome.objects.filter(
-            scope, year=period.year, period_kind=period.kind, period_number=period.number
-        ).values_list("measure_id", "unit_id", "sex", "value", "accomplished", "comment").order_by()
-        for measure_id, unit_id, sex, value, accomplished, comment in stored:
-            values[(measure_id, unit_id, sex)] = PeriodValue(value, accomplished, comment, stored=True, months=1)
+        exact = Q(pk__in=[])
+        for period in longer:
+            exact |= Q(year=period.year, period_kind=period.kind, period_number=period.number)
+        stored = Outcome.objects.filter(scope).filter(exact).values_list(
+            "measure_id", "unit_id", "sex", "value", "accomplished", "comment", "year", "period_kind", "period_number"
+        ).order_by()
+        for measure_id, unit_id, sex, value, accomplished, comment, year, kind, number in stored:
+            results[Period(year, kind, number)][(measure_id, unit_id, sex)] = PeriodValue(
+                value, accomplished, comment, stored=True, months=1
+            )
 
-    own = _months_q(period.months())
-    r12 = _months_q(rolling_12_months(period.year, period.end_month))
     r12_ids = [pk for pk, m in by_id.items() if m.aggregation in (Aggregation.ROLLING_12_SUM, Aggregation.ROLLING_12_MEAN)]
     latest_ids = [pk for pk, m in by_id.items() if m.aggregation == Aggregation.LATEST]
-    # Only R12 measures read the twelve months back; the others read the period's own months.
-    years = sorted({year for year, _month in rolling_12_months(period.year, period.end_month)} | {period.year})
+    weighted_value = ExpressionWrapper(F("value") * F("count"), output_field=DecimalField(max_digits=30, decimal_places=4))
+    ranges, rows_wanted, years, annotations = [], Q(pk__in=[]), set(), {}
+    for index, period in enumerate(periods):
+        # Every period is a run of consecutive months: compare one month number (year × 12 +
+        # month) with its ends instead of OR-ing (year, month) pairs, which is far cheaper for the
+        # database to evaluate for each of the many conditional sums.
+        r12_months = rolling_12_months(period.year, period.end_month)
+        own_months = period.months()
+        own = Q(month_index__gte=_month_index(own_months[0]), month_index__lte=_month_index(own_months[-1]))
+        r12 = Q(month_index__gte=_month_index(r12_months[0]), month_index__lte=_month_index(r12_months[-1]))
+        ranges.append(own)
+        # Only R12 measures read the twelve months back; the others read the period's own months.
+        rows_wanted |= own | (r12 & Q(measure_id__in=r12_ids))
+        years.update(year for year, _month in r12_months)
+        annotations.update({
+            f"p{index}_own_sum": Sum("value", filter=own),
+            f"p{index}_own_n": Count("value", filter=own),
+            f"p{index}_own_weighted": Sum(weighted_value, filter=own & Q(count__isnull=False)),
+            f"p{index}_own_weight": Sum("count", filter=own & Q(value__isnull=False)),
+            f"p{index}_r12_sum": Sum("value", filter=r12),
+            f"p{index}_r12_n": Count("value", filter=r12),
+            f"p{index}_own_yes": Count("pk", filter=own & Q(accomplished=True)),
+            f"p{index}_own_no": Count("pk", filter=own & Q(accomplished=False)),
+        })
     # The plain year filter lets the database use the (measure, year, kind, number) index
     # instead of scanning every outcome for the OR of month ranges.
-    monthly = Outcome.objects.filter(scope, period_kind=PeriodKind.MONTH, year__in=years).filter(
-        own | (r12 & Q(measure_id__in=r12_ids))
+    monthly = (
+        Outcome.objects.filter(scope, period_kind=PeriodKind.MONTH, year__in=sorted(years))
+        .annotate(month_index=ExpressionWrapper(F("year") * 12 + F("period_number"), output_field=IntegerField()))
+        .filter(rows_wanted)
     )
-    weighted_value = ExpressionWrapper(F("value") * F("count"), output_field=DecimalField(max_digits=30, decimal_places=4))
-    sums = (
-        monthly.values("measure_id", "unit_id", "sex")
-        .annotate(
-            own_sum=Sum("value", filter=own),
-            own_n=Count("value", filter=own),
-            own_weighted=Sum(weighted_value, filter=own & Q(count__isnull=False)),
-            own_weight=Sum("count", filter=own & Q(value__isnull=False)),
-            r12_sum=Sum("value", filter=r12),
-            r12_n=Count("value", filter=r12),
-            own_yes=Count("pk", filter=own & Q(accomplished=True)),
-            own_no=Count("pk", filter=own & Q(accomplished=False)),
-        )
-        .order_by()
-    )
-    latest_rows = (
-        monthly.filter(own, measure_id__in=latest_ids)
-        .filter(Q(value__isnull=False) | Q(accomplished__isnull=False))
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("measure_id"), F("unit_id"), F("sex")],
-                order_by=[F("year").desc(), F("period_number").desc()],
-            )
-        )
-        .filter(rank=1)
-        .values_list("measure_id", "unit_id", "sex", "value", "accomplished", "comment")
-        .order_by()  # the model's default ordering would join measure, plan, goal and unit
-    )
-    latest = {(m, u, s): (value, accomplished, comment) for m, u, s, value, accomplished, comment in latest_rows}
+    sums = list(monthly.values("measure_id", "unit_id", "sex").annotate(**annotations).order_by())
 
-    for row in sums:
-        key = (row["measure_id"], row["unit_id"], row["sex"])
-        if key in values:
-            continue
-        latest_value, latest_accomplished, comment = latest.get(key, (None, None, ""))
-        value, months = _value_from_sums(
-            by_id[key[0]].aggregation,
-            own_sum=row["own_sum"],
-            own_n=row["own_n"],
-            own_weighted=row["own_weighted"],
-            own_weight=row["own_weight"],
-            r12_sum=row["r12_sum"],
-            r12_n=row["r12_n"],
-            latest=latest_value,
-        )
-        # Yes/no: the latest answer for point-in-time measures; otherwise done once is done.
-        accomplished = latest_accomplished
-        if key not in latest:
-            accomplished = True if row["own_yes"] else (False if row["own_no"] else None)
-        values[key] = PeriodValue(
-            value, accomplished, comment if months else "", stored=False, months=months or int(accomplished is not None)
-        )
-    return values
+    for index, period in enumerate(periods):
+        latest = {}
+        if latest_ids:
+            own_years = sorted({year for year, _month in period.months()})
+            latest_rows = (
+                Outcome.objects.filter(
+                    _unit_q(unit), measure_id__in=latest_ids, period_kind=PeriodKind.MONTH, year__in=own_years,
+                    **({"sex__in": list(sexes)} if sexes is not None else {}),
+                )
+                .annotate(month_index=ExpressionWrapper(F("year") * 12 + F("period_number"), output_field=IntegerField()))
+                .filter(ranges[index])
+                .filter(Q(value__isnull=False) | Q(accomplished__isnull=False))
+                .annotate(
+                    rank=Window(
+                        RowNumber(),
+                        partition_by=[F("measure_id"), F("unit_id"), F("sex")],
+                        order_by=[F("year").desc(), F("period_number").desc()],
+                    )
+                )
+                .filter(rank=1)
+                .values_list("measure_id", "unit_id", "sex", "value", "accomplished", "comment")
+                .order_by()  # the model's default ordering would join measure, plan, goal and unit
+            )
+            latest = {(m, u, s): (value, done, comment) for m, u, s, value, done, comment in latest_rows}
+        values = results[period]
+        prefix = f"p{index}_"
+        for row in sums:
+            key = (row["measure_id"], row["unit_id"], row["sex"])
+            if key in values or not (row[prefix + "own_n"] or row[prefix + "r12_n"] or key in latest
+                                     or row[prefix + "own_yes"] or row[prefix + "own_no"]):
+                continue
+            latest_value, latest_accomplished, comment = latest.get(key, (None, None, ""))
+            value, months = _value_from_sums(
+                by_id[key[0]].aggregation,
+                own_sum=row[prefix + "own_sum"],
+                own_n=row[prefix + "own_n"],
+                own_weighted=row[prefix + "own_weighted"],
+                own_weight=row[prefix + "own_weight"],
+                r12_sum=row[prefix + "r12_sum"],
+                r12_n=row[prefix + "r12_n"],
+                latest=latest_value,
+            )
+            # Yes/no: the latest answer for point-in-time measures; otherwise done once is done.
+            accomplished = latest_accomplished
+            if key not in latest:
+                accomplished = True if row[prefix + "own_yes"] else (False if row[prefix + "own_no"] else None)
+            values[key] = PeriodValue(
+                value, accomplished, comment if months else "", stored=False, months=months or int(accomplished is not None)
+            )
+    return results
 
 
 # --------------------------------------------------------------------------------------------
@@ -607,19 +651,34 @@ def _reference_for(references: Mapping[Key, Decimal], key: Key) -> Decimal | Non
 
 
 def evaluate_measures(
-    measures: Sequence[Measure], period: Period, *, unit=None, with_trend: bool = True, with_forecast: bool = True
+    measures: Sequence[Measure],
+    period: Period,
+    *,
+    unit=None,
+    with_trend: bool = True,
+    with_forecast: bool = True,
+    total_only: bool = False,
 ) -> list[Evaluation]:
     """Evaluate measures for a period, per unit and sex; the number of queries does not depend on
-    how many measures, units or sexes there are.
+    how many measures, units or sexes there are. ``total_only``: only the total (T), for overviews.
     """
+    sexes = [Sex.TOTAL] if total_only else None
     measures = list(measures)
-    computed: dict[Period, dict[Key, PeriodValue]] = {}
+    # Every period the evaluation reads (this one, the trend's earlier ones, the forecast's year to
+    # date now and last year, last year's outcome) is computed in one pass.
+    wanted = [period]
+    earlier: Period | None = period
+    for _step in range(TREND_PERIODS - 1 if with_trend else 0):
+        earlier = earlier.previous() if earlier else None
+        if earlier:
+            wanted.append(earlier)
+    if with_forecast:
+        ytd = period.year_to_date
+        wanted += [ytd, ytd.in_year(period.year - 1), Period(period.year - 1, PeriodKind.YEAR)]
+    computed = period_values_many(measures, wanted, unit=unit, sexes=sexes)
 
-    def values_for(wanted: Period) -> dict[Key, PeriodValue]:
-        # The year to date for the forecast is often the period itself: compute each period once.
-        if wanted not in computed:
-            computed[wanted] = period_values(measures, wanted, unit=unit)
-        return computed[wanted]
+    def values_for(one: Period) -> dict[Key, PeriodValue]:
+        return computed[one]
 
     targets = _targets_of_year(measures, period.year)
     current = values_for(period)
@@ -628,7 +687,7 @@ def evaluate_measures(
         (o.measure_id, o.unit_id, o.sex): o
         for o in StatusOverride.objects.filter(
             _unit_q(unit), measure__in=measures, year=period.year, period_kind=period.kind,
-            period_number=period.number,
+            period_number=period.number, **({"sex__in": sexes} if sexes else {}),
         )
     }
     history: list[dict[Key, PeriodValue]] = []
@@ -650,7 +709,7 @@ def evaluate_measures(
     scope_unit_id = None if unit in (None, ALL_UNITS) else unit.pk
     keys = set(current) | set(overrides)
     for measure in measures:
-        keys.update((measure.pk, scope_unit_id, sex) for sex in _sexes(measure))
+        keys.update((measure.pk, scope_unit_id, sex) for sex in (sexes or _sexes(measure)))
     by_id = {measure.pk: measure for measure in measures}
     position = {measure.pk: index for index, measure in enumerate(measures)}
     sex_order = {sex: index for index, sex in enumerate(Sex.values)}

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import Period, PeriodKind
-from goalplan.selectors import default_period
 from goalplan.views import period_from_request
 from kpis.charts import measure_figure
 from kpis.evaluation import ALL_UNITS, evaluate_measures
@@ -23,7 +22,7 @@ EXPORT_FORMATS = ("csv", "xlsx")
 @login_required
 def measure_detail(request, pk: int):
     measure = get_object_or_404(Measure.objects.select_related("plan__body", "goal_area", "goal", "decided_by"), pk=pk)
-    period = period_from_request(request, default_period(measure.plan))
+    period = period_from_request(request, measure.plan)
 
     table = OutcomeTable(
         Outcome.objects.filter(measure=measure).select_related("unit").order_by("-year", "-period_number"),
