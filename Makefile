@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install
+.PHONY: run test install system-deps
 
 install: $(VENV)/.installed
 
@@ -23,5 +23,14 @@ run: install
 	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: install
+# The browser tests drive Debian's Chromium; root installs it, anyone else is told how.
+system-deps:
+	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "The browser tests need:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+
+test: install system-deps
 	$(BIN)/python -m pytest
