@@ -785,6 +785,11 @@ class GoalEvaluation:
     measures: list[Evaluation] = field(default_factory=list)
     assessment: GoalAssessment | None = None
 
+    @property
+    def partly_missing(self) -> bool:
+        """Known status, but some of its inputs had no data (worth saying beside the status)."""
+        return self.incomplete and self.status != Status.MISSING
+
 
 def evaluate_goals(
     plan: Plan, period: Period, *, kind: str | None = None, evaluations: Sequence[Evaluation] | None = None
