@@ -9,7 +9,7 @@ from django.views.generic import RedirectView
 from budget.views import budget_detail
 from goalplan.views import goal_detail, plan_detail, plan_list
 from kpis.views import measure_detail
-from meetings.views import calendar
+from meetings.views import calendar, report_detail, report_download
 
 admin.site.site_header = _("Goal and KPI follow-up")
 admin.site.site_title = _("Goal and KPI follow-up")
@@ -26,4 +26,6 @@ urlpatterns = [
     path("matetal/<int:pk>/", measure_detail, name="measure_detail"),
     path("budget/<str:body>/<int:year>/", budget_detail, name="budget_detail"),
     path("sammantraden/<str:body>/<int:year>/", calendar, name="calendar"),
+    path("rapporter/<int:pk>/", report_detail, name="report_detail"),
+    path("rapporter/<int:pk>/pdf/", report_download, name="report_download"),
 ]

@@ -73,3 +73,91 @@ def measure_figure(
     )
     # Through plotly's own JSON encoder, then back to plain data for the page's json_script.
     return json.loads(figure.to_json())
+
+
+# Presentation attributes rather than CSS classes: PDF renderers do not style inline SVG from the
+# page's stylesheet. (colour, dash pattern) per line kind.
+SVG_LINE_STYLES = {
+    "this-year": ("#1f4e79", ""),
+    "last-year": ("#8a8f98", ""),
+    "target": ("#b42318", "5 3"),
+}
+SVG_TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="9" fill="#333"'
+
+
+def line_chart_svg(
+    *,
+    title: str,
+    lines: list[tuple[str, dict[int, Decimal], str]],
+    target_value: Decimal | None,
+    target_label: str,
+    decimals: int,
+    width: int = 520,
+    height: int = 220,
+) -> str:
+    """A vector line chart per month (January–December) as SVG, for the PDF reports.
+
+    ``lines``: (legend label, {month: value}, kind in SVG_LINE_STYLES). Made by us rather than by a
+    browser-based exporter: it needs no network and no Chromium, and takes well under a millisecond.
+    """
+    from django.utils.html import escape
+
+    from kpis.evaluation import format_number
+
+    left, right, top, bottom = 56, 12, 14, 52
+    plot_width, plot_height = width - left - right, height - top - bottom
+    values = [v for _label, series, _kind in lines for v in series.values()]
+    if target_value is not None:
+        values.append(target_value)
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    pad = (high - low) * Decimal("0.1") or (abs(high) * Decimal("0.1")) or Decimal(1)
+    low, high = low - pad, high + pad
+
+    def x(month: int) -> float:
+        return left + (month - 0.5) * plot_width / 12
+
+    def y(value: Decimal) -> float:
+        return top + float((high - value) / (high - low)) * plot_height
+
+    def stroke(kind: str) -> str:
+        colour, dash = SVG_LINE_STYLES[kind]
+        return f'stroke="{colour}" stroke-width="1.8" fill="none"' + (f' stroke-dasharray="{dash}"' if dash else "")
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}" role="img"><title>{escape(title)}</title>']
+    for step in range(5):
+        value = low + (high - low) * step / 4
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+                     f'stroke="#e1e5ea" stroke-width="0.6"/>')
+        parts.append(f'<text x="{left - 6}" y="{y(value) + 3:.1f}" text-anchor="end" {SVG_TEXT}>'
+                     f'{escape(format_number(value, decimals))}</text>')
+    for month in range(1, 13):
+        parts.append(f'<text x="{x(month):.1f}" y="{top + plot_height + 14}" text-anchor="middle" {SVG_TEXT}>'
+                     f'{escape(str(MONTH_NAMES[month])[:3])}</text>')
+    if target_value is not None:
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(target_value):.1f}" y2="{y(target_value):.1f}" '
+                     f'{stroke("target")}/>')
+    for _label, series, kind in lines:
+        run: list[str] = []
+        for month in range(1, 14):
+            if month in series:
+                run.append(f"{x(month):.1f},{y(series[month]):.1f}")
+            elif run:
+                if len(run) > 1:
+                    parts.append(f'<polyline points="{" ".join(run)}" {stroke(kind)}/>')
+                run = []
+        colour = SVG_LINE_STYLES[kind][0]
+        for month, value in series.items():
+            parts.append(f'<circle cx="{x(month):.1f}" cy="{y(value):.1f}" r="2.6" fill="{colour}"/>')
+    legend = [(label, kind) for label, _series, kind in lines]
+    if target_value is not None:
+        legend.append((target_label, "target"))
+    legend_x = left
+    for label, kind in legend:
+        parts.append(f'<line x1="{legend_x}" x2="{legend_x + 18}" y1="{height - 14}" y2="{height - 14}" {stroke(kind)}/>')
+        parts.append(f'<text x="{legend_x + 22}" y="{height - 11}" {SVG_TEXT}>{escape(label)}</text>')
+        legend_x += 34 + 5.4 * len(label)
+    parts.append("</svg>")
+    return "".join(parts)

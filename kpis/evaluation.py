@@ -577,6 +577,11 @@ class Evaluation:
         return Status(self.override.status) if self.override else self.result.status
 
     @property
+    def is_not_met(self) -> bool:
+        """Red: the measures a report explains with a chart."""
+        return self.status == Status.RED
+
+    @property
     def sex_label(self) -> str:
         return str(Sex(self.sex).label)
 
@@ -891,6 +896,11 @@ class StatusCounts:
     @property
     def total(self) -> int:
         return self.green + self.yellow + self.red + self.missing
+
+    def items(self) -> list[tuple[Status, int]]:
+        """(status, count) from met to missing."""
+        return [(Status.GREEN, self.green), (Status.YELLOW, self.yellow), (Status.RED, self.red),
+                (Status.MISSING, self.missing)]
 
     @property
     def segments(self) -> list[tuple[Status, str, str]]:

@@ -1,6 +1,10 @@
 """Admin for meetings, agenda items, follow-up reports and internal control."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy, ngettext
 
 from meetings.models import (
     AgendaItem,
@@ -11,6 +15,7 @@ from meetings.models import (
     ProposedAdjustment,
 )
 from goalplan.admin_columns import year_column
+from meetings.services import approve_report
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -45,16 +50,56 @@ class ProposedAdjustmentInline(admin.StackedInline):
     fields = ["order", "kind", "goal", "measure", "current_text", "proposed_text", "measurement", "proposed_value", "reason"]
     autocomplete_fields = ["goal", "measure"]
 
+    # The proposals are part of what an approved report says: frozen with it.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj is not None and obj.is_approved)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_approved)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_approved)
+
 
 @admin.register(FollowUpReport)
 class FollowUpReportAdmin(admin.ModelAdmin):
-    list_display = ["title", "body", "kind", "period_end", "meeting", "state"]
+    list_display = ["title", "body", "kind", "period_end", "meeting", "state", "pdf_link"]
     list_filter = ["kind", "state", "body"]
     list_select_related = ["body", "meeting__body"]
     search_fields = ["title", "diary_number", "summary"]
     date_hierarchy = "period_end"
     autocomplete_fields = ["plan", "meeting"]
+    readonly_fields = ["state", "approved_at", "approved_by"]
     inlines = [ProposedAdjustmentInline]
+    actions = ["approve_selected"]
+
+    @admin.display(description=gettext_lazy("PDF"))
+    def pdf_link(self, obj):
+        if obj.plan_id is None:
+            return "–"
+        return format_html('<a href="{}">{}</a>', reverse("report_download", args=[obj.pk]), gettext_lazy("Download"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # An approved report is frozen: nothing it says may change afterwards.
+        if obj is not None and obj.is_approved:
+            return [field.name for field in obj._meta.fields if field.editable] + list(self.readonly_fields)
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_approved)
+
+    @admin.action(description=gettext_lazy("Approve the selected reports (freezes their content and PDF)"))
+    def approve_selected(self, request, queryset):
+        approved = 0
+        for report in queryset:
+            try:
+                approve_report(report=report, user=request.user)
+                approved += 1
+            except ValidationError as error:
+                self.message_user(request, f"{report}: {' '.join(error.messages)}", messages.ERROR)
+        if approved:
+            self.message_user(request, ngettext("%(count)d report approved.", "%(count)d reports approved.", approved)
+                              % {"count": approved}, messages.SUCCESS)
 
 
 class InternalControlFollowUpInline(admin.TabularInline):

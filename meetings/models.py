@@ -1,5 +1,6 @@
 """The meeting and follow-up calendar: meetings, agenda items, follow-up reports, internal control."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -132,6 +133,20 @@ class FollowUpReport(models.Model):
     author = models.CharField(_("case officer"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Frozen at approval: every figure, status and comment the report shows, and the PDF made
+    # from them, so later corrections of outcomes never change what was decided on.
+    snapshot = models.JSONField(_("frozen content"), null=True, blank=True, editable=False)
+    pdf = models.BinaryField(_("approved PDF"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("follow-up report")
@@ -147,6 +162,10 @@ class FollowUpReport(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.State.APPROVED
 
     @property
     def period(self) -> Period:

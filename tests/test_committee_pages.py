@@ -11,6 +11,7 @@ from goalplan.choices import Sex
 from goalplan.models import Goal
 from goalplan.periods import PeriodKind
 from kpis.models import Measure, Outcome
+from meetings.models import FollowUpReport
 from tests.selectors import hsn_plan, rs_plan_2018
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,7 @@ def test_budget_page_shows_the_decided_tables(member):
 def test_calendar_links_reports_to_their_period(member):
     text = page(member, "/sammantraden/HSN/2021/")
     assert "Plan internkontroll" in text and "Regionstabschef" in text
-    assert f"/planer/{hsn_plan(2021).pk}/?year=2021&amp;period=tertial-1" in text
+    tertial = FollowUpReport.objects.get(plan=hsn_plan(2021), kind="tertial")
+    assert f"/rapporter/{tertial.pk}/" in text and f"/rapporter/{tertial.pk}/pdf/" in text
     text_2025 = page(member, "/sammantraden/HSN/2025/")
     assert "muntligt" in text_2025 and "2025-09-24–25" in text_2025

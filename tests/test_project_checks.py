@@ -13,6 +13,7 @@ def test_no_missing_migrations():
     assert "No changes detected" in output.getvalue()
 
 
+@pytest.mark.django_db  # the JSONField check asks the database whether it supports JSON
 def test_system_checks_pass():
     output = io.StringIO()
     call_command("check", stdout=output)

@@ -1,0 +1,25 @@
+"""Follow-up reports as PDF with WeasyPrint: A4, table of contents, page numbers, vector charts."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
+
+
+def refuse_to_fetch(url: str, *args, **kwargs):
+    """WeasyPrint's resource fetcher: the report is self-contained, so nothing may be fetched
+    (no network, no files outside what we pass in)."""
+    raise ValueError(f"The report may not load {url!r}")
+
+
+def render_report_pdf(content: dict) -> bytes:
+    """The PDF of a report's content (see meetings.reports), always in Swedish."""
+    from weasyprint import CSS, HTML
+
+    with translation.override("sv"):
+        html = render_to_string("meetings/report_pdf.html", {"report": content})
+    document = HTML(string=html, url_fetcher=refuse_to_fetch)
+    return document.write_pdf(stylesheets=[CSS(filename=str(REPORT_CSS))], pdf_tags=True)

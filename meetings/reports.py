@@ -1,0 +1,152 @@
+"""The content of a follow-up report: every figure, status and comment it shows, as plain data.
+
+The same data is shown in the report page, rendered to PDF, and frozen into the report at
+approval (``FollowUpReport.snapshot``), so an approved report never changes when outcomes are
+corrected later. Figures are stored as the Swedish text the report prints.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budget.selectors import budget_overview
+from goalplan.choices import Status
+from goalplan.selectors import plan_dashboard
+from kpis.charts import line_chart_svg
+from kpis.evaluation import count_statuses, format_amount_tkr, format_period_value, period_values
+from kpis.selectors import monthly_values
+from meetings.models import FollowUpReport
+
+CONTENT_VERSION = 1
+
+
+def _status(status: Status) -> dict:
+    status = Status(status)
+    return {"code": str(status.value), "text": status.text}
+
+
+def report_content(report: FollowUpReport) -> dict:
+    """Build the report's content from the live data (for a draft, or to freeze at approval)."""
+    plan, period = report.plan, report.period
+    dashboard = plan_dashboard(plan, period)
+    evaluations = [row.evaluation for area in dashboard.areas for row in area.rows] + [
+        row.evaluation for area in dashboard.areas for goal in area.goals for row in goal.rows
+    ]
+    measures = [evaluation.measure for evaluation in evaluations]
+    ytd = period.year_to_date
+    ytd_values = period_values(measures, ytd) if ytd != period else {}
+    not_met = [e.measure for e in evaluations if e.is_not_met]
+    series = monthly_values(not_met, end_year=period.year, end_month=12, months=24)
+
+    def measure_row(evaluation) -> dict:
+        measure = evaluation.measure
+        key = (measure.pk, None, evaluation.sex)
+        row = {
+            "name": str(measure),
+            "target": evaluation.target_text,
+            "value": evaluation.value_text,
+            "ytd_value": format_period_value(ytd_values[key], measure) if key in ytd_values else (
+                evaluation.value_text if ytd == period else "–"),
+            "status": _status(evaluation.status),
+            "trend": evaluation.trend.text,
+            "forecast": evaluation.forecast_text,
+            "forecast_status": _status(evaluation.forecast.status) if evaluation.forecast else None,
+            "comment": (evaluation.override.comment if evaluation.override else evaluation.value.comment) or "",
+            "chart": "",
+        }
+        if evaluation.is_not_met:
+            values = series.get(measure.pk, [])
+            row["chart"] = line_chart_svg(
+                title=str(measure),
+                lines=[
+                    (str(period.year - 1), {m: v for y, m, v in values if y == period.year - 1}, "last-year"),
+                    (str(period.year), {m: v for y, m, v in values if y == period.year}, "this-year"),
+                ],
+                target_value=evaluation.result.threshold if evaluation.result.threshold is not None else (
+                    evaluation.target.value if evaluation.target else None),
+                target_label=_("Target: %(wording)s") % {"wording": evaluation.target_text},
+                decimals=measure.decimals,
+            )
+        return row
+
+    areas = []
+    for block in dashboard.areas:
+        goals = []
+        for goal_block in block.goals:
+            goal_evaluation = goal_block.goal
+            assessment = goal_evaluation.assessment
+            goals.append({
+                "title": goal_evaluation.goal.title,
+                "kind": str(goal_evaluation.goal.get_kind_display()),
+                "measurement": goal_evaluation.goal.measurement,
+                "level": goal_block.level,
+                "status": _status(goal_evaluation.status),
+                "result": assessment.result if assessment else "",
+                "comment": assessment.comment if assessment else "",
+                "measures": [measure_row(row.evaluation) for row in goal_block.rows],
+            })
+        area_statuses = [e.status for e in evaluations if e.measure.goal_area_id == (block.area.pk if block.area else None)]
+        areas.append({
+            "name": block.area.name if block.area else _("Without goal area"),
+            "measures_sentence": count_statuses(area_statuses).sentence if area_statuses else "",
+            "goals": goals,
+            "measures": [measure_row(row.evaluation) for row in block.rows],
+        })
+
+    budget = None
+    overview = budget_overview(plan.body, period.year)
+    if overview.frame is not None:
+        budget = {
+            "title": str(overview.frame.plan),
+            "month": overview.follow_up_month,
+            "rows": [
+                {
+                    "label": row.label,
+                    "budget": format_amount_tkr(row.budget_tkr),
+                    "outcome": format_amount_tkr(row.outcome_tkr),
+                    "forecast": format_amount_tkr(row.forecast_tkr),
+                    "deviation": format_amount_tkr(row.result.deviation_tkr),
+                    "status": _status(row.result.status),
+                }
+                for row in [*overview.rows, *([overview.total] if overview.total else [])]
+            ],
+        }
+
+    adjustments = [
+        {
+            "kind": str(adjustment.get_kind_display()),
+            "subject": str(adjustment.measure or adjustment.goal or ""),
+            "current": adjustment.current_text,
+            "proposed": adjustment.proposed_text,
+            "measurement": adjustment.measurement,
+            "reason": adjustment.reason,
+        }
+        for adjustment in report.proposed_adjustments.select_related("goal", "measure")
+    ]
+    meeting = report.meeting
+    return {
+        "version": CONTENT_VERSION,
+        "title": report.title,
+        "body": str(report.body),
+        "plan": str(plan),
+        "kind": str(report.get_kind_display()),
+        "period": period.label(),
+        "period_end": report.period_end.isoformat(),
+        "diary_number": report.diary_number or plan.diary_number,
+        "meeting": meeting.date_label if meeting else "",
+        "author": report.author,
+        "summary": report.summary,
+        "made_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        "measure_counts": dashboard.counts.sentence,
+        "status_counts": [{"status": _status(status), "count": count} for status, count in dashboard.counts.items()],
+        "goal_sentences": [counts.sentence for counts in dashboard.goal_counts],
+        "areas": areas,
+        "budget": budget,
+        "adjustments": adjustments,
+    }
+
+
+def content_of(report: FollowUpReport) -> dict:
+    """What the report shows: its frozen snapshot once approved, the live data while a draft."""
+    if report.is_approved and report.snapshot:
+        return report.snapshot
+    return report_content(report)
