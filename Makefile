@@ -23,9 +23,11 @@ run: install
 	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py runserver $(HOST)
 
-# The browser tests drive Debian's Chromium; root installs it, anyone else is told how.
+# The browser tests drive Debian's Chromium and the PDF tests read PDFs with poppler's pdftotext;
+# root installs them, anyone else is told how.
 system-deps:
 	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
