@@ -24,8 +24,8 @@ def plan_detail(request, pk: int):
         dashboard = plan_dashboard(plan, form.selected_period, area=data["area"], status=data["status"], unit=data["unit"])
     else:
         dashboard = None
-    return render(request, "goalplan/plan_dashboard.html", {"plan": plan, "form": form, "dashboard": dashboard},
-                  status=200 if form.is_valid() else 400)
+    context = {"plan": plan, "form": form, "dashboard": dashboard, "reports": plan.reports.order_by("-period_end")}
+    return render(request, "goalplan/plan_dashboard.html", context, status=200 if form.is_valid() else 400)
 
 
 def period_from_request(request, plan: Plan) -> Period:

@@ -58,6 +58,7 @@ def test_committee_pages_pass_axe_wcag_21_aa_and_never_use_colour_alone(site):
         "measure": f"/matetal/{measure.pk}/?year=2025&period=tertial-1",
         "budget": "/budget/HSN/2025/",
         "calendar": "/sammantraden/HSN/2025/",
+        "report": f"/rapporter/{hsn_plan(2025).reports.get(kind='tertial').pk}/",
     }
     with sync_playwright() as playwright:
         browser = launch(playwright)
