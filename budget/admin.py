@@ -1,6 +1,7 @@
 """Admin for account groups, budget frames and lines, frame changes, investments and savings plans."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from budget.models import (
     AccountGroup,
@@ -48,7 +49,7 @@ class BudgetFrameAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(SimpleHistoryAdmin):
     list_display = ["frame", "unit", "account_group", "part", "amount_tkr", "source_unit", "source_text"]
     list_filter = ["frame__plan", "frame__year", "frame__body", "account_group", "part"]
     list_select_related = ["frame__body", "unit", "account_group"]

@@ -6,6 +6,7 @@ used (tkr or mkr) is kept beside it so the figure can be shown as it was decided
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -110,6 +111,8 @@ class BudgetLine(models.Model):
     source_text = models.CharField(
         _("as written"), max_length=50, blank=True, help_text=_("The figure as printed in the source, e.g. “-2 194 727”.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("budget line")

@@ -1,6 +1,7 @@
 """Admin for bodies, organisation, plans, goal areas, goals, assessments and assignments."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -123,7 +124,7 @@ class GoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(GoalAssessment)
-class GoalAssessmentAdmin(admin.ModelAdmin):
+class GoalAssessmentAdmin(SimpleHistoryAdmin):
     list_display = ["goal", "period_label", "status", "updated_at"]
     list_filter = ["status", "year", "period_kind", "goal__plan"]
     list_select_related = ["goal"]

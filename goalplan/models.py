@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -136,6 +137,13 @@ class OrganisationalUnit(models.Model):
     code = models.CharField(_("code"), max_length=30, blank=True)
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive units are kept for history.")
+    )
+    reporters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporters"),
+        blank=True,
+        related_name="reporting_units",
+        help_text=_("People in the reporter role who enter this unit's outcomes."),
     )
 
     class Meta:
@@ -357,6 +365,8 @@ class GoalAssessment(PeriodFields):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("goal assessment")

@@ -1,6 +1,11 @@
 """Admin for measures, targets, outcomes and comparison values, with the period entry page."""
 
+import tempfile
+import uuid
+from pathlib import Path
+
 from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -8,11 +13,16 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kpis.forms import OutcomeAdminForm, OutcomeEntryFormSet, PeriodSelectionForm
+from kpis.access import outcome_scope_for
+from kpis.forms import OutcomeAdminForm, OutcomeEntryFormSet, OutcomeImportForm, PeriodSelectionForm
+from kpis.imports import ImportFailed, import_outcomes
 from kpis.evaluation import evaluate_measures
 from kpis.models import Measure, NationalValue, Outcome, StatusOverride, Target
 from kpis.selectors import entry_rows_for_period
 from kpis.services import OutcomeEntry, outcome_save, outcomes_record_for_period
+
+# Uploaded files wait here between the preview and the confirmation.
+IMPORT_DIR = Path(tempfile.gettempdir()) / "malstyrning-imports"
 from goalplan.admin_columns import year_column
 
 
@@ -41,7 +51,7 @@ class MeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(SimpleHistoryAdmin):
     list_display = ["wording", "measure", year_column(), "kind", "value", year_column("base_year", gettext_lazy("base year")), "tolerance", "decided_by"]
     list_filter = ["year", "kind", "measure__plan", "decided_by"]
     list_select_related = ["measure", "decided_by"]
@@ -50,7 +60,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(SimpleHistoryAdmin):
     list_display = ["measure", "period_label", "unit", "sex", "value", "accomplished", "entered_by", "updated_at"]
     list_filter = ["year", "period_kind", "sex", "measure__plan"]
     list_select_related = ["measure", "unit", "entered_by"]
@@ -59,7 +69,7 @@ class OutcomeAdmin(admin.ModelAdmin):
     readonly_fields = ["entered_by", "entered_at", "updated_at", "version"]
     fields = [
         "measure", "year", "period_kind", "period_number", "unit", "sex", "value", "accomplished", "count",
-        "comment", "entered_by", "entered_at", "updated_at", "version", "expected_version",
+        "comment", "entered_by", "entered_at", "updated_at", "version", "expected_version", "change_reason",
     ]
     change_list_template = "admin/kpis/outcome/change_list.html"
     form = OutcomeAdminForm
@@ -70,12 +80,71 @@ class OutcomeAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         entry = path("enter/", self.admin_site.admin_view(self.entry_view), name="kpis_outcome_entry")
-        return [entry, *super().get_urls()]
+        upload = path("import/", self.admin_site.admin_view(self.import_view), name="kpis_outcome_import")
+        return [entry, upload, *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a file, see what it would do (or every error), then confirm: all or nothing."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": _("Import outcomes from a file")}
+        form = OutcomeImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and "confirm" in request.POST:
+            pending = request.session.pop("outcome_import", None)
+            if not pending:
+                self.message_user(request, _("The file to import was not found; upload it again."), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            data = Path(pending["path"]).read_bytes()
+            Path(pending["path"]).unlink(missing_ok=True)
+            try:
+                result = import_outcomes(data, pending["name"], user=request.user, reason=pending["reason"])
+            except ImportFailed as failure:
+                context.update({"form": OutcomeImportForm(), "errors": failure.errors[:200],
+                                "error_count": len(failure.errors)})
+                return TemplateResponse(request, "admin/kpis/outcome/import.html", context)
+            self.message_user(request, _("Imported %(rows)s rows: %(created)s new, %(updated)s changed, %(unchanged)s "
+                                         "unchanged.") % vars(result), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:kpis_outcome_changelist"))
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            reason = form.cleaned_data["reason"]
+            try:
+                preview = import_outcomes(data, upload.name, user=request.user, reason=reason, dry_run=True)
+            except ImportFailed as failure:
+                context.update({"form": form, "errors": failure.errors[:200], "error_count": len(failure.errors)})
+                return TemplateResponse(request, "admin/kpis/outcome/import.html", context)
+            IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+            stored = IMPORT_DIR / uuid.uuid4().hex
+            stored.write_bytes(data)
+            request.session["outcome_import"] = {"path": str(stored), "name": upload.name, "reason": reason}
+            context.update({"preview": preview, "filename": upload.name})
+        context["form"] = form
+        return TemplateResponse(request, "admin/kpis/outcome/import.html", context)
+
+    def get_queryset(self, request):
+        scope = outcome_scope_for(request.user)
+        queryset = super().get_queryset(request)
+        return queryset if scope.unit_ids is None else queryset.filter(unit_id__in=scope.unit_ids)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = obj is None or outcome_scope_for(request.user).allows_unit(obj.unit_id)
+        return super().has_change_permission(request, obj) and allowed
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = obj is None or outcome_scope_for(request.user).allows_unit(obj.unit_id)
+        return super().has_delete_permission(request, obj) and allowed
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def save_model(self, request, obj, form, change):
         # The version the person saw travels in the form's initial data; a changed row is refused.
         expected = form.cleaned_data.get("expected_version") if change else None
-        outcome_save(outcome=obj, user=request.user, expected_version=expected)
+        outcome_save(outcome=obj, user=request.user, expected_version=expected,
+                     reason=form.cleaned_data.get("change_reason", ""))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -98,6 +167,8 @@ class OutcomeAdmin(admin.ModelAdmin):
         if not selection.is_valid():
             return TemplateResponse(request, "admin/kpis/outcome/entry.html", context)
         plan, period, unit = selection.cleaned_data["plan"], selection.period, selection.cleaned_data["unit"]
+        if not outcome_scope_for(request.user).allows_unit(unit.pk if unit else None):
+            raise PermissionDenied
         rows = entry_rows_for_period(plan=plan, period=period, unit=unit)
         initial = [
             {

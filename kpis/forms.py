@@ -9,10 +9,28 @@ from django.utils.translation import gettext_lazy as _
 from goalplan.choices import Sex
 from goalplan.models import MAX_YEAR, MIN_YEAR, OrganisationalUnit, Plan
 from goalplan.periods import NUMBER_RANGES, Period, PeriodKind
+from kpis.access import PeriodLocked, UnitNotAllowed
 from kpis.models import Outcome
 
 # Spaces people type as thousands separators: ordinary, no-break and narrow no-break.
 THOUSANDS_SPACES = (" ", "\xa0", "\u202f")
+
+
+def parse_swedish_decimal(text: str) -> Decimal | None:
+    """A number as Swedes type it ("1 234,5", "82,0 %", "−0,7", also "1234.5"); None when empty.
+
+    Raises InvalidOperation when the text is not a number.
+    """
+    value = text.strip().removesuffix("%").strip()
+    for space in THOUSANDS_SPACES:
+        value = value.replace(space, "")
+    value = value.replace(",", ".").replace("−", "-")
+    if not value:
+        return None
+    number = Decimal(value)
+    if not number.is_finite():
+        raise InvalidOperation(text)
+    return number
 
 
 class SwedishDecimalInput(forms.TextInput):
@@ -30,14 +48,8 @@ class SwedishDecimalField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.strip().removesuffix("%").strip()
-            for space in THOUSANDS_SPACES:
-                value = value.replace(space, "")
-            value = value.replace(",", ".").replace("−", "-")
-            if value in self.empty_values:
-                return None
             try:
-                return Decimal(value)
+                return parse_swedish_decimal(value)
             except InvalidOperation:
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         return super().to_python(value)
@@ -99,9 +111,19 @@ OutcomeEntryFormSet = forms.formset_factory(OutcomeEntryRowForm, extra=0)
 
 
 class OutcomeAdminForm(forms.ModelForm):
-    """The admin's outcome form, carrying the version the person saw to refuse lost updates."""
+    """The admin's outcome form, carrying the version the person saw to refuse lost updates.
 
+    ``user`` is set by the admin: the unit rule for reporters and the lock of approved periods
+    are checked here so the person sees them as form errors.
+    """
+
+    user = None
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        help_text=_("Required when the period is in an approved report; kept in the history."),
+    )
 
     class Meta:
         model = Outcome
@@ -125,4 +147,36 @@ class OutcomeAdminForm(forms.ModelForm):
                     ),
                     code="conflict",
                 )
+        measure, unit = cleaned.get("measure"), cleaned.get("unit")
+        kind, number, year = cleaned.get("period_kind"), cleaned.get("period_number"), cleaned.get("year")
+        if measure and kind and number is not None and year and number in NUMBER_RANGES[PeriodKind(kind)]:
+            try:
+                check_may_write(user=self.user, measure=measure, period=Period(year, kind, number),
+                                unit_id=unit.pk if unit else None, reason=cleaned.get("change_reason", ""))
+            except UnitNotAllowed as denied:
+                self.add_error("unit", str(denied))
+            except PeriodLocked as denied:
+                self.add_error(None, str(denied))
+            except ValidationError as error:
+                self.add_error("change_reason", error)
         return cleaned
+
+
+def _check_may_write(**kwargs):
+    from kpis.services import check_may_write as check
+
+    return check(**kwargs)
+
+
+check_may_write = _check_may_write
+
+
+class OutcomeImportForm(forms.Form):
+    """Upload of an outcome file (CSV or XLSX) in the admin."""
+
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        help_text=_("Only needed, and only allowed for administrators, when the file changes periods in approved reports."),
+    )

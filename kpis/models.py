@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -157,6 +158,8 @@ class Target(models.Model):
     )
     decision_reference = models.CharField(_("decision reference"), max_length=100, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
@@ -244,6 +247,8 @@ class Outcome(PeriodFields):
     version = models.PositiveIntegerField(
         _("version"), default=1, editable=False, help_text=_("Raised on every save; guards against lost updates.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("outcome")

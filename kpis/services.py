@@ -7,7 +7,7 @@ conditional UPDATE, which works on SQLite and PostgreSQL alike) is applied every
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import Period
+from kpis.access import PeriodLocked, UnitNotAllowed, outcome_scope_for
 from kpis.models import Measure, Outcome
 
 
@@ -56,13 +57,32 @@ def _conflict(entry: OutcomeEntry) -> ValidationError:
     )
 
 
-def outcome_save(*, outcome: Outcome, user, expected_version: int | None) -> Outcome:
+def check_may_write(*, user, measure: Measure, period: Period, unit_id: int | None, reason: str = "") -> None:
+    """Refuse writing outcomes of a unit the person is not assigned to, or of a period in an
+    approved report (only an administrator may, and only with a reason)."""
+    from meetings.selectors import locked_months
+
+    scope = outcome_scope_for(user)
+    if not scope.allows_unit(unit_id):
+        raise UnitNotAllowed(_("You may only enter outcomes for your own units."))
+    if (measure.plan_id, period.year, period.end_month) in locked_months():
+        if not scope.is_administrator:
+            raise PeriodLocked(_("The period is in an approved report; only an administrator may change it."))
+        if not reason.strip():
+            raise ValidationError(
+                _("The period is in an approved report: give the reason for the change."), code="reason_required"
+            )
+
+
+def outcome_save(*, outcome: Outcome, user, expected_version: int | None, reason: str = "") -> Outcome:
     """Create or update one outcome, refusing the save if it changed since it was read."""
     outcome.full_clean(exclude=["entered_by"])
+    check_may_write(user=user, measure=outcome.measure, period=outcome.period, unit_id=outcome.unit_id, reason=reason)
     now = timezone.now()
     if outcome.pk is None:
         outcome.entered_by = user
         outcome.version = 1
+        outcome._change_reason = reason
         try:
             with transaction.atomic():
                 outcome.save()
@@ -87,6 +107,7 @@ def outcome_save(*, outcome: Outcome, user, expected_version: int | None) -> Out
             code="conflict",
         )
     outcome.refresh_from_db()
+    record_history([outcome], user=user, reason=reason)
     return outcome
 
 
@@ -103,6 +124,8 @@ def outcomes_record_for_period(
     A blank row that had a stored outcome deletes it (the person cleared the field). A row whose
     stored version differs from the one the person saw aborts the whole save.
     """
+    for measure in {entry.measure.pk: entry.measure for entry in entries}.values():
+        check_may_write(user=user, measure=measure, period=period, unit_id=unit.pk if unit else None)
     measure_ids = {entry.measure.pk for entry in entries}
     stored = {
         (outcome.measure_id, outcome.sex): outcome
@@ -120,6 +143,7 @@ def outcomes_record_for_period(
     }
     created = updated = deleted = unchanged = 0
     errors = []
+    updated_rows: list[Outcome] = []
     now = timezone.now()
     for entry in entries:
         current = stored.get((entry.measure.pk, entry.sex))
@@ -169,8 +193,21 @@ def outcomes_record_for_period(
         if not changed:
             errors.append(_conflict(entry))
             continue
+        current.value, current.accomplished, current.comment = entry.value, entry.accomplished, entry.comment
+        current.version += 1
+        updated_rows.append(current)
         updated += 1
     if errors:
         # Raising inside the atomic block rolls back every row already written above.
         raise ValidationError(errors)
+    record_history(updated_rows, user=user, reason="")
     return EntryResult(created=created, updated=updated, deleted=deleted, unchanged=unchanged)
+
+
+def record_history(outcomes: list[Outcome], *, user, reason: str, created: bool = False) -> None:
+    """Write the audit history of outcomes changed by a conditional UPDATE or written in bulk,
+    which bypass the save signals the history listens to."""
+    if outcomes:
+        Outcome.history.bulk_history_create(
+            outcomes, update=not created, default_user=user, default_change_reason=reason or None, batch_size=5000
+        )

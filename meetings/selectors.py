@@ -25,3 +25,12 @@ def meetings_of_year(body: Body, year: int) -> QuerySet[Meeting]:
         )
         .order_by("starts_on")
     )
+
+
+def locked_months() -> set[tuple[int, int, int]]:
+    """(plan, year, month) whose outcomes are in an approved report: only administrators may
+    change them, with a reason."""
+    locked = set()
+    for report in FollowUpReport.objects.filter(state=FollowUpReport.State.APPROVED, plan__isnull=False):
+        locked.update((report.plan_id, year, month) for year, month in report.period.months())
+    return locked
