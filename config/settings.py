@@ -82,7 +82,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": database_from_url(
-        os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=BASE_DIR
+        os.environ.get("DATABASE_URL") or "sqlite:///db.sqlite3", base_dir=BASE_DIR  # empty = unset
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kpis.access import outcome_scope_for
-from kpis.forms import OutcomeAdminForm, OutcomeEntryFormSet, OutcomeImportForm, PeriodSelectionForm
+from kpis.forms import OutcomeAdminForm, OutcomeEntryFormSet, KoladaImportForm, OutcomeImportForm, PeriodSelectionForm
 from kpis.imports import ImportFailed, import_outcomes
+from kpis.kolada import KoladaFileError, import_kolada
 from kpis.evaluation import evaluate_measures
 from kpis.models import Measure, NationalValue, Outcome, StatusOverride, Target
 from kpis.selectors import entry_rows_for_period
@@ -240,6 +241,33 @@ class NationalValueAdmin(admin.ModelAdmin):
     list_select_related = ["measure"]
     search_fields = ["measure__name", "measure__short_name", "measure__kolada_id", "area_name"]
     autocomplete_fields = ["measure"]
+    change_list_template = "admin/kpis/nationalvalue/change_list.html"
+
+    def get_urls(self):
+        upload = path("kolada/", self.admin_site.admin_view(self.kolada_view), name="kpis_nationalvalue_kolada")
+        return [upload, *super().get_urls()]
+
+    def kolada_view(self, request):
+        """Upload a Kolada data file; values are matched to measures by their Kolada id."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = KoladaImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = import_kolada(form.cleaned_data["file"].read())
+            except KoladaFileError as error:
+                form.add_error("file", str(error))
+            else:
+                self.message_user(request, _("Kolada: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
+                                             "%(skipped)s without value.") % vars(result), messages.SUCCESS)
+                if result.unknown_kpis:
+                    self.message_user(request, _("No measure has the Kolada id: %(ids)s")
+                                      % {"ids": ", ".join(result.unknown_kpis)}, messages.WARNING)
+                return HttpResponseRedirect(reverse("admin:kpis_nationalvalue_changelist"))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": _("Import comparison values from Kolada"), "form": form}
+        return TemplateResponse(request, "admin/kpis/nationalvalue/kolada.html", context)
+
 
 
 @admin.register(StatusOverride)

@@ -61,6 +61,7 @@ def measure_figure(
         figure.add_trace(go.Scatter(x=[1, 12], y=[float(target_value)] * 2, name=target_label, mode="lines",
                                     line={"color": "#b42318", "dash": "dash", "width": 2}))
     figure.update_layout(
+        template="none",  # plotly's default template would add some 10 KiB of styling to every page
         title={"text": title, "font": {"size": 14}},
         separators=", ",
         margin={"l": 56, "r": 16, "t": 48, "b": 48},

@@ -180,3 +180,9 @@ class OutcomeImportForm(forms.Form):
         required=False,
         help_text=_("Only needed, and only allowed for administrators, when the file changes periods in approved reports."),
     )
+
+
+class KoladaImportForm(forms.Form):
+    """Upload of a Kolada data file (JSON) in the admin."""
+
+    file = forms.FileField(label=_("Kolada data file (JSON)"))

@@ -48,6 +48,7 @@ def measure_detail(request, pk: int):
         "table": table,
         "figure": chart_for(measure, period, overall),
         "comments": measure.outcomes.exclude(comment="").select_related("unit").order_by("-year", "-period_number")[:10],
+        "comparisons": measure.national_values.order_by("-year", "-period_number", "area_code", "sex")[:30],
     }
     return render(request, "kpis/measure_detail.html", context)
 
