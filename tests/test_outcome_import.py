@@ -62,6 +62,8 @@ def test_the_corrected_file_imports_every_row_and_again_changes_nothing():
     first = import_outcomes(data, "utfall.csv", user=None)
     assert (first.rows, first.created, first.updated, first.unchanged) == (10_000, 10_000, 0, 0)
     assert Outcome.objects.count() == before + 10_000
+    created = Outcome.history.filter(history_type="+", history_change_reason="Importerat från fil")
+    assert created.count() == 10_000  # every imported row is in the audit history (COPY on PostgreSQL)
     second = import_outcomes(data, "utfall.csv", user=None)
     assert (second.created, second.updated, second.unchanged) == (0, 0, 10_000)
     assert Outcome.objects.count() == before + 10_000
