@@ -1,7 +1,10 @@
 """Admin for account groups, budget frames and lines, frame changes, investments and savings plans."""
 
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+
+from budget.resources import BudgetLineResource, InvestmentResource
 
 from budget.models import (
     AccountGroup,
@@ -49,7 +52,8 @@ class BudgetFrameAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [BudgetLineResource]
     list_display = ["frame", "unit", "account_group", "part", "amount_tkr", "source_unit", "source_text"]
     list_filter = ["frame__plan", "frame__year", "frame__body", "account_group", "part"]
     list_select_related = ["frame__body", "unit", "account_group"]
@@ -76,7 +80,8 @@ class FrameChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Investment)
-class InvestmentAdmin(admin.ModelAdmin):
+class InvestmentAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [InvestmentResource]
     list_display = ["unit_name", "object_name", "kind", "holder", "holder_via", "amount_tkr", year_column(), "plan"]
     list_filter = ["year", "kind", "holder", "plan"]
     list_select_related = ["holder", "plan"]

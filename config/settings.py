@@ -124,3 +124,8 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 # Imports are all-or-nothing (see shared PITFALLS): never commit the good rows of a bad file.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
+# Importing needs the change permission and exporting the view permission (the default lets
+# anyone with admin access import).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False  # our resources neutralise every formula start, not just "="

@@ -117,3 +117,38 @@ def plan_dashboard(
             if kind != Goal.Kind.PRIORITY_AREA and any(g.goal.kind == kind for g in goal_evaluations)
         ],
     )
+
+
+DASHBOARD_EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def dashboard_dataset(dashboard: Dashboard):
+    """The dashboard grid as a table for CSV/XLSX: outcomes as numbers, text safe from formulas."""
+    import tablib
+    from django.utils.translation import gettext as _
+
+    from kpis.tables import safe_cell
+
+    dataset = tablib.Dataset(headers=[
+        _("Goal area"), _("Goal"), _("Measure"), _("Target"), _("Outcome"), _("Unit"), _("Status"), _("Trend"),
+        _("Forecast for the year"),
+    ])
+
+    def add(area_name: str, goal_title: str, row: MeasureRow) -> None:
+        e = row.evaluation
+        dataset.append([
+            safe_cell(area_name), safe_cell(goal_title), safe_cell(str(e.measure)), safe_cell(e.target_text),
+            e.value.value, e.measure.unit, e.status.label, e.trend.label, e.forecast.value if e.forecast else None,
+        ])
+
+    for block in dashboard.areas:
+        name = block.area.name if block.area else ""
+        for row in block.rows:
+            add(name, "", row)
+        for goal in block.goals:
+            for row in goal.rows:
+                add(name, goal.goal.goal.title, row)
+    return dataset

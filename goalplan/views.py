@@ -1,12 +1,13 @@
 """Committee pages for plans and goals: thin views over goalplan.selectors and the status engine."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from goalplan.forms import DashboardFilterForm
 from goalplan.models import Goal, Plan
 from goalplan.periods import Period
-from goalplan.selectors import default_period, plan_dashboard, plans_for_user
+from goalplan.selectors import DASHBOARD_EXPORT_FORMATS, dashboard_dataset, default_period, plan_dashboard, plans_for_user
 from kpis.evaluation import evaluate_goals, evaluate_measures
 
 
@@ -24,6 +25,12 @@ def plan_detail(request, pk: int):
         dashboard = plan_dashboard(plan, form.selected_period, area=data["area"], status=data["status"], unit=data["unit"])
     else:
         dashboard = None
+    export_format = request.GET.get("_export")
+    if dashboard is not None and export_format in DASHBOARD_EXPORT_FORMATS:
+        dataset = dashboard_dataset(dashboard)
+        response = HttpResponse(dataset.export(export_format), content_type=DASHBOARD_EXPORT_FORMATS[export_format])
+        response["Content-Disposition"] = f'attachment; filename="oversikt-{plan.pk}-{dashboard.period.token}.{export_format}"'
+        return response
     context = {"plan": plan, "form": form, "dashboard": dashboard, "reports": plan.reports.order_by("-period_end")}
     return render(request, "goalplan/plan_dashboard.html", context, status=200 if form.is_valid() else 400)
 

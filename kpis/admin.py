@@ -5,6 +5,7 @@ import uuid
 from pathlib import Path
 
 from django.contrib import admin, messages
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -19,6 +20,7 @@ from kpis.imports import ImportFailed, import_outcomes
 from kpis.kolada import KoladaFileError, import_kolada
 from kpis.evaluation import evaluate_measures
 from kpis.models import Measure, NationalValue, Outcome, StatusOverride, Target
+from kpis.resources import MeasureResource, TargetResource
 from kpis.selectors import entry_rows_for_period
 from kpis.services import OutcomeEntry, outcome_save, outcomes_record_for_period
 
@@ -34,7 +36,8 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [MeasureResource]
     list_display = ["__str__", "plan", "goal_area", "unit", "direction", "frequency", "decided_by"]
     list_filter = ["plan", "kind", "horizon", "frequency", "direction", "split_by_sex", "decided_by"]
     list_select_related = ["plan", "goal_area", "decided_by"]
@@ -52,7 +55,8 @@ class MeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [TargetResource]
     list_display = ["wording", "measure", year_column(), "kind", "value", year_column("base_year", gettext_lazy("base year")), "tolerance", "decided_by"]
     list_filter = ["year", "kind", "measure__plan", "decided_by"]
     list_select_related = ["measure", "decided_by"]

@@ -105,3 +105,15 @@ def test_calendar_links_reports_to_their_period(member):
     assert f"/rapporter/{tertial.pk}/" in text and f"/rapporter/{tertial.pk}/pdf/" in text
     text_2025 = page(member, "/sammantraden/HSN/2025/")
     assert "muntligt" in text_2025 and "2025-09-24–25" in text_2025
+
+
+def test_dashboard_table_downloads_as_csv_and_xlsx(member):
+    plan = rs_plan_2018()
+    response = member.get(f"/planer/{plan.pk}/?year=2018&period=ytd-4&_export=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Målområde", "Mål", "Mätetal"]
+    sick = next(row for row in rows if row[2].startswith("Sjukfrånvaro"))
+    assert (sick[3], sick[4], sick[6]) == ("5,8 % helår", "6.2000", "Ej uppfyllt")
+    xlsx = member.get(f"/planer/{plan.pk}/?year=2018&period=ytd-4&_export=xlsx")
+    assert "spreadsheetml" in xlsx["Content-Type"]
