@@ -12,7 +12,7 @@ from goalplan.periods import Period, PeriodKind
 from goalplan.views import period_from_request
 from kpis.charts import measure_figure
 from kpis.evaluation import ALL_UNITS, evaluate_measures
-from kpis.models import Measure, NationalValue, Outcome
+from kpis.models import Measure, NationalValue, Outcome, Target
 from kpis.selectors import monthly_values
 from kpis.tables import OutcomeTable
 
@@ -49,6 +49,9 @@ def measure_detail(request, pk: int):
         "figure": chart_for(measure, period, overall),
         "comments": measure.outcomes.exclude(comment="").select_related("unit").order_by("-year", "-period_number")[:10],
         "comparisons": measure.national_values.order_by("-year", "-period_number", "area_code", "sex")[:30],
+        # Every version of the year's target, newest first: a changed target keeps its former value in sight.
+        "target_versions": Target.history.filter(measure_id=measure.pk, year=period.year)
+        .select_related("decided_by", "history_user").order_by("-history_date")[:20],
     }
     return render(request, "kpis/measure_detail.html", context)
 

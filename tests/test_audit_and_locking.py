@@ -48,6 +48,14 @@ def test_target_change_keeps_the_previous_value_and_the_decision(admin_user):
     assert sick_leave.history.first().decision_reference == "RS 2018-05-28 § 110"
 
 
+def test_measure_page_shows_the_former_target(admin_client_sv):
+    sick_leave = Target.objects.get(measure__plan=rs_plan_2018(), wording__startswith="5,8 %")
+    sick_leave.value, sick_leave.wording, sick_leave.decision_reference = Decimal("5.5"), "5,5 % helår", "§ 110"
+    sick_leave.save()
+    page = admin_client_sv.get(f"/matetal/{sick_leave.measure_id}/?year=2018&period=ytd-4").content.decode()
+    assert "Målvärdets historik" in page and "5,8 % helår" in page and "5,5 % helår" in page and "§ 110" in page
+
+
 def test_an_approved_period_is_locked_for_everyone_but_an_administrator_with_a_reason(admin_user, django_user_model):
     measure = Measure.objects.get(plan=rs_plan_2018(), name__startswith="Sjukfrånvaro")
     unit = OrganisationalUnit.objects.get(name="Akutvård")
