@@ -10,6 +10,7 @@ from budget.views import budget_detail
 from goalplan.views import goal_detail, plan_detail, plan_list
 from kpis.views import measure_detail
 from meetings.views import calendar, report_detail, report_download
+from config.views import healthz
 
 admin.site.site_header = _("Goal and KPI follow-up")
 admin.site.site_title = _("Goal and KPI follow-up")
@@ -17,6 +18,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
     path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("", RedirectView.as_view(pattern_name="plan_list", permanent=False)),

@@ -1,37 +1,55 @@
 """Committee pages for plans and goals: thin views over goalplan.selectors and the status engine."""
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 
+from config.routers import reads_from_replica
 from goalplan.forms import DashboardFilterForm
 from goalplan.models import Goal, Plan
 from goalplan.periods import Period
 from goalplan.selectors import DASHBOARD_EXPORT_FORMATS, dashboard_dataset, default_period, plan_dashboard, plans_for_user
+from kpis.cache import data_version
 from kpis.evaluation import evaluate_goals, evaluate_measures
 
 
 @login_required
+@reads_from_replica
 def plan_list(request):
     return render(request, "goalplan/plan_list.html", {"plans": plans_for_user(request.user)})
 
 
 @login_required
+@reads_from_replica
 def plan_detail(request, pk: int):
     plan = get_object_or_404(plans_for_user(request.user), pk=pk)
     form = DashboardFilterForm(request.GET, plan=plan, default_period=period_from_request(request, plan))
+    dashboard_html = None
     if form.is_valid():
         data = form.cleaned_data
-        dashboard = plan_dashboard(plan, form.selected_period, area=data["area"], status=data["status"], unit=data["unit"])
-    else:
-        dashboard = None
-    export_format = request.GET.get("_export")
-    if dashboard is not None and export_format in DASHBOARD_EXPORT_FORMATS:
-        dataset = dashboard_dataset(dashboard)
-        response = HttpResponse(dataset.export(export_format), content_type=DASHBOARD_EXPORT_FORMATS[export_format])
-        response["Content-Disposition"] = f'attachment; filename="oversikt-{plan.pk}-{dashboard.period.token}.{export_format}"'
-        return response
-    context = {"plan": plan, "form": form, "dashboard": dashboard, "reports": plan.reports.order_by("-period_end")}
+        export_format = request.GET.get("_export")
+
+        def build():
+            return plan_dashboard(plan, form.selected_period, area=data["area"], status=data["status"], unit=data["unit"])
+
+        if export_format in DASHBOARD_EXPORT_FORMATS:
+            dataset = dashboard_dataset(build())
+            response = HttpResponse(dataset.export(export_format), content_type=DASHBOARD_EXPORT_FORMATS[export_format])
+            response["Content-Disposition"] = (
+                f'attachment; filename="oversikt-{plan.pk}-{form.selected_period.token}.{export_format}"'
+            )
+            return response
+        dashboard_html = cached_dashboard_html(request, plan, lambda: render_to_string(
+            "goalplan/_dashboard_body.html", {"dashboard": build(), "plan": plan}, request=request,
+        ))
+    context = {"plan": plan, "form": form, "dashboard_html": dashboard_html, "reports": plan.reports.order_by("-period_end")}
     return render(request, "goalplan/plan_dashboard.html", context, status=200 if form.is_valid() else 400)
 
 
@@ -44,6 +62,7 @@ def period_from_request(request, plan: Plan) -> Period:
 
 
 @login_required
+@reads_from_replica
 def goal_detail(request, pk: int):
     goal = get_object_or_404(
         Goal.objects.select_related("plan__body", "goal_area", "parent__plan", "parent__parent__plan"), pk=pk
@@ -75,3 +94,19 @@ def goal_ancestors(goal: Goal) -> list[Goal]:
         seen.add(parent.pk)
         parent = Goal.objects.select_related("plan", "parent").get(pk=parent.pk).parent
     return chain
+
+
+def cached_dashboard_html(request, plan: Plan, render) -> str:
+    """The dashboard's body, from the shared cache when enabled (see kpis.cache for invalidation)."""
+    if not settings.DASHBOARD_CACHE_ENABLED:
+        return mark_safe(render())
+    version = data_version()  # before reading any data: see kpis.cache
+    query = sorted((key, value) for key, value in request.GET.items() if key != "_export")
+    key = "dashboard:" + hashlib.sha256(
+        repr((version, plan.pk, translation.get_language(), query)).encode()
+    ).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, settings.DASHBOARD_CACHE_SECONDS)
+    return mark_safe(html)

@@ -1,7 +1,24 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Everything a dashboard shows: a save or delete of any of these invalidates cached dashboards.
+DASHBOARD_SOURCES = [
+    "kpis.Outcome", "kpis.Target", "kpis.StatusOverride", "kpis.NationalValue", "kpis.Measure",
+    "goalplan.GoalAssessment", "goalplan.Goal", "goalplan.GoalArea", "goalplan.Plan", "meetings.FollowUpReport",
+]
+
 
 class KpisConfig(AppConfig):
     name = "kpis"
     verbose_name = _("Measures and outcomes")
+
+    def ready(self):
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
+
+        from kpis.cache import data_changed
+
+        for label in DASHBOARD_SOURCES:
+            model = apps.get_model(label)
+            post_save.connect(data_changed, sender=model, dispatch_uid=f"dashboard-cache-save-{label}")
+            post_delete.connect(data_changed, sender=model, dispatch_uid=f"dashboard-cache-delete-{label}")

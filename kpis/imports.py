@@ -35,6 +35,7 @@ from goalplan.periods import MONTH_NAMES, Period, PeriodKind
 from kpis.access import outcome_scope_for
 from kpis.forms import parse_swedish_decimal
 from kpis.models import Measure, Outcome
+from kpis.cache import data_changed
 from kpis.services import record_history
 
 BATCH_SIZE = 5000
@@ -304,6 +305,7 @@ def _write(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str, pr
         reason = reason or _("Imported from a file")
         record_history(new, user=user, reason=reason, created=True)
         record_history(changed, user=user, reason=reason)
+        data_changed()  # bulk writes send no save signals
     return result
 
 

@@ -17,6 +17,7 @@ from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import Period
 from kpis.access import PeriodLocked, UnitNotAllowed, outcome_scope_for
+from kpis.cache import data_changed
 from kpis.models import Measure, Outcome
 
 
@@ -108,6 +109,7 @@ def outcome_save(*, outcome: Outcome, user, expected_version: int | None, reason
         )
     outcome.refresh_from_db()
     record_history([outcome], user=user, reason=reason)
+    data_changed()  # the conditional UPDATE sends no save signal
     return outcome
 
 
@@ -201,6 +203,7 @@ def outcomes_record_for_period(
         # Raising inside the atomic block rolls back every row already written above.
         raise ValidationError(errors)
     record_history(updated_rows, user=user, reason="")
+    data_changed()
     return EntryResult(created=created, updated=updated, deleted=deleted, unchanged=unchanged)
 
 

@@ -6,6 +6,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 from django.utils.translation import gettext as _
 
+from config.routers import reads_from_replica
 from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import Period, PeriodKind
@@ -20,6 +21,7 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 
 @login_required
+@reads_from_replica
 def measure_detail(request, pk: int):
     measure = get_object_or_404(Measure.objects.select_related("plan__body", "goal_area", "goal", "decided_by"), pk=pk)
     period = period_from_request(request, measure.plan)
@@ -39,6 +41,10 @@ def measure_detail(request, pk: int):
     by_unit = [e for e in evaluate_measures([measure], period, unit=ALL_UNITS, with_trend=False)
                if e.unit_id is not None and e.sex == Sex.TOTAL]
     units = OrganisationalUnit.objects.in_bulk([e.unit_id for e in by_unit])
+    target_versions = list(
+        Target.history.filter(measure_id=measure.pk, year=period.year)
+        .select_related("decided_by", "history_user").order_by("-history_date")[:20]
+    )
     context = {
         "measure": measure,
         "period": period,
@@ -50,8 +56,8 @@ def measure_detail(request, pk: int):
         "comments": measure.outcomes.exclude(comment="").select_related("unit").order_by("-year", "-period_number")[:10],
         "comparisons": measure.national_values.order_by("-year", "-period_number", "area_code", "sex")[:30],
         # Every version of the year's target, newest first: a changed target keeps its former value in sight.
-        "target_versions": Target.history.filter(measure_id=measure.pk, year=period.year)
-        .select_related("decided_by", "history_user").order_by("-history_date")[:20],
+        "target_versions": target_versions,
+        "target_changed": len(target_versions) > 1,
     }
     return render(request, "kpis/measure_detail.html", context)
 

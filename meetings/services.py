@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kpis.cache import data_changed
 from meetings.models import FollowUpReport
 from meetings.pdf import render_report_pdf
 from meetings.reports import report_content
@@ -43,4 +44,5 @@ def approve_report(*, report: FollowUpReport, user) -> FollowUpReport:
     if not updated:
         raise ValidationError(_("The report is already approved; its content is frozen."))
     locked.refresh_from_db()
+    data_changed()  # the conditional UPDATE sends no save signal; approval locks periods
     return locked

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
+from config.routers import reads_from_replica
 from goalplan.models import Body
 from meetings.models import FollowUpReport
 from meetings.reports import content_of
@@ -13,6 +14,7 @@ from meetings.services import report_pdf
 
 
 @login_required
+@reads_from_replica
 def calendar(request, body: str, year: int):
     body = get_object_or_404(Body, short_name=body)
     years = calendar_years(body)
@@ -31,6 +33,7 @@ def _report_or_404(pk: int) -> FollowUpReport:
 
 
 @login_required
+@reads_from_replica
 def report_detail(request, pk: int):
     """The report as a page: what its PDF holds (frozen once approved)."""
     report = _report_or_404(pk)

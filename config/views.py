@@ -1,0 +1,27 @@
+"""Operational endpoints."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def healthz(request):
+    """200 when every database answers (and the cache, if shared); 503 with the failing part."""
+    checks = {}
+    for alias in settings.DATABASES:
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+            checks[f"database:{alias}"] = "ok"
+        except Exception as error:  # noqa: BLE001 - any failure makes the instance unhealthy
+            checks[f"database:{alias}"] = f"error: {error.__class__.__name__}"
+    try:
+        cache.set("healthz", "ok", 5)
+        checks["cache"] = "ok" if cache.get("healthz") == "ok" else "error"
+    except Exception as error:  # noqa: BLE001
+        checks["cache"] = f"error: {error.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
