@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install system-deps
+.PHONY: run test install system-deps serve
 
 install: $(VENV)/.installed
 
@@ -36,3 +36,11 @@ system-deps:
 
 test: install system-deps
 	$(BIN)/python -m pytest
+
+# Production: gunicorn on PostgreSQL. Needs DATABASE_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG=false,
+# DJANGO_ALLOWED_HOSTS and DJANGO_CSRF_TRUSTED_ORIGINS in the environment (see README).
+WORKERS ?= $(shell python3 -c 'import os; print(2 * os.cpu_count() + 1)')
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn config.wsgi --workers $(WORKERS) --bind $(HOST) --access-logfile - --timeout 60

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.conf import settings
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
@@ -31,3 +32,6 @@ urlpatterns = [
     path("rapporter/<int:pk>/", report_detail, name="report_detail"),
     path("rapporter/<int:pk>/pdf/", report_download, name="report_download"),
 ]
+
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
