@@ -1,22 +1,16 @@
 """Committee pages for plans and goals: thin views over goalplan.selectors and the status engine."""
 
-import hashlib
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.safestring import mark_safe
 
 from config.routers import reads_from_replica
 from goalplan.forms import DashboardFilterForm
 from goalplan.models import Goal, Plan
 from goalplan.periods import Period
 from goalplan.selectors import DASHBOARD_EXPORT_FORMATS, dashboard_dataset, default_period, plan_dashboard, plans_for_user
-from kpis.cache import data_version
+from kpis.cache import cached_fragment
 from kpis.evaluation import evaluate_goals, evaluate_measures
 
 
@@ -46,9 +40,12 @@ def plan_detail(request, pk: int):
                 f'attachment; filename="oversikt-{plan.pk}-{form.selected_period.token}.{export_format}"'
             )
             return response
-        dashboard_html = cached_dashboard_html(request, plan, lambda: render_to_string(
-            "goalplan/_dashboard_body.html", {"dashboard": build(), "plan": plan}, request=request,
-        ))
+        dashboard_html = cached_fragment(
+            request, name=f"dashboard-{plan.pk}", plan_id=plan.pk, year=form.selected_period.year,
+            render=lambda: render_to_string(
+                "goalplan/_dashboard_body.html", {"dashboard": build(), "plan": plan}, request=request
+            ),
+        )
     context = {"plan": plan, "form": form, "dashboard_html": dashboard_html, "reports": plan.reports.order_by("-period_end")}
     return render(request, "goalplan/plan_dashboard.html", context, status=200 if form.is_valid() else 400)
 
@@ -94,19 +91,3 @@ def goal_ancestors(goal: Goal) -> list[Goal]:
         seen.add(parent.pk)
         parent = Goal.objects.select_related("plan", "parent").get(pk=parent.pk).parent
     return chain
-
-
-def cached_dashboard_html(request, plan: Plan, render) -> str:
-    """The dashboard's body, from the shared cache when enabled (see kpis.cache for invalidation)."""
-    if not settings.DASHBOARD_CACHE_ENABLED:
-        return mark_safe(render())
-    version = data_version()  # before reading any data: see kpis.cache
-    query = sorted((key, value) for key, value in request.GET.items() if key != "_export")
-    key = "dashboard:" + hashlib.sha256(
-        repr((version, plan.pk, translation.get_language(), query)).encode()
-    ).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, settings.DASHBOARD_CACHE_SECONDS)
-    return mark_safe(html)

@@ -16,9 +16,9 @@ class KpisConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_delete, post_save
 
-        from kpis.cache import data_changed
+        from kpis.cache import on_model_change
 
         for label in DASHBOARD_SOURCES:
             model = apps.get_model(label)
-            post_save.connect(data_changed, sender=model, dispatch_uid=f"dashboard-cache-save-{label}")
-            post_delete.connect(data_changed, sender=model, dispatch_uid=f"dashboard-cache-delete-{label}")
+            post_save.connect(on_model_change, sender=model, dispatch_uid=f"dashboard-cache-save-{label}")
+            post_delete.connect(on_model_change, sender=model, dispatch_uid=f"dashboard-cache-delete-{label}")

@@ -1,33 +1,88 @@
 """Cached dashboards and their invalidation.
 
-Every change to what a dashboard shows (outcomes, targets, overrides, assessments, comparison
-values, measures, goals, plans, reports) bumps one data version in the shared cache after the
-transaction commits; cached dashboards are keyed by that version, so none is ever served after
-a change. A reader takes the version before it reads the data: a page computed from data older
-than the version it is stored under cannot happen, because the version only moves after commit.
+A cached dashboard is keyed by two data versions kept in the shared cache: the global one,
+bumped by any change to plans, goals, measures or reports, and the one of its plan and year,
+bumped by changes to that year's (or the year before's, which trends and forecasts read)
+outcomes, targets, overrides, assessments and comparison values. Versions move only after the
+transaction commits, and a reader takes them before it reads the data, so a page computed from
+older data than the versions it is stored under cannot be served.
 """
 
 from django.core.cache import cache
 from django.db import transaction
 
-VERSION_KEY = "kpi-data-version"
+GLOBAL_KEY = "kpi-data-version"
 
 
-def data_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
-    return version
+def _key(plan_id: int | None, year: int | None) -> str:
+    return GLOBAL_KEY if plan_id is None else f"{GLOBAL_KEY}:{plan_id}:{year}"
 
 
-def _bump() -> None:
+def data_version(plan_id: int | None = None, year: int | None = None) -> tuple[int, int]:
+    """(global version, version of the plan and year)."""
+    versions = []
+    for key in (GLOBAL_KEY, _key(plan_id, year)):
+        value = cache.get(key)
+        if value is None:
+            cache.add(key, 1, timeout=None)
+            value = cache.get(key) or 1
+        versions.append(value)
+    return versions[0], versions[1]
+
+
+def _bump(key: str) -> None:
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # the key expired or was evicted: any new number invalidates the old entries
-        cache.set(VERSION_KEY, 1_000_000 + (cache.get(VERSION_KEY) or 0), timeout=None)
+        cache.incr(key)
+    except ValueError:  # expired or evicted: any new number invalidates the old entries
+        cache.set(key, 1_000_000 + (cache.get(key) or 0), timeout=None)
 
 
-def data_changed(*args, **kwargs) -> None:
-    """Invalidate every cached dashboard once the current transaction has committed."""
-    transaction.on_commit(_bump)
+def data_changed(*, plan_years: set[tuple[int, int]] | None = None) -> None:
+    """Invalidate cached dashboards after commit: those of the given (plan, year)s, else all."""
+    if plan_years is None:
+        transaction.on_commit(lambda: _bump(GLOBAL_KEY))
+        return
+    keys = {_key(plan, year + offset) for plan, year in plan_years for offset in (0, 1)}
+    transaction.on_commit(lambda: [_bump(key) for key in keys])
+
+
+def on_model_change(sender, instance, **kwargs) -> None:
+    """Signal receiver: narrow the invalidation to a plan and year where the row says which."""
+    measure_id = getattr(instance, "measure_id", None)
+    year = getattr(instance, "year", None)
+    if measure_id is not None and year is not None:
+        from kpis.models import Measure
+
+        plan_id = Measure.objects.filter(pk=measure_id).values_list("plan_id", flat=True).first()
+        if plan_id is not None:
+            data_changed(plan_years={(plan_id, year)})
+            return
+    goal = getattr(instance, "goal", None) if hasattr(instance, "goal_id") else None
+    if goal is not None and year is not None:
+        data_changed(plan_years={(goal.plan_id, year)})
+        return
+    data_changed()
+
+
+def cached_fragment(request, *, name: str, plan_id: int, year: int, render) -> str:
+    """A page fragment from the shared cache when enabled, else rendered now.
+
+    Keyed by the data versions (taken before any data is read), the page, the language and the
+    query string; ``render()`` makes it on a miss.
+    """
+    import hashlib
+
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.safestring import mark_safe
+
+    if not settings.DASHBOARD_CACHE_ENABLED:
+        return mark_safe(render())
+    version = data_version(plan_id, year)
+    query = sorted((key, value) for key, value in request.GET.items() if key != "_export")
+    key = f"{name}:" + hashlib.sha256(repr((version, plan_id, translation.get_language(), query)).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, settings.DASHBOARD_CACHE_SECONDS)
+    return mark_safe(html)

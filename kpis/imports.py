@@ -305,7 +305,8 @@ def _write(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str, pr
         reason = reason or _("Imported from a file")
         record_history(new, user=user, reason=reason, created=True)
         record_history(changed, user=user, reason=reason)
-        data_changed()  # bulk writes send no save signals
+        plans = dict(Measure.objects.filter(pk__in=measure_ids).values_list("pk", "plan_id"))
+        data_changed(plan_years={(plans[key[0]], key[1]) for key in parsed})  # bulk writes send no signals
     return result
 
 

@@ -109,7 +109,7 @@ def outcome_save(*, outcome: Outcome, user, expected_version: int | None, reason
         )
     outcome.refresh_from_db()
     record_history([outcome], user=user, reason=reason)
-    data_changed()  # the conditional UPDATE sends no save signal
+    data_changed(plan_years={(outcome.measure.plan_id, outcome.year)})  # the conditional UPDATE sends no signal
     return outcome
 
 
@@ -203,7 +203,7 @@ def outcomes_record_for_period(
         # Raising inside the atomic block rolls back every row already written above.
         raise ValidationError(errors)
     record_history(updated_rows, user=user, reason="")
-    data_changed()
+    data_changed(plan_years={(entry.measure.plan_id, period.year) for entry in entries})
     return EntryResult(created=created, updated=updated, deleted=deleted, unchanged=unchanged)
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import Period, PeriodKind
 from goalplan.views import period_from_request
+from kpis.cache import cached_fragment
 from kpis.charts import measure_figure
 from kpis.evaluation import ALL_UNITS, evaluate_measures
 from kpis.models import Measure, NationalValue, Outcome, Target
@@ -36,28 +38,37 @@ def measure_detail(request, pk: int):
         exporter = TableExport(export_format, table, exclude_columns=())
         return exporter.response(f"utfall-{measure.pk}.{export_format}")
 
-    by_sex = evaluate_measures([measure], period)
-    overall = next(e for e in by_sex if e.sex == Sex.TOTAL)
-    by_unit = [e for e in evaluate_measures([measure], period, unit=ALL_UNITS, with_trend=False)
-               if e.unit_id is not None and e.sex == Sex.TOTAL]
-    units = OrganisationalUnit.objects.in_bulk([e.unit_id for e in by_unit])
-    target_versions = list(
-        Target.history.filter(measure_id=measure.pk, year=period.year)
-        .select_related("decided_by", "history_user").order_by("-history_date")[:20]
-    )
+    def render_body() -> str:
+        by_sex = evaluate_measures([measure], period)
+        overall = next(e for e in by_sex if e.sex == Sex.TOTAL)
+        by_unit = [e for e in evaluate_measures([measure], period, unit=ALL_UNITS, with_trend=False)
+                   if e.unit_id is not None and e.sex == Sex.TOTAL]
+        units = OrganisationalUnit.objects.in_bulk([e.unit_id for e in by_unit])
+        target_versions = list(
+            Target.history.filter(measure_id=measure.pk, year=period.year)
+            .select_related("decided_by", "history_user").order_by("-history_date")[:20]
+        )
+        body_context = {
+            "measure": measure,
+            "period": period,
+            "overall": overall,
+            "by_sex": by_sex if measure.split_by_sex else [],
+            "by_unit": [(units[e.unit_id], e) for e in by_unit],
+            "table": table,
+            "figure": chart_for(measure, period, overall),
+            "comments": measure.outcomes.exclude(comment="").select_related("unit").order_by("-year", "-period_number")[:10],
+            "comparisons": measure.national_values.order_by("-year", "-period_number", "area_code", "sex")[:30],
+            # Every version of the year's target, newest first: a changed target keeps its former value in sight.
+            "target_versions": target_versions,
+            "target_changed": len(target_versions) > 1,
+        }
+        return render_to_string("kpis/_measure_body.html", body_context, request=request)
+
     context = {
         "measure": measure,
         "period": period,
-        "overall": overall,
-        "by_sex": by_sex if measure.split_by_sex else [],
-        "by_unit": [(units[e.unit_id], e) for e in by_unit],
-        "table": table,
-        "figure": chart_for(measure, period, overall),
-        "comments": measure.outcomes.exclude(comment="").select_related("unit").order_by("-year", "-period_number")[:10],
-        "comparisons": measure.national_values.order_by("-year", "-period_number", "area_code", "sex")[:30],
-        # Every version of the year's target, newest first: a changed target keeps its former value in sight.
-        "target_versions": target_versions,
-        "target_changed": len(target_versions) > 1,
+        "body_html": cached_fragment(request, name=f"measure-{measure.pk}", plan_id=measure.plan_id,
+                                     year=period.year, render=render_body),
     }
     return render(request, "kpis/measure_detail.html", context)
 
