@@ -8,10 +8,13 @@ transaction commits, and a reader takes them before it reads the data, so a page
 older data than the versions it is stored under cannot be served.
 """
 
+import time
+
 from django.core.cache import cache
 from django.db import transaction
 
 GLOBAL_KEY = "kpi-data-version"
+LOCK_SECONDS = 10
 
 
 def _key(plan_id: int | None, year: int | None) -> str:
@@ -83,6 +86,19 @@ def cached_fragment(request, *, name: str, plan_id: int, year: int, render) -> s
     key = f"{name}:" + hashlib.sha256(repr((version, plan_id, translation.get_language(), query)).encode()).hexdigest()
     html = cache.get(key)
     if html is None:
-        html = render()
-        cache.set(key, html, settings.DASHBOARD_CACHE_SECONDS)
+        # One process computes a missing page; the others wait for it briefly instead of all
+        # computing the same page at once (right after a change, fifty readers may ask for it).
+        if cache.add(f"{key}:lock", 1, timeout=LOCK_SECONDS):
+            try:
+                html = render()
+                cache.set(key, html, settings.DASHBOARD_CACHE_SECONDS)
+            finally:
+                cache.delete(f"{key}:lock")
+        else:
+            deadline = time.monotonic() + LOCK_SECONDS
+            while html is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+                html = cache.get(key)
+            if html is None:
+                html = render()
     return mark_safe(html)
