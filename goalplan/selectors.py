@@ -3,11 +3,12 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import tablib
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
-from goalplan.choices import Sex, Status
 from goalplan.models import Goal, GoalArea, OrganisationalUnit, Plan
-from goalplan.periods import Period, PeriodKind
+from goalplan.periods import Period
 from kpis.charts import sparkline_points
 from kpis.evaluation import (
     Evaluation,
@@ -21,6 +22,7 @@ from kpis.evaluation import (
 )
 from kpis.models import Measure
 from kpis.selectors import latest_period_with_data, measures_of_plan, monthly_values
+from kpis.tables import safe_cell
 
 
 def plans_for_user(user) -> QuerySet[Plan]:
@@ -127,11 +129,6 @@ DASHBOARD_EXPORT_FORMATS = {
 
 def dashboard_dataset(dashboard: Dashboard):
     """The dashboard grid as a table for CSV/XLSX: outcomes as numbers, text safe from formulas."""
-    import tablib
-    from django.utils.translation import gettext as _
-
-    from kpis.tables import safe_cell
-
     dataset = tablib.Dataset(headers=[
         _("Goal area"), _("Goal"), _("Measure"), _("Target"), _("Outcome"), _("Unit"), _("Status"), _("Trend"),
         _("Forecast for the year"),

@@ -9,7 +9,8 @@ the imports.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 ADMINISTRATORS = "Administratörer"
 REPORTERS = "Rapportörer"
@@ -53,3 +54,36 @@ class UnitNotAllowed(PermissionDenied):
 
 class PeriodLocked(PermissionDenied):
     """The period is in an approved report and the person is not an administrator."""
+
+
+@dataclass(frozen=True)
+class WriteRules:
+    """What a person may write now: their units, and the months locked by approved reports.
+
+    Built once per request or import (two queries) and asked for every outcome.
+    """
+
+    scope: OutcomeScope
+    locked: frozenset[tuple[int, int, int]]  # (plan, year, month)
+
+    def is_locked(self, plan_id: int, year: int, month: int) -> bool:
+        return (plan_id, year, month) in self.locked
+
+    def check(self, *, plan_id: int, period, unit_id: int | None, reason: str = "") -> None:
+        """Refuse a unit the person is not assigned to, or a period in an approved report (only an
+        administrator may change it, and only with a reason)."""
+        if not self.scope.allows_unit(unit_id):
+            raise UnitNotAllowed(_("You may only enter outcomes for your own units."))
+        if self.is_locked(plan_id, period.year, period.end_month):
+            if not self.scope.is_administrator:
+                raise PeriodLocked(_("The period is in an approved report; only an administrator may change it."))
+            if not reason.strip():
+                raise ValidationError(
+                    _("The period is in an approved report: give the reason for the change."), code="reason_required"
+                )
+
+
+def write_rules_for(user) -> WriteRules:
+    from meetings.selectors import locked_months
+
+    return WriteRules(scope=outcome_scope_for(user), locked=frozenset(locked_months()))

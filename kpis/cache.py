@@ -8,10 +8,16 @@ transaction commits, and a reader takes them before it reads the data, so a page
 older data than the versions it is stored under cannot be served.
 """
 
+import hashlib
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from kpis.models import Measure
 
 GLOBAL_KEY = "kpi-data-version"
 LOCK_SECONDS = 10
@@ -49,22 +55,19 @@ def data_changed(*, plan_years: set[tuple[int, int]] | None = None) -> None:
     transaction.on_commit(lambda: [_bump(key) for key in keys])
 
 
-def on_model_change(sender, instance, **kwargs) -> None:
+def on_model_change(sender, instance, raw=False, **kwargs) -> None:
     """Signal receiver: narrow the invalidation to a plan and year where the row says which."""
-    measure_id = getattr(instance, "measure_id", None)
     year = getattr(instance, "year", None)
-    if measure_id is not None and year is not None:
-        from kpis.models import Measure
-
-        plan_id = Measure.objects.filter(pk=measure_id).values_list("plan_id", flat=True).first()
-        if plan_id is not None:
-            data_changed(plan_years={(plan_id, year)})
-            return
-    goal = getattr(instance, "goal", None) if hasattr(instance, "goal_id") else None
-    if goal is not None and year is not None:
-        data_changed(plan_years={(goal.plan_id, year)})
+    if raw or year is None:  # fixtures, and rows without a year: invalidate everything once
+        data_changed()
         return
-    data_changed()
+    if getattr(instance, "measure_id", None) is not None:
+        plan_id = Measure.objects.filter(pk=instance.measure_id).values_list("plan_id", flat=True).first()
+    elif getattr(instance, "goal_id", None) is not None:
+        plan_id = instance.goal.plan_id
+    else:
+        plan_id = None
+    data_changed(plan_years={(plan_id, year)} if plan_id is not None else None)
 
 
 def cached_fragment(request, *, name: str, plan_id: int, year: int, render) -> str:
@@ -73,12 +76,6 @@ def cached_fragment(request, *, name: str, plan_id: int, year: int, render) -> s
     Keyed by the data versions (taken before any data is read), the page, the language and the
     query string; ``render()`` makes it on a miss.
     """
-    import hashlib
-
-    from django.conf import settings
-    from django.utils import translation
-    from django.utils.safestring import mark_safe
-
     if not settings.DASHBOARD_CACHE_ENABLED:
         return mark_safe(render())
     version = data_version(plan_id, year)

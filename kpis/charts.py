@@ -8,9 +8,11 @@ import json
 from decimal import Decimal
 
 import plotly.graph_objects as go
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from goalplan.periods import MONTH_NAMES
+from kpis.evaluation import format_number
 
 SPARKLINE_WIDTH = 96
 SPARKLINE_HEIGHT = 24
@@ -101,10 +103,6 @@ def line_chart_svg(
     ``lines``: (legend label, {month: value}, kind in SVG_LINE_STYLES). Made by us rather than by a
     browser-based exporter: it needs no network and no Chromium, and takes well under a millisecond.
     """
-    from django.utils.html import escape
-
-    from kpis.evaluation import format_number
-
     left, right, top, bottom = 56, 12, 14, 52
     plot_width, plot_height = width - left - right, height - top - bottom
     values = [v for _label, series, _kind in lines for v in series.values()]

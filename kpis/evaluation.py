@@ -60,7 +60,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from goalplan.choices import Sex, Status
-from goalplan.models import Goal, GoalAssessment, OrganisationalUnit, Plan
+from goalplan.models import Goal, GoalAssessment, Plan
 from goalplan.periods import Period, PeriodKind, rolling_12_months
 from kpis.models import Measure, NationalValue, Outcome, StatusOverride, Target, TargetKind
 
@@ -175,16 +175,6 @@ def aggregate_series(series: Mapping[tuple[int, int], MonthValue], period: Perio
 def _month_index(year_month: tuple[int, int]) -> int:
     year, month = year_month
     return year * 12 + month
-
-
-def _months_q(months: Iterable[tuple[int, int]]) -> Q:
-    by_year = defaultdict(list)
-    for year, month in months:
-        by_year[year].append(month)
-    condition = Q(pk__in=[])
-    for year, numbers in by_year.items():
-        condition |= Q(year=year, period_number__in=numbers)
-    return condition
 
 
 def _unit_q(unit) -> Q:

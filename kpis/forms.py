@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from goalplan.choices import Sex
 from goalplan.models import MAX_YEAR, MIN_YEAR, OrganisationalUnit, Plan
 from goalplan.periods import NUMBER_RANGES, Period, PeriodKind
-from kpis.access import PeriodLocked, UnitNotAllowed
+from kpis.access import PeriodLocked, UnitNotAllowed, write_rules_for
 from kpis.models import Outcome
 
 # Spaces people type as thousands separators: ordinary, no-break and narrow no-break.
@@ -151,8 +151,10 @@ class OutcomeAdminForm(forms.ModelForm):
         kind, number, year = cleaned.get("period_kind"), cleaned.get("period_number"), cleaned.get("year")
         if measure and kind and number is not None and year and number in NUMBER_RANGES[PeriodKind(kind)]:
             try:
-                check_may_write(user=self.user, measure=measure, period=Period(year, kind, number),
-                                unit_id=unit.pk if unit else None, reason=cleaned.get("change_reason", ""))
+                write_rules_for(self.user).check(
+                    plan_id=measure.plan_id, period=Period(year, kind, number), unit_id=unit.pk if unit else None,
+                    reason=cleaned.get("change_reason", ""),
+                )
             except UnitNotAllowed as denied:
                 self.add_error("unit", str(denied))
             except PeriodLocked as denied:
@@ -160,15 +162,6 @@ class OutcomeAdminForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error("change_reason", error)
         return cleaned
-
-
-def _check_may_write(**kwargs):
-    from kpis.services import check_may_write as check
-
-    return check(**kwargs)
-
-
-check_may_write = _check_may_write
 
 
 class OutcomeImportForm(forms.Form):

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from goalplan.choices import Sex
 from goalplan.models import MAX_YEAR, MIN_YEAR, OrganisationalUnit
 from goalplan.periods import MONTH_NAMES, Period, PeriodKind
-from kpis.access import outcome_scope_for
+from kpis.access import write_rules_for
 from kpis.forms import parse_swedish_decimal
 from kpis.models import Measure, Outcome
 from kpis.cache import data_changed
@@ -146,8 +146,7 @@ def import_outcomes(
 
     measures = {m.pk: m for m in Measure.objects.only("pk", "plan_id", "split_by_sex")}
     units = _unit_lookup()
-    scope = outcome_scope_for(user)
-    locked = _locked_months()
+    rules = write_rules_for(user)
     parse_period = _period_parser()
     errors: list[RowError] = []
     parsed: dict[Key, ParsedRow] = {}
@@ -211,12 +210,12 @@ def import_outcomes(
                     fail("value", _("The value is empty."))
                 elif abs(value) >= Decimal("1e12"):
                     fail("value", _("“%(value)s” is too large.") % {"value": value_text})
-        if measure is not None and unit_text and unit_id is not None and not scope.allows_unit(unit_id):
+        if measure is not None and unit_text and unit_id is not None and not rules.scope.allows_unit(unit_id):
             fail("unit", _("You may not enter outcomes for “%(value)s”.") % {"value": unit_text})
-        elif measure is not None and not unit_text and not scope.allows_unit(None):
+        elif measure is not None and not unit_text and not rules.scope.allows_unit(None):
             fail("unit", _("You may only enter outcomes for your own units; this row has no unit."))
-        if measure is not None and period is not None and (measure.plan_id, year, period.end_month) in locked \
-                and not (scope.is_administrator and reason):
+        if measure is not None and period is not None and rules.is_locked(measure.plan_id, year, period.end_month) \
+                and not (rules.scope.is_administrator and reason):
             fail("period", _("The period is in an approved report; only an administrator may change it, "
                              "with a reason."))
         if len(errors) > row_errors or measure is None or period is None:
@@ -252,12 +251,6 @@ def _unit_lookup() -> dict[str, int]:
             lookup[code.lower()] = pk
         lookup[str(pk)] = pk
     return lookup
-
-
-def _locked_months() -> set[tuple[int, int, int]]:
-    from meetings.selectors import locked_months
-
-    return locked_months()
 
 
 def _write(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str, progress) -> ImportResult:

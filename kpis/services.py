@@ -7,7 +7,7 @@ conditional UPDATE, which works on SQLite and PostgreSQL alike) is applied every
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import Period
-from kpis.access import PeriodLocked, UnitNotAllowed, outcome_scope_for
+from kpis.access import write_rules_for
 from kpis.cache import data_changed
 from kpis.models import Measure, Outcome
 
@@ -58,27 +58,11 @@ def _conflict(entry: OutcomeEntry) -> ValidationError:
     )
 
 
-def check_may_write(*, user, measure: Measure, period: Period, unit_id: int | None, reason: str = "") -> None:
-    """Refuse writing outcomes of a unit the person is not assigned to, or of a period in an
-    approved report (only an administrator may, and only with a reason)."""
-    from meetings.selectors import locked_months
-
-    scope = outcome_scope_for(user)
-    if not scope.allows_unit(unit_id):
-        raise UnitNotAllowed(_("You may only enter outcomes for your own units."))
-    if (measure.plan_id, period.year, period.end_month) in locked_months():
-        if not scope.is_administrator:
-            raise PeriodLocked(_("The period is in an approved report; only an administrator may change it."))
-        if not reason.strip():
-            raise ValidationError(
-                _("The period is in an approved report: give the reason for the change."), code="reason_required"
-            )
-
-
 def outcome_save(*, outcome: Outcome, user, expected_version: int | None, reason: str = "") -> Outcome:
     """Create or update one outcome, refusing the save if it changed since it was read."""
     outcome.full_clean(exclude=["entered_by"])
-    check_may_write(user=user, measure=outcome.measure, period=outcome.period, unit_id=outcome.unit_id, reason=reason)
+    write_rules_for(user).check(plan_id=outcome.measure.plan_id, period=outcome.period, unit_id=outcome.unit_id,
+                                reason=reason)
     now = timezone.now()
     if outcome.pk is None:
         outcome.entered_by = user
@@ -126,8 +110,9 @@ def outcomes_record_for_period(
     A blank row that had a stored outcome deletes it (the person cleared the field). A row whose
     stored version differs from the one the person saw aborts the whole save.
     """
-    for measure in {entry.measure.pk: entry.measure for entry in entries}.values():
-        check_may_write(user=user, measure=measure, period=period, unit_id=unit.pk if unit else None)
+    rules = write_rules_for(user)
+    for plan_id in {entry.measure.plan_id for entry in entries}:
+        rules.check(plan_id=plan_id, period=period, unit_id=unit.pk if unit else None)
     measure_ids = {entry.measure.pk for entry in entries}
     stored = {
         (outcome.measure_id, outcome.sex): outcome

@@ -28,14 +28,17 @@ def measure_detail(request, pk: int):
     measure = get_object_or_404(Measure.objects.select_related("plan__body", "goal_area", "goal", "decided_by"), pk=pk)
     period = period_from_request(request, measure.plan)
 
-    table = OutcomeTable(
-        Outcome.objects.filter(measure=measure).select_related("unit").order_by("-year", "-period_number"),
-        measure=measure,
-    )
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    def outcome_table() -> OutcomeTable:
+        table = OutcomeTable(
+            Outcome.objects.filter(measure=measure).select_related("unit").order_by("-year", "-period_number"),
+            measure=measure,
+        )
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        return table
+
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
-        exporter = TableExport(export_format, table, exclude_columns=())
+        exporter = TableExport(export_format, outcome_table(), exclude_columns=())
         return exporter.response(f"utfall-{measure.pk}.{export_format}")
 
     def render_body() -> str:
@@ -54,7 +57,7 @@ def measure_detail(request, pk: int):
             "overall": overall,
             "by_sex": by_sex if measure.split_by_sex else [],
             "by_unit": [(units[e.unit_id], e) for e in by_unit],
-            "table": table,
+            "table": outcome_table(),  # built only on a cache miss (it counts and pages the rows)
             "figure": chart_for(measure, period, overall),
             "comments": measure.outcomes.exclude(comment="").select_related("unit").order_by("-year", "-period_number")[:10],
             "comparisons": measure.national_values.order_by("-year", "-period_number", "area_code", "sex")[:30],

@@ -12,7 +12,7 @@ from budget.selectors import budget_overview
 from goalplan.choices import Status
 from goalplan.selectors import plan_dashboard
 from kpis.charts import line_chart_svg
-from kpis.evaluation import count_statuses, format_amount_tkr, format_period_value, period_values
+from kpis.evaluation import MISSING_VALUE, count_statuses, format_amount_tkr, format_period_value, period_values
 from kpis.selectors import monthly_values
 from meetings.models import FollowUpReport
 
@@ -44,8 +44,8 @@ def report_content(report: FollowUpReport) -> dict:
             "name": str(measure),
             "target": evaluation.target_text,
             "value": evaluation.value_text,
-            "ytd_value": format_period_value(ytd_values[key], measure) if key in ytd_values else (
-                evaluation.value_text if ytd == period else "–"),
+            "ytd_value": evaluation.value_text if ytd == period else format_period_value(
+                ytd_values.get(key, MISSING_VALUE), measure),
             "status": _status(evaluation.status),
             "trend": evaluation.trend.text,
             "forecast": evaluation.forecast_text,
