@@ -85,9 +85,9 @@ def goal_detail(request, pk: int):
 def goal_ancestors(goal: Goal) -> list[Goal]:
     """The chain of goals this one serves, nearest first, across plans (regionplan last)."""
     chain, seen = [], {goal.pk}
-    parent = goal.parent
+    parent = goal.parent  # the view selects two levels with their plans; deeper ones load on access
     while parent is not None and parent.pk not in seen:
         chain.append(parent)
         seen.add(parent.pk)
-        parent = Goal.objects.select_related("plan", "parent").get(pk=parent.pk).parent
+        parent = parent.parent
     return chain
