@@ -158,7 +158,14 @@ def outcomes_record_for_period(
             except ValidationError as error:
                 errors.append(ValidationError(f"{entry.measure}: {'; '.join(error.messages)}"))
                 continue
-            outcome.save()
+            try:
+                # Two people entering the same empty period at once both pass the row lock (there
+                # is no row to lock yet): the second insert is a conflict, not an error page.
+                with transaction.atomic():
+                    outcome.save()
+            except IntegrityError:
+                errors.append(_conflict(entry))
+                continue
             created += 1
             continue
         if entry.is_blank:
@@ -217,7 +224,11 @@ def record_history(outcomes: list[Outcome], *, user, reason: str, created: bool 
     }
     columns = [field for field in history._meta.concrete_fields if field.attname != "history_id"]
     names = ", ".join(connection.ops.quote_name(field.column) for field in columns)
+    # Every value is read before the COPY starts: reading a deferred field (an outcome loaded with
+    # .only()) queries the same connection, which blocks forever while a COPY is open.
+    rows = [[getattr(outcome, f.attname) if f.attname in own else extra[f.attname] for f in columns]
+            for outcome in outcomes]
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {connection.ops.quote_name(history._meta.db_table)} ({names}) FROM STDIN") as copy:
-            for outcome in outcomes:
-                copy.write_row([getattr(outcome, f.attname) if f.attname in own else extra[f.attname] for f in columns])
+            for row in rows:
+                copy.write_row(row)

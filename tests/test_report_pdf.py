@@ -89,7 +89,8 @@ def test_a_report_is_approved_once_and_then_frozen_in_the_admin(admin_user, admi
     change_page = admin_client_sv.get(f"/admin/meetings/followupreport/{report.pk}/change/").content.decode()
     assert 'name="title"' not in change_page  # read-only once approved
     download = admin_client_sv.get(f"/rapporter/{report.pk}/pdf/")
-    assert download["Content-Type"] == "application/pdf" and bytes(download.content) == bytes(report_pdf(report))
+    report.refresh_from_db()  # the stored, approved PDF (a stale draft would be rendered anew, with a new time)
+    assert download["Content-Type"] == "application/pdf" and bytes(download.content) == bytes(report.pdf)
 
 
 def test_admin_action_approves_drafts(admin_client_sv):
