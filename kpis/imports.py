@@ -15,30 +15,41 @@ error names the row (as the spreadsheet numbers it, heading = row 1), the column
 reason. Rows equal to what is stored are skipped, so importing the same file twice changes
 nothing. Reporters may only import outcomes for their own units, and nobody but an
 administrator may change a period whose report has been approved.
+
+The file is read by kpis/uploads.py (size, encoding, zip bomb and row limits); at most
+``IMPORT_MAX_LISTED_ERRORS`` errors are kept, with the total in ``ImportFailed.error_count``.
+A concurrent import or entry of the same outcomes is an ``ImportConflict``, never a 500.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goalplan.choices import Sex
 from goalplan.models import MAX_YEAR, MIN_YEAR, OrganisationalUnit
 from goalplan.periods import MONTH_NAMES, Period, PeriodKind
-from kpis.access import write_rules_for
+from kpis.access import validate_reason, write_rules_for
+from kpis.cache import data_changed
 from kpis.forms import parse_swedish_decimal
 from kpis.models import Measure, Outcome
-from kpis.cache import data_changed
 from kpis.services import record_history
+from kpis.uploads import CONTROL_CHARACTERS, FileError, ImportFailed, UnreadableFile, read_table
+
+__all__ = ["ImportConflict", "ImportFailed", "ImportResult", "RowError", "UnreadableFile",
+           "import_outcomes", "read_table"]
 
 BATCH_SIZE = 5000
+# bulk_update writes one CASE per column with a branch per row, which costs rows² per batch.
+UPDATE_BATCH_SIZE = 500
+UPDATED_FIELDS = ("value", "accomplished", "comment", "entered_by", "updated_at", "version")
 
 COLUMN_NAMES = {
     "measure": ("mätetal", "matetal", "measure", "measure_id", "mätetal_id"),
@@ -54,6 +65,12 @@ YES = {"ja", "yes", "genomfört", "genomfort"}
 NO = {"nej", "no", "ej genomfört", "ej genomfort"}
 
 Key = tuple[int, int, str, int, int | None, str]  # measure, year, kind, number, unit, sex
+# Outcome.value holds 16 digits, 4 after the comma.
+VALUE_PLACES = Decimal("0.0001")
+VALUE_LIMIT = Decimal("1e12")
+# PostgreSQL errors that mean another transaction got there first: deadlock, serialization
+# failure, lock not available.
+CONFLICT_SQLSTATES = {"40P01", "40001", "55P03"}
 
 
 @dataclass(frozen=True)
@@ -68,12 +85,13 @@ class RowError:
         }
 
 
-class ImportFailed(Exception):
-    """The file was not imported; nothing was written."""
+class ImportConflict(ImportFailed):
+    """Someone else wrote the same outcomes while the file was being imported; nothing was."""
 
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("; ".join(str(error) for error in errors[:20]))
+    def __init__(self):
+        self.message = _("Someone else entered or imported outcomes for the same measures and "
+                         "periods at the same time. Nothing was imported; try again.")
+        super().__init__([FileError(self.message)])
 
 
 @dataclass
@@ -93,20 +111,6 @@ class ParsedRow:
     comment: str
 
 
-def read_table(data: bytes, filename: str) -> tuple[list[str], Iterable[list[str]]]:
-    """The heading and the rows of a CSV (UTF-8, ; or , separated) or XLSX file, as text."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        rows = ([("" if cell is None else str(cell)) for cell in row] for row in sheet.iter_rows(values_only=True))
-        return next(rows, []), rows
-    text = data.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t") if text.strip() else csv.excel
-    rows = csv.reader(io.StringIO(text), dialect)
-    return next(rows, []), rows
-
-
 def _period_parser() -> Callable[[int, str], Period]:
     by_name = {}
     for month in range(1, 13):
@@ -115,7 +119,8 @@ def _period_parser() -> Callable[[int, str], Period]:
         by_name[f"ack {name}"] = (PeriodKind.YEAR_TO_DATE, month)
     for number in (1, 2, 3):
         by_name[f"t{number}"] = (PeriodKind.TERTIAL, number)
-    by_name.update({"helår": (PeriodKind.YEAR, 0), "year": (PeriodKind.YEAR, 0), "delår": (PeriodKind.YEAR_TO_DATE, 8)})
+    by_name.update({"helår": (PeriodKind.YEAR, 0), "year": (PeriodKind.YEAR, 0),
+                    "delår": (PeriodKind.YEAR_TO_DATE, 8)})
 
     def parse(year: int, text: str) -> Period:
         text = text.strip().lower()
@@ -125,6 +130,23 @@ def _period_parser() -> Callable[[int, str], Period]:
         return Period.from_token(year, text)
 
     return parse
+
+
+class _Errors:
+    """The first ``IMPORT_MAX_LISTED_ERRORS`` row errors, and how many there were in all."""
+
+    def __init__(self):
+        self.listed: list[RowError] = []
+        self.count = 0
+        self.limit = settings.IMPORT_MAX_LISTED_ERRORS
+
+    def add(self, error: RowError) -> None:
+        self.count += 1
+        if len(self.listed) < self.limit:
+            self.listed.append(error)
+
+    def failure(self) -> ImportFailed:
+        return ImportFailed(self.listed, error_count=self.count)
 
 
 def import_outcomes(
@@ -137,6 +159,10 @@ def import_outcomes(
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Check every row, then write all of them or none. Raises ImportFailed with the errors."""
+    try:
+        reason = validate_reason(reason)
+    except ValidationError as error:
+        raise ImportFailed([FileError(" ".join(error.messages))]) from error
     heading, rows = read_table(data, filename)
     columns = _columns(heading)
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
@@ -145,10 +171,10 @@ def import_outcomes(
                                      _("The column is missing from the heading."))])
 
     measures = {m.pk: m for m in Measure.objects.only("pk", "plan_id", "split_by_sex")}
-    units = _unit_lookup()
+    find_unit = _unit_lookup()
     rules = write_rules_for(user)
     parse_period = _period_parser()
-    errors: list[RowError] = []
+    errors = _Errors()
     parsed: dict[Key, ParsedRow] = {}
     first_row_of: dict[Key, int] = {}
 
@@ -156,39 +182,45 @@ def import_outcomes(
         index = columns.get(name)
         return values[index].strip() if index is not None and index < len(values) else ""
 
-    row_number = 1
+    # The rows are streamed: reading stops (UnreadableFile) as soon as the row limit is passed.
     for row_number, values in enumerate(rows, start=2):
         if not any(value.strip() for value in values):
             continue
-        row_errors = len(errors)
+        errors_before = errors.count
 
-        def fail(column: str, message: str) -> None:
-            errors.append(RowError(row_number, COLUMN_NAMES[column][0], message))
+        def fail(column: str, message: str, row_number: int = row_number) -> None:
+            errors.add(RowError(row_number, COLUMN_NAMES[column][0], message))
 
         measure = None
         measure_text = cell(values, "measure")
-        if not measure_text.isdigit() or int(measure_text) not in measures:
-            fail("measure", _("There is no measure with number “%(value)s”.") % {"value": measure_text})
+        # isdecimal, not isdigit: "²" is a digit that int() refuses; the length bound keeps
+        # int() from a thousand-digit cell.
+        if not (measure_text.isdecimal() and len(measure_text) <= 18) \
+                or int(measure_text) not in measures:
+            fail("measure", _("There is no measure with number “%(value)s”.")
+                 % {"value": measure_text})
         else:
             measure = measures[int(measure_text)]
         year_text = cell(values, "year")
-        year = int(year_text) if year_text.isdigit() else None
+        year = int(year_text) if year_text.isdecimal() and len(year_text) <= 4 else None
         if year is None or not MIN_YEAR <= year <= MAX_YEAR:
             fail("year", _("“%(value)s” is not a year between %(min)s and %(max)s.")
                  % {"value": year_text, "min": MIN_YEAR, "max": MAX_YEAR})
+            year = None
         period = None
         if year is not None:
             try:
                 period = parse_period(year, cell(values, "period"))
             except ValueError:
-                fail("period", _("“%(value)s” is not a period (e.g. month-4, ytd-4, tertial-1, year, april, T1).")
-                     % {"value": cell(values, "period")})
+                fail("period", _("“%(value)s” is not a period (e.g. month-4, ytd-4, tertial-1, "
+                                 "year, april, T1).") % {"value": cell(values, "period")})
         unit_text = cell(values, "unit")
         unit_id = None
         if unit_text:
-            unit_id = units.get(unit_text.lower())
+            unit_id = find_unit(unit_text)
             if unit_id is None:
-                fail("unit", _("There is no organisational unit “%(value)s”.") % {"value": unit_text})
+                fail("unit", _("There is no organisational unit “%(value)s”.")
+                     % {"value": unit_text})
         sex = (cell(values, "sex") or Sex.TOTAL).upper()
         if sex not in Sex.values:
             fail("sex", _("“%(value)s” is not T, K or M.") % {"value": sex})
@@ -208,17 +240,27 @@ def import_outcomes(
             else:
                 if value is None:
                     fail("value", _("The value is empty."))
-                elif abs(value) >= Decimal("1e12"):
-                    fail("value", _("“%(value)s” is too large.") % {"value": value_text})
-        if measure is not None and unit_text and unit_id is not None and not rules.scope.allows_unit(unit_id):
+                else:
+                    # Rounded as the column stores it (4 decimals): 999999999999,99999 is 1e12.
+                    if value.is_finite() and abs(value) < VALUE_LIMIT:
+                        value = value.quantize(VALUE_PLACES)
+                    if not value.is_finite() or abs(value) >= VALUE_LIMIT:
+                        fail("value", _("“%(value)s” is too large.") % {"value": value_text})
+        comment = cell(values, "comment")
+        if CONTROL_CHARACTERS.search(comment):
+            # PostgreSQL refuses NUL in text, and no other control character belongs in a comment.
+            fail("comment", _("The comment contains a control character that cannot be stored."))
+        if measure is not None and unit_text and unit_id is not None \
+                and not rules.scope.allows_unit(unit_id):
             fail("unit", _("You may not enter outcomes for “%(value)s”.") % {"value": unit_text})
         elif measure is not None and not unit_text and not rules.scope.allows_unit(None):
             fail("unit", _("You may only enter outcomes for your own units; this row has no unit."))
-        if measure is not None and period is not None and rules.is_locked(measure.plan_id, year, period.end_month) \
+        if measure is not None and period is not None \
+                and rules.is_locked(measure.plan_id, year, period.end_month) \
                 and not (rules.scope.is_administrator and reason):
-            fail("period", _("The period is in an approved report; only an administrator may change it, "
-                             "with a reason."))
-        if len(errors) > row_errors or measure is None or period is None:
+            fail("period", _("The period is in an approved report; only an administrator may "
+                             "change it, with a reason."))
+        if errors.count > errors_before or measure is None or period is None:
             continue
         key = (measure.pk, period.year, str(period.kind), period.number, unit_id, sex)
         if key in first_row_of:
@@ -226,12 +268,12 @@ def import_outcomes(
                  % {"row": first_row_of[key]})
             continue
         first_row_of[key] = row_number
-        parsed[key] = ParsedRow(key, value, accomplished, cell(values, "comment"))
+        parsed[key] = ParsedRow(key, value, accomplished, comment)
         if progress and row_number % BATCH_SIZE == 0:
             progress(row_number)
 
-    if errors:
-        raise ImportFailed(errors)
+    if errors.count:
+        raise errors.failure()
     result = _write(parsed, user=user, dry_run=dry_run, reason=reason, progress=progress)
     result.rows = len(parsed)
     return result
@@ -243,17 +285,53 @@ def _columns(heading: list[str]) -> dict[str, int]:
             if text.strip().lower() in aliases}
 
 
-def _unit_lookup() -> dict[str, int]:
-    lookup = {}
+def _unit_lookup() -> Callable[[str], int | None]:
+    """Find a unit by its code, else its name, else its number in the system — in that order, so
+    a code that looks like another unit's number means the unit with that code. A name two
+    units share matches neither (the row asks for the code)."""
+    by_code, by_name, ids = {}, {}, set()
     for pk, code, name in OrganisationalUnit.objects.values_list("pk", "code", "name"):
-        lookup[name.lower()] = pk
         if code:
-            lookup[code.lower()] = pk
-        lookup[str(pk)] = pk
-    return lookup
+            by_code[code.strip().lower()] = pk
+        by_name.setdefault(name.strip().lower(), []).append(pk)
+        ids.add(pk)
+
+    def find(text: str) -> int | None:
+        key = text.strip().lower()
+        if key in by_code:
+            return by_code[key]
+        if key in by_name:
+            return by_name[key][0] if len(by_name[key]) == 1 else None
+        return int(key) if key.isdigit() and int(key) in ids else None
+
+    return find
 
 
-def _write(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str, progress) -> ImportResult:
+def _is_conflict(error: Exception) -> bool:
+    """Whether a database error means a concurrent writer, not a fault of ours or the server's."""
+    if isinstance(error, IntegrityError):
+        # A checked row breaks a constraint only when someone changed the data meanwhile: the
+        # same outcome inserted, or its measure or unit deleted.
+        return True
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) in CONFLICT_SQLSTATES:
+        return True
+    return connection.vendor == "sqlite" and "locked" in str(error)
+
+
+def _write(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str,
+           progress) -> ImportResult:
+    try:
+        return _write_all(parsed, user=user, dry_run=dry_run, reason=reason, progress=progress)
+    except (IntegrityError, OperationalError) as error:
+        # The atomic block has rolled back by now: nothing of this file is written.
+        if _is_conflict(error):
+            raise ImportConflict() from error
+        raise
+
+
+def _write_all(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str,
+               progress) -> ImportResult:
     result = ImportResult()
     if not parsed:
         return result
@@ -264,13 +342,11 @@ def _write(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str, pr
         existing = (
             Outcome.objects.select_for_update()
             .filter(measure_id__in=measure_ids, year__in=years)
-            .only("pk", "measure_id", "year", "period_kind", "period_number", "unit_id", "sex", "value",
-                  "accomplished", "comment", "version")
             .order_by("pk")
         )
         for outcome in existing.iterator(chunk_size=BATCH_SIZE):
-            key = (outcome.measure_id, outcome.year, outcome.period_kind, outcome.period_number, outcome.unit_id,
-                   outcome.sex)
+            key = (outcome.measure_id, outcome.year, outcome.period_kind, outcome.period_number,
+                   outcome.unit_id, outcome.sex)
             if key in parsed:
                 stored[key] = outcome
         now = timezone.now()
@@ -278,12 +354,17 @@ def _write(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str, pr
         for key, row in parsed.items():
             current = stored.get(key)
             if current is None:
-                new.append(Outcome(measure_id=key[0], year=key[1], period_kind=key[2], period_number=key[3],
-                                   unit_id=key[4], sex=key[5], value=row.value, accomplished=row.accomplished,
-                                   comment=row.comment, entered_by=user, entered_at=now, updated_at=now, version=1))
-            elif (current.value, current.accomplished, current.comment) != (row.value, row.accomplished, row.comment):
-                current.value, current.accomplished, current.comment = row.value, row.accomplished, row.comment
-                current.entered_by, current.updated_at, current.version = user, now, current.version + 1
+                new.append(Outcome(measure_id=key[0], year=key[1], period_kind=key[2],
+                                   period_number=key[3], unit_id=key[4], sex=key[5],
+                                   value=row.value, accomplished=row.accomplished,
+                                   comment=row.comment, entered_by=user, entered_at=now,
+                                   updated_at=now, version=1))
+            elif (current.value, current.accomplished, current.comment) \
+                    != (row.value, row.accomplished, row.comment):
+                current.value, current.accomplished = row.value, row.accomplished
+                current.comment = row.comment
+                current.entered_by, current.updated_at = user, now
+                current.version += 1
                 changed.append(current)
             else:
                 result.unchanged += 1
@@ -292,15 +373,42 @@ def _write(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str, pr
             transaction.set_rollback(True)
             return result
         _insert(new, progress)
-        for start in range(0, len(changed), BATCH_SIZE):
-            Outcome.objects.bulk_update(changed[start:start + BATCH_SIZE],
-                                        ["value", "accomplished", "comment", "entered_by", "updated_at", "version"])
+        _update(changed)
         reason = reason or _("Imported from a file")
         record_history(new, user=user, reason=reason, created=True)
         record_history(changed, user=user, reason=reason)
         plans = dict(Measure.objects.filter(pk__in=measure_ids).values_list("pk", "plan_id"))
-        data_changed(plan_years={(plans[key[0]], key[1]) for key in parsed})  # bulk writes send no signals
+        # Bulk writes send no signals.
+        data_changed(plan_years={(plans[key[0]], key[1]) for key in parsed})
     return result
+
+
+def _update(outcomes: list[Outcome]) -> None:
+    """Changed outcomes in bulk: one UPDATE … FROM (VALUES …) per batch on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        for start in range(0, len(outcomes), UPDATE_BATCH_SIZE):
+            Outcome.objects.bulk_update(outcomes[start:start + UPDATE_BATCH_SIZE], UPDATED_FIELDS)
+        return
+    # Joining a VALUES list costs rows, where bulk_update's CASE costs rows² (1 200 changed
+    # rows took 3 s); 7 parameters × 5 000 rows stays under PostgreSQL's 65 535.
+    fields = [Outcome._meta.pk, *(Outcome._meta.get_field(name) for name in UPDATED_FIELDS)]
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(f"%s::{field.cast_db_type(connection)}" for field in fields) + ")"
+    names = ", ".join(quote(field.column) for field in fields)
+    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}"
+                            for field in fields[1:])
+    pk = quote(Outcome._meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(outcomes), BATCH_SIZE):
+            batch = outcomes[start:start + BATCH_SIZE]
+            params = [field.get_db_prep_save(getattr(outcome, field.attname), connection)
+                      for outcome in batch for field in fields]
+            cursor.execute(
+                f"UPDATE {quote(Outcome._meta.db_table)} AS o SET {assignments} "
+                f"FROM (VALUES {', '.join([row] * len(batch))}) AS v ({names}) "
+                f"WHERE o.{pk} = v.{pk}",
+                params,
+            )
 
 
 def _insert(outcomes: list[Outcome], progress) -> None:
@@ -311,19 +419,23 @@ def _insert(outcomes: list[Outcome], progress) -> None:
         for start in range(0, len(outcomes), BATCH_SIZE):
             Outcome.objects.bulk_create(outcomes[start:start + BATCH_SIZE])
         return
-    columns = ["measure_id", "year", "period_kind", "period_number", "unit_id", "sex", "value", "accomplished",
-               "count", "comment", "entered_by_id", "entered_at", "updated_at", "version"]
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY kpis_outcome ({', '.join(columns)}) FROM STDIN") as copy:
-            for index, outcome in enumerate(outcomes, start=1):
-                copy.write_row([getattr(outcome, column) for column in columns])
-                if progress and index % BATCH_SIZE == 0:
-                    progress(index)
+    columns = ["measure_id", "year", "period_kind", "period_number", "unit_id", "sex", "value",
+               "accomplished", "count", "comment", "entered_by_id", "entered_at", "updated_at",
+               "version"]
+    # COPY goes to psycopg directly: wrap its errors so a duplicate key is Django's IntegrityError.
+    with connection.wrap_database_errors, connection.cursor() as cursor, \
+            cursor.cursor.copy(f"COPY kpis_outcome ({', '.join(columns)}) FROM STDIN") as copy:
+        for index, outcome in enumerate(outcomes, start=1):
+            copy.write_row([getattr(outcome, column) for column in columns])
+            if progress and index % BATCH_SIZE == 0:
+                progress(index)
     # History and the caller need the new rows' keys.
-    keys = {(o.measure_id, o.year, o.period_kind, o.period_number, o.unit_id, o.sex): o for o in outcomes}
+    keys = {(o.measure_id, o.year, o.period_kind, o.period_number, o.unit_id, o.sex): o
+            for o in outcomes}
     for pk, measure_id, year, kind, number, unit_id, sex in Outcome.objects.filter(
         measure_id__in={o.measure_id for o in outcomes}, year__in={o.year for o in outcomes}
-    ).values_list("pk", "measure_id", "year", "period_kind", "period_number", "unit_id", "sex").order_by():
+    ).values_list("pk", "measure_id", "year", "period_kind", "period_number", "unit_id",
+                  "sex").order_by():
         outcome = keys.get((measure_id, year, kind, number, unit_id, sex))
         if outcome is not None:
             outcome.pk = pk

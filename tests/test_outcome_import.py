@@ -111,3 +111,31 @@ def test_import_outcomes_command(tmp_path):
     assert Outcome.objects.filter(measure=measure, year=2025, period_number=3).exists()
     assert "1" in output.getvalue()
     get_user_model()  # the command also accepts --user; rights are tested in test_roles
+
+
+def test_the_unit_column_means_a_code_before_a_name_before_a_number(admin_user):
+    """A unit whose code is another unit's number in the system gets the rows of its code."""
+    measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
+    numbered = OrganisationalUnit.objects.order_by("pk").first()
+    coded = OrganisationalUnit.objects.exclude(pk=numbered.pk).order_by("pk").first()
+    coded.code = str(numbered.pk)
+    coded.save()
+    twin = [OrganisationalUnit.objects.create(name="Tvillingenheten", parent=parent, kind=coded.kind, body=coded.body)
+            for parent in (numbered, coded)]  # two units, one name
+    rows = [f"{measure.pk};2025;month-1;{numbered.pk};T;10", f"{measure.pk};2025;month-2;{coded.name};T;20"]
+    import_outcomes(as_csv(rows), "utfall.csv", user=admin_user)
+    january = Outcome.objects.get(measure=measure, year=2025, period_kind="month", period_number=1)
+    february = Outcome.objects.get(measure=measure, year=2025, period_kind="month", period_number=2)
+    assert january.unit_id == coded.pk and february.unit_id == coded.pk
+    with pytest.raises(ImportFailed) as failure:
+        import_outcomes(as_csv([f"{measure.pk};2025;month-3;{twin[0].name};T;30"]), "utfall.csv", user=admin_user)
+    assert "enhet" in str(failure.value.errors[0])
+
+
+def test_a_reason_longer_than_the_history_keeps_is_refused_before_reading(admin_user):
+    measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
+    with translation.override("sv"), pytest.raises(ImportFailed) as failure:
+        import_outcomes(as_csv([f"{measure.pk};2025;month-1;;T;10"]), "utfall.csv", user=admin_user,
+                        reason="x" * 101)
+    assert "100" in str(failure.value.errors[0])
+    assert not Outcome.objects.filter(measure=measure, year=2025).exists()
