@@ -33,6 +33,14 @@ def sparkline_points(values: list[Decimal], *, width: int = SPARKLINE_WIDTH, hei
     return " ".join(points)
 
 
+def chart_text(text: object) -> str:
+    """Text for a plotly label, shown as written: plotly.js would render <a href> as a live link."""
+    # Only &, < and > are escaped: plotly.js decodes &amp; &lt; &gt; back to characters when it
+    # draws text but shows other entities (&quot;, &#x27;) literally, so html.escape() would turn
+    # quotes in measure names into "&quot;". Without a "<" no tag can start.
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def measure_figure(
     *,
     title: str,
@@ -45,32 +53,42 @@ def measure_figure(
     national_values: dict[int, Decimal],
 ) -> dict:
     """The measure chart: outcome per month this year and last year, the target line and riket."""
+    # Every text placed in the figure goes through chart_text, user-written or not: one rule.
     months = list(range(1, 13))
-    month_names = [str(MONTH_NAMES[m])[:3] for m in months]
+    month_names = [chart_text(str(MONTH_NAMES[m])[:3]) for m in months]
 
     def line(values: dict[int, Decimal]) -> list[float | None]:
         return [float(values[m]) if m in values else None for m in months]
 
     figure = go.Figure()
-    figure.add_trace(go.Scatter(x=months, y=line(last_year_values), name=str(this_year - 1), mode="lines+markers",
-                                line={"color": "#8a8f98", "width": 2}, marker={"symbol": "circle-open"}))
-    figure.add_trace(go.Scatter(x=months, y=line(this_year_values), name=str(this_year), mode="lines+markers",
-                                line={"color": "#1f4e79", "width": 3}, marker={"symbol": "circle"}))
+    figure.add_trace(go.Scatter(
+        x=months, y=line(last_year_values), name=chart_text(this_year - 1), mode="lines+markers",
+        line={"color": "#8a8f98", "width": 2}, marker={"symbol": "circle-open"},
+    ))
+    figure.add_trace(go.Scatter(
+        x=months, y=line(this_year_values), name=chart_text(this_year), mode="lines+markers",
+        line={"color": "#1f4e79", "width": 3}, marker={"symbol": "circle"},
+    ))
     if national_values:
-        figure.add_trace(go.Scatter(x=months, y=line(national_values), name=_("National (riket)"), mode="lines+markers",
-                                    line={"color": "#6b4c9a", "dash": "dot"}, marker={"symbol": "diamond"}))
+        figure.add_trace(go.Scatter(
+            x=months, y=line(national_values), name=chart_text(_("National (riket)")),
+            mode="lines+markers", line={"color": "#6b4c9a", "dash": "dot"},
+            marker={"symbol": "diamond"},
+        ))
     if target_value is not None:
-        figure.add_trace(go.Scatter(x=[1, 12], y=[float(target_value)] * 2, name=target_label, mode="lines",
-                                    line={"color": "#b42318", "dash": "dash", "width": 2}))
+        figure.add_trace(go.Scatter(
+            x=[1, 12], y=[float(target_value)] * 2, name=chart_text(target_label), mode="lines",
+            line={"color": "#b42318", "dash": "dash", "width": 2},
+        ))
     figure.update_layout(
         template="none",  # plotly's default template would add some 10 KiB of styling to every page
-        title={"text": title, "font": {"size": 14}},
+        title={"text": chart_text(title), "font": {"size": 14}},
         separators=", ",
         margin={"l": 56, "r": 16, "t": 48, "b": 48},
         height=360,
         legend={"orientation": "h", "y": -0.2},
         xaxis={"tickmode": "array", "tickvals": months, "ticktext": month_names, "range": [0.5, 12.5]},
-        yaxis={"title": {"text": unit}, "separatethousands": True},
+        yaxis={"title": {"text": chart_text(unit)}, "separatethousands": True},
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
@@ -124,8 +142,8 @@ def line_chart_svg(
         colour, dash = SVG_LINE_STYLES[kind]
         return f'stroke="{colour}" stroke-width="1.8" fill="none"' + (f' stroke-dasharray="{dash}"' if dash else "")
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-             f'height="{height}" role="img"><title>{escape(title)}</title>']
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+              f'height="{height}" role="img"><title>{escape(title)}</title>')]
     for step in range(5):
         value = low + (high - low) * step / 4
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '

@@ -1,5 +1,6 @@
 """DATABASE_URL parsing picks SQLite or PostgreSQL and refuses anything else."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,19 @@ from config.database import database_from_url
 
 def test_sqlite_relative_path():
     config = database_from_url("sqlite:///db.sqlite3", base_dir=Path("/srv/app"))
-    assert config == {"ENGINE": "django.db.backends.sqlite3", "NAME": Path("/srv/app/db.sqlite3")}
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == Path("/srv/app/db.sqlite3")
+
+
+def test_sqlite_waits_for_the_write_lock_instead_of_failing():
+    config = database_from_url("sqlite:///db.sqlite3", base_dir=Path("/srv/app"))
+    assert config["OPTIONS"] == {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+
+
+def test_sqlite_tests_run_on_a_file_of_their_own():
+    test_name = database_from_url("sqlite:///db.sqlite3", base_dir=Path("/srv/app"))["TEST"]["NAME"]
+    assert test_name.suffix == ".sqlite3" and str(os.getpid()) in test_name.name
+    assert test_name != Path("/srv/app/db.sqlite3")
 
 
 def test_postgres_url():

@@ -1,0 +1,47 @@
+"""Request-level rules for running behind the region's load balancer and browser caches."""
+
+import ipaddress
+
+from django.conf import settings
+from django.utils.cache import patch_cache_control
+
+
+def client_ip_address(request) -> str | None:
+    """The client's address: from X-Forwarded-For as our own proxies wrote it, else REMOTE_ADDR."""
+    # Used by django-axes (AXES_CLIENT_IP_CALLABLE) for lockouts and its log. Each proxy appends
+    # the address it was contacted from, so with N trusted proxies the client is the N-th entry
+    # from the right; entries further left were written by the client and could name anyone.
+    remote = request.META.get("REMOTE_ADDR")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < proxies:
+        # Not the chain our proxies write (a request that bypassed them): trust only the socket.
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-proxies]))
+    except ValueError:
+        return remote
+
+
+class PrivateCacheForUsersMiddleware:
+    """Mark every response to a signed-in person ``Cache-Control: private``."""
+
+    # Committee pages, exports and PDFs carry figures that may not yet be public records: a
+    # shared cache (a proxy in a hospital network, a CDN) must never keep them and hand them to
+    # someone else. ``no-store`` is not added: the person's own browser may keep the page for the
+    # back button and a downloaded PDF, and sessions end when the browser closes. Existing
+    # directives (the admin's ``no-cache, no-store``, any ``max-age``) are kept; ``public`` is
+    # replaced. Static files never get here: WhiteNoise, earlier in MIDDLEWARE, answers them.
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True)
+        return response
