@@ -95,6 +95,16 @@ class Body(models.Model):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Rank in the chain of decisions; 1 = regional council.")
     )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("members and readers"),
+        blank=True,
+        related_name="member_of_bodies",
+        help_text=_(
+            "People who read this body's plans, dashboards and reports when the committee pages are "
+            "shown to members only."
+        ),
+    )
 
     class Meta:
         verbose_name = _("decision-making body")

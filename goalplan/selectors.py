@@ -4,16 +4,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import tablib
-from django.db.models import Count, QuerySet
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from goalplan.models import Goal, GoalArea, OrganisationalUnit, Plan
+from goalplan.models import Body, Goal, GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import Period
+from kpis.access import REPORTERS, is_administrator
 from kpis.charts import sparkline_points
 from kpis.evaluation import (
     Evaluation,
-    GoalEvaluation,
     GoalCounts,
+    GoalEvaluation,
     StatusCounts,
     count_goals,
     count_statuses,
@@ -25,12 +28,49 @@ from kpis.selectors import latest_period_with_data, measures_of_plan, monthly_va
 from kpis.tables import safe_cell
 
 
+def readable_body_ids(user) -> QuerySet | None:
+    """The ids of the bodies whose committee pages the person reads, as a subquery; None for all."""
+    # "all": everyone logged in reads every body (the behaviour before membership existed).
+    # "members": administrators read every body; reporters the bodies they are a member of and
+    # those of the units they report for; everyone else only the bodies they are a member of.
+    if settings.COMMITTEE_PAGES_VISIBILITY == "all" or is_administrator(user):
+        return None
+    if not (user.is_authenticated and user.is_active):
+        return Body.objects.none().values("pk")
+    # The reporter role is part of the same query (not a query of its own) so that every page
+    # pays one query for the rule, whatever the role.
+    is_reporter = Exists(
+        get_user_model().groups.through.objects.filter(user_id=user.pk, group__name=REPORTERS)
+    )
+    return Body.objects.filter(Q(members=user) | Q(is_reporter, units__reporters=user)).values("pk")
+
+
+def visible_to(user, queryset: QuerySet, *body_fields: str) -> QuerySet:
+    """The rows of ``queryset`` whose body (any of ``body_fields``, e.g. "plan__body") one reads."""
+    # Every committee view looks its object up through this, so what a person may not read
+    # answers 404 exactly like what does not exist.
+    body_ids = readable_body_ids(user)
+    if body_ids is None:
+        return queryset
+    rule = Q()
+    for body_field in body_fields or ("body",):
+        rule |= Q(**{f"{body_field}__in": body_ids})
+    return queryset.filter(rule)
+
+
+def visible_bodies(user) -> QuerySet[Body]:
+    """The bodies whose plans, budget and calendar the person reads."""
+    return visible_to(user, Body.objects.all(), "pk")
+
+
 def plans_for_user(user) -> QuerySet[Plan]:
-    """The plans a person can see, newest first, with their counts."""
-    return (
+    """The plans a person can see (those of the bodies they read), newest first, with counts."""
+    return visible_to(
+        user,
         Plan.objects.select_related("body", "parent")
         .annotate(measure_count=Count("measures", distinct=True), goal_count=Count("goals", distinct=True))
-        .order_by("-start_year", "body__order", "title")
+        .order_by("-start_year", "body__order", "title"),
+        "body",
     )
 
 
@@ -130,15 +170,19 @@ DASHBOARD_EXPORT_FORMATS = {
 def dashboard_dataset(dashboard: Dashboard):
     """The dashboard grid as a table for CSV/XLSX: outcomes as numbers, text safe from formulas."""
     dataset = tablib.Dataset(headers=[
-        _("Goal area"), _("Goal"), _("Measure"), _("Target"), _("Outcome"), _("Unit"), _("Status"), _("Trend"),
-        _("Forecast for the year"),
+        _("Goal area"), _("Goal"), _("Measure"), _("Target"), _("Outcome"), _("Unit"), _("Status"),
+        _("Trend"), _("Forecast for the year"),
     ])
 
     def add(area_name: str, goal_title: str, row: MeasureRow) -> None:
         e = row.evaluation
+        # Every text cell goes through safe_cell, our own labels too: one rule for the whole row
+        # rather than a judgement per column of which texts a person can write.
         dataset.append([
-            safe_cell(area_name), safe_cell(goal_title), safe_cell(str(e.measure)), safe_cell(e.target_text),
-            e.value.value, e.measure.unit, e.status.label, e.trend.label, e.forecast.value if e.forecast else None,
+            safe_cell(area_name), safe_cell(goal_title), safe_cell(str(e.measure)),
+            safe_cell(e.target_text), e.value.value, safe_cell(e.measure.unit),
+            safe_cell(str(e.status.label)), safe_cell(str(e.trend.label)),
+            e.forecast.value if e.forecast else None,
         ])
 
     for block in dashboard.areas:

@@ -1,5 +1,6 @@
 """Committee pages for plans and goals: thin views over goalplan.selectors and the status engine."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,7 +10,14 @@ from config.routers import reads_from_replica
 from goalplan.forms import DashboardFilterForm
 from goalplan.models import Goal, Plan
 from goalplan.periods import Period
-from goalplan.selectors import DASHBOARD_EXPORT_FORMATS, dashboard_dataset, default_period, plan_dashboard, plans_for_user
+from goalplan.selectors import (
+    DASHBOARD_EXPORT_FORMATS,
+    dashboard_dataset,
+    default_period,
+    plan_dashboard,
+    plans_for_user,
+    visible_to,
+)
 from kpis.cache import cached_fragment
 from kpis.evaluation import evaluate_goals, evaluate_measures
 
@@ -17,12 +25,16 @@ from kpis.evaluation import evaluate_goals, evaluate_measures
 @login_required
 @reads_from_replica
 def plan_list(request):
-    return render(request, "goalplan/plan_list.html", {"plans": plans_for_user(request.user)})
+    return render(request, "goalplan/plan_list.html", {
+        "plans": plans_for_user(request.user),
+        "by_membership": settings.COMMITTEE_PAGES_VISIBILITY == "members",
+    })
 
 
 @login_required
 @reads_from_replica
 def plan_detail(request, pk: int):
+    # Visibility first: a plan the person may not read is a 404 before any cached page is read.
     plan = get_object_or_404(plans_for_user(request.user), pk=pk)
     form = DashboardFilterForm(request.GET, plan=plan, default_period=period_from_request(request, plan))
     dashboard_html = None
@@ -61,9 +73,10 @@ def period_from_request(request, plan: Plan) -> Period:
 @login_required
 @reads_from_replica
 def goal_detail(request, pk: int):
-    goal = get_object_or_404(
-        Goal.objects.select_related("plan__body", "goal_area", "parent__plan", "parent__parent__plan"), pk=pk
+    goals = Goal.objects.select_related(
+        "plan__body", "goal_area", "parent__plan", "parent__parent__plan"
     )
+    goal = get_object_or_404(visible_to(request.user, goals, "plan__body"), pk=pk)
     period = period_from_request(request, goal.plan)
     measures = list(goal.measures.select_related("goal_area", "goal", "decided_by").order_by("order", "pk"))
     goal_status = next(g for g in evaluate_goals(goal.plan, period) if g.goal.pk == goal.pk)
@@ -72,7 +85,10 @@ def goal_detail(request, pk: int):
         "period": period,
         "goal_status": goal_status,
         "evaluations": evaluate_measures(measures, period),
-        "children": goal.children.select_related("plan").order_by("order", "pk"),
+        # Goals of other bodies' plans that serve this one: only those the person may open.
+        "children": visible_to(
+            request.user, goal.children.select_related("plan").order_by("order", "pk"), "plan__body"
+        ),
         "ancestors": goal_ancestors(goal),
         "assessments": goal.assessments.order_by("-year", "-period_number"),
         "assignments": goal.plan.assignments.filter(goal_area=goal.goal_area_id).select_related("decided_by")

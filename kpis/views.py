@@ -3,14 +3,15 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
-from django.utils.translation import gettext as _
 
 from config.routers import reads_from_replica
 from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import Period, PeriodKind
+from goalplan.selectors import visible_to
 from goalplan.views import period_from_request
 from kpis.cache import cached_fragment
 from kpis.charts import measure_figure
@@ -25,7 +26,10 @@ EXPORT_FORMATS = ("csv", "xlsx")
 @login_required
 @reads_from_replica
 def measure_detail(request, pk: int):
-    measure = get_object_or_404(Measure.objects.select_related("plan__body", "goal_area", "goal", "decided_by"), pk=pk)
+    # Visibility first: a measure of a plan the person may not read is a 404 before the export
+    # and before any cached page is read.
+    measures = Measure.objects.select_related("plan__body", "goal_area", "goal", "decided_by")
+    measure = get_object_or_404(visible_to(request.user, measures, "plan__body"), pk=pk)
     period = period_from_request(request, measure.plan)
 
     def outcome_table() -> OutcomeTable:

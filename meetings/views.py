@@ -6,17 +6,17 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
 from config.routers import reads_from_replica
-from goalplan.models import Body
+from goalplan.selectors import visible_bodies, visible_to
 from meetings.models import FollowUpReport
+from meetings.pdf_cache import RATE_WINDOW_SECONDS, TooManyRenders, report_pdf_for
 from meetings.reports import content_of
 from meetings.selectors import calendar_years, meetings_of_year
-from meetings.services import report_pdf
 
 
 @login_required
 @reads_from_replica
 def calendar(request, body: str, year: int):
-    body = get_object_or_404(Body, short_name=body)
+    body = get_object_or_404(visible_bodies(request.user), short_name=body)
     years = calendar_years(body)
     if year not in years:
         raise Http404
@@ -25,8 +25,10 @@ def calendar(request, body: str, year: int):
     })
 
 
-def _report_or_404(pk: int) -> FollowUpReport:
-    report = get_object_or_404(FollowUpReport.objects.select_related("body", "plan", "meeting"), pk=pk)
+def _report_or_404(user, pk: int) -> FollowUpReport:
+    """The report if the person reads its body or its plan's body, and it has a plan; else 404."""
+    reports = FollowUpReport.objects.select_related("body", "plan", "meeting")
+    report = get_object_or_404(visible_to(user, reports, "body", "plan__body"), pk=pk)
     if report.plan_id is None:
         raise Http404
     return report
@@ -36,13 +38,19 @@ def _report_or_404(pk: int) -> FollowUpReport:
 @reads_from_replica
 def report_detail(request, pk: int):
     """The report as a page: what its PDF holds (frozen once approved)."""
-    report = _report_or_404(pk)
+    report = _report_or_404(request.user, pk)
     return render(request, "meetings/report_detail.html", {"report": report, "content": content_of(report)})
 
 
 @login_required
 def report_download(request, pk: int):
-    report = _report_or_404(pk)
-    response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    report = _report_or_404(request.user, pk)
+    try:
+        pdf = report_pdf_for(report=report, user=request.user)
+    except TooManyRenders:
+        response = render(request, "meetings/too_many_reports.html", {"report": report}, status=429)
+        response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+        return response
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{slugify(report.title)[:80] or report.pk}.pdf"'
     return response
