@@ -1,10 +1,6 @@
 """Admin for account groups, budget frames and lines, frame changes, investments and savings plans."""
 
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
-
-from budget.resources import BudgetLineResource, InvestmentResource
 
 from budget.models import (
     AccountGroup,
@@ -16,24 +12,31 @@ from budget.models import (
     SavingsEffect,
     SavingsMeasure,
 )
+from budget.resources import BudgetLineResource, InvestmentResource
+from config.admin_guard import (
+    GuardedHistoryAdmin,
+    GuardedImportExportMixin,
+    GuardedModelAdmin,
+    GuardedTabularInline,
+)
 from goalplan.admin_columns import year_column
 
 
 @admin.register(AccountGroup)
-class AccountGroupAdmin(admin.ModelAdmin):
+class AccountGroupAdmin(GuardedModelAdmin):
     list_display = ["name", "accounts", "kind", "is_internal", "order"]
     list_filter = ["kind", "is_internal"]
     search_fields = ["name", "accounts"]
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(GuardedTabularInline):
     model = BudgetLine
     extra = 0
-    fields = ["unit", "account_group", "part", "amount_tkr", "source_unit", "source_text"]
+    fields = ["unit", "account_group", "part", "amount_tkr", "source_unit", "source_text", "change_reason"]
     autocomplete_fields = ["unit"]
 
 
-class FrameChangeInline(admin.TabularInline):
+class FrameChangeInline(GuardedTabularInline):
     model = FrameChange
     fk_name = "frame"
     extra = 0
@@ -42,7 +45,7 @@ class FrameChangeInline(admin.TabularInline):
 
 
 @admin.register(BudgetFrame)
-class BudgetFrameAdmin(admin.ModelAdmin):
+class BudgetFrameAdmin(GuardedModelAdmin):
     list_display = ["__str__", "plan", "stage", "net_frame_tkr", "officials_budget_tkr", "elected_budget_tkr"]
     list_filter = ["year", "body", "stage", "plan"]
     list_select_related = ["plan", "body"]
@@ -52,7 +55,7 @@ class BudgetFrameAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class BudgetLineAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
     resource_classes = [BudgetLineResource]
     list_display = ["frame", "unit", "account_group", "part", "amount_tkr", "source_unit", "source_text"]
     list_filter = ["frame__plan", "frame__year", "frame__body", "account_group", "part"]
@@ -62,7 +65,7 @@ class BudgetLineAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(BudgetOutcome)
-class BudgetOutcomeAdmin(admin.ModelAdmin):
+class BudgetOutcomeAdmin(GuardedModelAdmin):
     list_display = ["line", "month", "outcome_tkr", "forecast_tkr", "updated_at"]
     list_filter = ["line__frame__year", "month"]
     list_select_related = ["line__frame__body", "line__unit", "line__account_group"]
@@ -71,7 +74,7 @@ class BudgetOutcomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(FrameChange)
-class FrameChangeAdmin(admin.ModelAdmin):
+class FrameChangeAdmin(GuardedModelAdmin):
     list_display = ["__str__", "frame", "kind", "amount_tkr", "percent", "counterpart", "reference"]
     list_filter = ["kind", "frame__year", "frame__body"]
     list_select_related = ["frame__body", "counterpart"]
@@ -80,7 +83,7 @@ class FrameChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Investment)
-class InvestmentAdmin(ImportExportMixin, admin.ModelAdmin):
+class InvestmentAdmin(GuardedImportExportMixin, GuardedModelAdmin):
     resource_classes = [InvestmentResource]
     list_display = ["unit_name", "object_name", "kind", "holder", "holder_via", "amount_tkr", year_column(), "plan"]
     list_filter = ["year", "kind", "holder", "plan"]
@@ -89,14 +92,14 @@ class InvestmentAdmin(ImportExportMixin, admin.ModelAdmin):
     autocomplete_fields = ["plan", "unit"]
 
 
-class SavingsEffectInline(admin.TabularInline):
+class SavingsEffectInline(GuardedTabularInline):
     model = SavingsEffect
     extra = 0
     fields = ["year", "amount_tkr", "source_unit", "target", "outcome_tkr", "comment"]
 
 
 @admin.register(SavingsMeasure)
-class SavingsMeasureAdmin(admin.ModelAdmin):
+class SavingsMeasureAdmin(GuardedModelAdmin):
     list_display = ["title", "plan", "reference", "order"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
@@ -106,7 +109,7 @@ class SavingsMeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(SavingsEffect)
-class SavingsEffectAdmin(admin.ModelAdmin):
+class SavingsEffectAdmin(GuardedModelAdmin):
     list_display = ["measure", year_column(), "amount_tkr", "target", "outcome_tkr"]
     list_filter = ["year", "measure__plan"]
     list_select_related = ["measure"]

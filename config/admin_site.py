@@ -7,6 +7,13 @@ from django.core.exceptions import PermissionDenied
 
 
 class FollowUpAdminSite(admin.AdminSite):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from config.admin_guard import guarded_delete_selected
+
+        # Bulk delete on every admin page passes the write rule (locked rows, cascades, reason).
+        self.add_action(guarded_delete_selected, "delete_selected")
+
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
 

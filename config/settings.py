@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import plotly
-
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -28,9 +28,16 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-3f9a1c7e5b"
-)
+# Public in the repository: good for a development instance only.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-3f9a1c7e5b"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip() or DEVELOPMENT_SECRET_KEY
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    # Anyone could forge sessions, password-reset links and signed values with the public key:
+    # production refuses to start rather than run on it.
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a long random value when DJANGO_DEBUG is false "
+        "(it is missing, empty or the public development key)."
+    )
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 
 INSTALLED_APPS = [
@@ -62,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages for a signed-in person are never kept by shared caches (after auth, so it knows who;
+    # after WhiteNoise, which answers static files itself and keeps them public).
+    "config.middleware.PrivateCacheForUsersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the audit history.
@@ -140,6 +150,18 @@ KPI_YELLOW_TOLERANCE_PERCENT = os.environ.get("KPI_YELLOW_TOLERANCE_PERCENT", "5
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
+# Who reads which committee pages (goalplan/selectors.py): "all" lets every logged-in person
+# read every plan; "members" lets a person read only the bodies they are a member of (reporters
+# also the bodies of their units; administrators everything). A typo must not open every plan,
+# so an unknown value stops the start.
+COMMITTEE_PAGES_VISIBILITY = os.environ.get("DJANGO_COMMITTEE_PAGES_VISIBILITY", "all").strip().lower()
+if COMMITTEE_PAGES_VISIBILITY not in {"all", "members"}:
+    raise ValueError('DJANGO_COMMITTEE_PAGES_VISIBILITY must be "all" or "members".')
+# A draft report's PDF costs seconds of CPU: it is made once per content and kept this long
+# (meetings/pdf_cache.py), and one person may have at most this many made per minute.
+REPORT_PDF_RENDERS_PER_MINUTE = int(os.environ.get("REPORT_PDF_RENDERS_PER_MINUTE", "6"))
+REPORT_PDF_CACHE_SECONDS = int(os.environ.get("REPORT_PDF_CACHE_SECONDS", str(60 * 60)))
+
 # Imports are all-or-nothing (see shared PITFALLS): never commit the good rows of a bad file.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
@@ -148,6 +170,17 @@ IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False  # our resources neutralise every formula start, not just "="
+
+# Limits on imported files (kpis/uploads.py; outcome, Kolada and admin imports). They are checked
+# before any parser runs, so a wrong or hostile file is refused in Swedish instead of exhausting
+# memory: DATA_UPLOAD_MAX_MEMORY_SIZE does not cover files, and an XLSX is a zip that can unpack
+# to a thousand times its size.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+IMPORT_MAX_LISTED_ERRORS = int(os.environ.get("IMPORT_MAX_LISTED_ERRORS", "100"))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024))
+)
 
 
 # --- Production hardening (see README "Running in production") -------------------------------
@@ -194,13 +227,19 @@ STORAGES = {
     },
 }
 
-# Failed logins: five in a row lock the account (per user name) for AXES_COOLOFF_MINUTES.
+# Failed logins: five in a row lock that user name from that client address for
+# AXES_COOLOFF_MINUTES. The pair, not either alone: a lock per user name lets anyone on the
+# internet lock a colleague (or the administrator) out with five guesses, and a lock per address
+# would lock out a whole hospital behind one NAT address after five typos. See README.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Locking by IP address as well (axes.W006) would lock out a whole hospital behind one NAT
-# address after five typos; the account-level lock is the protection here.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# How many proxies we own in front of the app (the load balancer = 1). Only they may name the
+# client in X-Forwarded-For; with 0 the header is ignored, since anyone can send it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# Our own reader rather than django-ipware's settings: ipware is not installed, and axes then
+# silently falls back to REMOTE_ADDR (the balancer's address) whatever AXES_IPWARE_* say.
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

@@ -1,13 +1,19 @@
 """Admin for bodies, organisation, plans, goal areas, goals, assessments and assignments."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_guard import (
+    GuardedHistoryAdmin,
+    GuardedModelAdmin,
+    GuardedStackedInline,
+    GuardedTabularInline,
+)
+from goalplan.admin_columns import year_column
 from goalplan.models import (
     Assignment,
     AssignmentFollowUp,
@@ -18,18 +24,19 @@ from goalplan.models import (
     OrganisationalUnit,
     Plan,
 )
-from goalplan.admin_columns import year_column
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(GuardedModelAdmin):
     list_display = ["name", "short_name", "kind", "order"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
+    # Members read the body's committee pages when COMMITTEE_PAGES_VISIBILITY is "members".
+    filter_horizontal = ["members"]
 
 
 @admin.register(OrganisationalUnit)
-class OrganisationalUnitAdmin(admin.ModelAdmin):
+class OrganisationalUnitAdmin(GuardedModelAdmin):
     list_display = ["name", "kind", "parent", "body", "code", "is_active"]
     list_filter = ["kind", "body", "is_active"]
     list_select_related = ["parent", "body"]
@@ -37,7 +44,7 @@ class OrganisationalUnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
-class GoalAreaInline(admin.StackedInline):
+class GoalAreaInline(GuardedStackedInline):
     model = GoalArea
     fk_name = "plan"
     extra = 0
@@ -46,7 +53,7 @@ class GoalAreaInline(admin.StackedInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(GuardedModelAdmin):
     list_display = ["title", "kind", "body", "years_label", "diary_number", "decided_on", "state", "goal_count", "measure_count", "entry_link"]
     list_filter = ["kind", "body", "state"]
     list_select_related = ["body"]
@@ -98,7 +105,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(GoalArea)
-class GoalAreaAdmin(admin.ModelAdmin):
+class GoalAreaAdmin(GuardedModelAdmin):
     list_display = ["name", "kind", "plan", "order"]
     list_filter = ["kind", "plan"]
     list_select_related = ["plan"]
@@ -106,14 +113,14 @@ class GoalAreaAdmin(admin.ModelAdmin):
     autocomplete_fields = ["plan", "source_area"]
 
 
-class GoalAssessmentInline(admin.TabularInline):
+class GoalAssessmentInline(GuardedTabularInline):
     model = GoalAssessment
     extra = 0
-    fields = ["year", "period_kind", "period_number", "status", "result", "comment"]
+    fields = ["year", "period_kind", "period_number", "status", "result", "comment", "change_reason"]
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(GuardedModelAdmin):
     list_display = ["__str__", "kind", "plan", "goal_area", "parent"]
     list_filter = ["kind", "plan", "shared_with"]
     list_select_related = ["plan", "goal_area", "parent"]
@@ -124,7 +131,7 @@ class GoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(GoalAssessment)
-class GoalAssessmentAdmin(SimpleHistoryAdmin):
+class GoalAssessmentAdmin(GuardedHistoryAdmin):
     list_display = ["goal", "period_label", "status", "updated_at"]
     list_filter = ["status", "year", "period_kind", "goal__plan"]
     list_select_related = ["goal"]
@@ -141,14 +148,14 @@ class GoalAssessmentAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-class AssignmentFollowUpInline(admin.TabularInline):
+class AssignmentFollowUpInline(GuardedTabularInline):
     model = AssignmentFollowUp
     extra = 0
     fields = ["year", "period_kind", "period_number", "status", "comment"]
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(GuardedModelAdmin):
     list_display = ["__str__", "plan", "goal_area", "decided_by"]
     list_filter = ["plan", "decided_by"]
     list_select_related = ["plan", "goal_area", "decided_by"]
@@ -158,7 +165,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssignmentFollowUp)
-class AssignmentFollowUpAdmin(admin.ModelAdmin):
+class AssignmentFollowUpAdmin(GuardedModelAdmin):
     list_display = ["assignment", year_column(), "period_kind", "period_number", "status"]
     list_filter = ["status", "year", "assignment__plan"]
     list_select_related = ["assignment"]

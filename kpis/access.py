@@ -1,20 +1,35 @@
-"""Who may write which outcomes: the roles (Django groups) and the unit rule for reporters.
+"""Who may write what, in which period, with which reason: the one write rule of the product.
 
-Administrators (superusers and the "Administratörer" group) may do everything. Reporters (the
-"Rapportörer" group) may enter and change outcomes and comments only for the units they are
+Roles are Django groups. Administrators (superusers and the "Administratörer" group) may do
+everything. Reporters ("Rapportörer") may enter and change outcomes only for the units they are
 assigned to (OrganisationalUnit.reporters). Committee members (everyone else) only read the
-committee pages. The same rule is applied in the admin querysets and forms, the entry page and
-the imports.
+committee pages.
+
+Figures that a committee has acted on are *locked*:
+- outcomes, status overrides and goal assessments of a month in an approved follow-up report;
+- targets and budget lines of a decided plan.
+Only an administrator may change, move or delete a locked figure, and only with a reason, which
+is kept in the audit history. Every write path asks this module: the admin forms and inlines, the
+history revert page, single and bulk delete (cascades included), the entry page, the outcome
+import, the spreadsheet resources and the services.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 ADMINISTRATORS = "Administratörer"
 REPORTERS = "Rapportörer"
 COMMITTEE_MEMBERS = "Nämndledamöter"
+
+# The audit history keeps a change reason in a 100-character column (django-simple-history).
+REASON_MAX_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -52,19 +67,130 @@ class UnitNotAllowed(PermissionDenied):
     """The person may not write outcomes of this unit."""
 
 
-class PeriodLocked(PermissionDenied):
+class WriteLocked(PermissionDenied):
+    """The figure is locked (approved period or decided plan) and the person is not an administrator."""
+
+
+class PeriodLocked(WriteLocked):
     """The period is in an approved report and the person is not an administrator."""
+
+
+class DecisionLocked(WriteLocked):
+    """The figure belongs to a decided plan and the person is not an administrator."""
+
+
+@dataclass(frozen=True)
+class Guard:
+    """How a model's rows are locked: the path to their plan, and what locks them."""
+
+    plan_path: str  # e.g. "measure__plan": the plan the row belongs to
+    unit_field: str | None = None  # rows of a unit: reporters may write only their own units
+    by_period: bool = False  # locked by approved reports (the row has PeriodFields)
+    by_decision: bool = False  # locked once the plan is decided
+
+
+# The guarded models, by label (no model imports: every app may ask this module).
+GUARDS: dict[str, Guard] = {
+    "kpis.outcome": Guard("measure__plan", unit_field="unit", by_period=True),
+    "kpis.statusoverride": Guard("measure__plan", unit_field="unit", by_period=True),
+    "goalplan.goalassessment": Guard("goal__plan", by_period=True),
+    "kpis.target": Guard("measure__plan", by_decision=True),
+    "budget.budgetline": Guard("frame__plan", by_decision=True),
+}
+
+
+def guard_of(model) -> Guard | None:
+    return GUARDS.get(model._meta.label_lower)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the write rule needs to know of one row: its plan, period end and unit."""
+
+    plan_id: int | None
+    year: int | None = None
+    end_month: int | None = None
+    unit_id: int | None = None
+
+
+def _walk(obj, path: str):
+    """obj.measure.plan_id for "measure__plan" (None if a link is missing)."""
+    *links, last = path.split("__")
+    for link in links:
+        obj = getattr(obj, link, None) if getattr(obj, f"{link}_id", 1) is not None else None
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id", None)
+
+
+def facts_of(obj: Model) -> Facts | None:
+    """The facts of a row as it is in memory (a form's new values, or a stored row)."""
+    guard = guard_of(type(obj))
+    if guard is None:
+        return None
+    year = end_month = None
+    if guard.by_period and obj.year is not None and obj.period_kind and obj.period_number is not None:
+        try:
+            period = obj.period
+        except ValueError:
+            period = None
+        if period is not None:
+            year, end_month = period.year, period.end_month
+    unit_id = getattr(obj, f"{guard.unit_field}_id") if guard.unit_field else None
+    return Facts(plan_id=_walk(obj, guard.plan_path), year=year, end_month=end_month, unit_id=unit_id)
+
+
+def stored_facts(model, pks: Iterable[int]) -> list[Facts]:
+    """The facts of stored rows, read in one query (for deletes of many rows and cascades)."""
+    from goalplan.periods import Period
+
+    guard = guard_of(model)
+    pks = list(pks)
+    if guard is None or not pks:
+        return []
+    fields = ["pk", guard.plan_path]
+    if guard.by_period:
+        fields += ["year", "period_kind", "period_number"]
+    if guard.unit_field:
+        fields.append(f"{guard.unit_field}_id")
+    facts = []
+    rows = model._base_manager.filter(pk__in=pks).values_list(*fields)
+    for row in rows.iterator(chunk_size=2000):
+        values = dict(zip(fields, row, strict=True))
+        year = end_month = None
+        if guard.by_period:
+            period = Period(values["year"], values["period_kind"], values["period_number"])
+            year, end_month = period.year, period.end_month
+        facts.append(Facts(
+            plan_id=values[guard.plan_path], year=year, end_month=end_month,
+            unit_id=values.get(f"{guard.unit_field}_id") if guard.unit_field else None,
+        ))
+    return facts
+
+
+def validate_reason(reason: str) -> str:
+    """The reason stripped, refused when longer than the history can keep."""
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            _("The reason may be at most %(max)s characters (it has %(length)s).")
+            % {"max": REASON_MAX_LENGTH, "length": len(reason)},
+            code="reason_too_long",
+        )
+    return reason
 
 
 @dataclass(frozen=True)
 class WriteRules:
-    """What a person may write now: their units, and the months locked by approved reports.
+    """What a person may write now: their units, the months locked by approved reports and the
+    decided plans.
 
-    Built once per request or import (two queries) and asked for every outcome.
+    Built once per request or import (three queries) and asked for every row.
     """
 
     scope: OutcomeScope
     locked: frozenset[tuple[int, int, int]]  # (plan, year, month)
+    decided_plans: frozenset[int] = frozenset()
 
     def is_locked(self, plan_id: int, year: int, month: int) -> bool:
         return (plan_id, year, month) in self.locked
@@ -72,18 +198,87 @@ class WriteRules:
     def check(self, *, plan_id: int, period, unit_id: int | None, reason: str = "") -> None:
         """Refuse a unit the person is not assigned to, or a period in an approved report (only an
         administrator may change it, and only with a reason)."""
-        if not self.scope.allows_unit(unit_id):
+        self.check_facts(Facts(plan_id=plan_id, year=period.year, end_month=period.end_month, unit_id=unit_id),
+                         guard=GUARDS["kpis.outcome"], reason=reason)
+
+    def lock_of(self, facts: Facts, guard: Guard) -> WriteLocked | None:
+        """Why the row is locked (the exception a non-administrator gets), or None."""
+        if guard.by_period and facts.plan_id is not None and facts.year is not None \
+                and self.is_locked(facts.plan_id, facts.year, facts.end_month):
+            return PeriodLocked(_("The period is in an approved report; only an administrator may change it."))
+        if guard.by_decision and facts.plan_id in self.decided_plans:
+            return DecisionLocked(_("The plan is decided; only an administrator may change its targets and "
+                                    "budget, with a reason."))
+        return None
+
+    def check_facts(self, facts: Facts, *, guard: Guard, reason: str = "") -> None:
+        """Refuse the write of one row (as stored, or as it would be) unless the rule allows it."""
+        reason = validate_reason(reason)
+        if guard.unit_field and not self.scope.allows_unit(facts.unit_id):
             raise UnitNotAllowed(_("You may only enter outcomes for your own units."))
-        if self.is_locked(plan_id, period.year, period.end_month):
-            if not self.scope.is_administrator:
-                raise PeriodLocked(_("The period is in an approved report; only an administrator may change it."))
-            if not reason.strip():
-                raise ValidationError(
-                    _("The period is in an approved report: give the reason for the change."), code="reason_required"
-                )
+        lock = self.lock_of(facts, guard)
+        if lock is None:
+            return
+        if not self.scope.is_administrator:
+            raise lock
+        if not reason:
+            message = (_("The period is in an approved report: give the reason for the change.")
+                       if isinstance(lock, PeriodLocked) else
+                       _("The plan is decided: give the reason for the change."))
+            raise ValidationError(message, code="reason_required")
+
+    def may_write(self, obj: Model) -> bool:
+        """Could this person change the stored row at all (with a reason if it is locked)?"""
+        guard, facts = guard_of(type(obj)), facts_of(obj)
+        if guard is None or facts is None:
+            return True
+        if guard.unit_field and not self.scope.allows_unit(facts.unit_id):
+            return False
+        return self.scope.is_administrator or self.lock_of(facts, guard) is None
+
+    def is_row_locked(self, obj: Model) -> bool:
+        guard, facts = guard_of(type(obj)), facts_of(obj)
+        return guard is not None and facts is not None and self.lock_of(facts, guard) is not None
+
+    def check_write(self, *, stored: Model | None, new: Model | None, reason: str = "") -> None:
+        """Check a change: the stored row (what leaves its period, unit or plan) and the new one."""
+        for row in (stored, new):
+            if row is not None and (guard := guard_of(type(row))) is not None:
+                self.check_facts(facts_of(row), guard=guard, reason=reason)
+
+    def check_delete(self, objs: Iterable[Model], *, reason: str = "", using: str = "default") -> None:
+        """Check a delete, including every guarded row the database would delete with it."""
+        objs = list(objs)
+        if not objs:
+            return
+        collector = Collector(using=using)
+        try:
+            collector.collect(objs)
+        except (ProtectedError, RestrictedError):
+            return  # nothing will be deleted: the admin says which rows protect these
+        batches = [(model, [obj.pk for obj in instances]) for model, instances in collector.data.items()]
+        batches += [(qs.model, qs.values_list("pk", flat=True)) for qs in collector.fast_deletes]
+        for model, pks in batches:
+            guard = guard_of(model)
+            if guard is None:
+                continue
+            for facts in stored_facts(model, pks):
+                self.check_facts(facts, guard=guard, reason=reason)
+
+    def locked_rows(self, objs: Iterable[Model], *, using: str = "default") -> bool:
+        """Would deleting these rows touch a locked figure (so a reason is asked for)?"""
+        try:
+            WriteRules(scope=EVERYTHING, locked=self.locked, decided_plans=self.decided_plans).check_delete(
+                objs, using=using)
+        except ValidationError:
+            return True
+        return False
 
 
 def write_rules_for(user) -> WriteRules:
+    from goalplan.models import Plan
     from meetings.selectors import locked_months
 
-    return WriteRules(scope=outcome_scope_for(user), locked=frozenset(locked_months()))
+    decided = Plan.objects.filter(state=Plan.State.DECIDED).values_list("pk", flat=True)
+    return WriteRules(scope=outcome_scope_for(user), locked=frozenset(locked_months()),
+                      decided_plans=frozenset(decided))

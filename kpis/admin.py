@@ -4,9 +4,8 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import admin, messages
-from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -14,29 +13,42 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.admin_guard import (
+    GuardedHistoryAdmin,
+    GuardedImportExportMixin,
+    GuardedModelAdmin,
+    GuardedTabularInline,
+)
 from kpis.access import outcome_scope_for
-from kpis.forms import OutcomeAdminForm, OutcomeEntryFormSet, KoladaImportForm, OutcomeImportForm, PeriodSelectionForm
+from kpis.evaluation import evaluate_measures
+from kpis.forms import (
+    KoladaImportForm,
+    OutcomeAdminForm,
+    OutcomeEntryFormSet,
+    OutcomeImportForm,
+    PeriodSelectionForm,
+)
 from kpis.imports import ImportFailed, import_outcomes
 from kpis.kolada import KoladaFileError, import_kolada
-from kpis.evaluation import evaluate_measures
 from kpis.models import Measure, NationalValue, Outcome, StatusOverride, Target
 from kpis.resources import MeasureResource, TargetResource
 from kpis.selectors import entry_rows_for_period
 from kpis.services import OutcomeEntry, outcome_save, outcomes_record_for_period
+from kpis.uploads import format_size
 
 # Uploaded files wait here between the preview and the confirmation.
 IMPORT_DIR = Path(tempfile.gettempdir()) / "malstyrning-imports"
 from goalplan.admin_columns import year_column
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(GuardedTabularInline):
     model = Target
     extra = 0
-    fields = ["year", "kind", "value", "base_year", "base_value", "wording", "tolerance", "decided_by"]
+    fields = ["year", "kind", "value", "base_year", "base_value", "wording", "tolerance", "decided_by", "change_reason"]
 
 
 @admin.register(Measure)
-class MeasureAdmin(ImportExportMixin, admin.ModelAdmin):
+class MeasureAdmin(GuardedImportExportMixin, GuardedModelAdmin):
     resource_classes = [MeasureResource]
     list_display = ["__str__", "plan", "goal_area", "unit", "direction", "frequency", "decided_by"]
     list_filter = ["plan", "kind", "horizon", "frequency", "direction", "split_by_sex", "decided_by"]
@@ -55,7 +67,7 @@ class MeasureAdmin(ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class TargetAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
     resource_classes = [TargetResource]
     list_display = ["wording", "measure", year_column(), "kind", "value", year_column("base_year", gettext_lazy("base year")), "tolerance", "decided_by"]
     list_filter = ["year", "kind", "measure__plan", "decided_by"]
@@ -65,7 +77,7 @@ class TargetAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(SimpleHistoryAdmin):
+class OutcomeAdmin(GuardedHistoryAdmin):
     list_display = ["measure", "period_label", "unit", "sex", "value", "accomplished", "entered_by", "updated_at"]
     list_filter = ["year", "period_kind", "sex", "measure__plan"]
     list_select_related = ["measure", "unit", "entered_by"]
@@ -93,21 +105,27 @@ class OutcomeAdmin(SimpleHistoryAdmin):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "title": _("Import outcomes from a file")}
+                   "title": _("Import outcomes from a file"), "max_size": format_size(settings.IMPORT_MAX_BYTES)}
         form = OutcomeImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and "confirm" in request.POST:
-            pending = request.session.pop("outcome_import", None)
-            if not pending:
+            pending = request.session.get("outcome_import")
+            stored = Path(pending["path"]) if pending else None
+            if stored is None or not stored.exists():
+                request.session.pop("outcome_import", None)
                 self.message_user(request, _("The file to import was not found; upload it again."), messages.ERROR)
                 return HttpResponseRedirect(request.path)
-            data = Path(pending["path"]).read_bytes()
-            Path(pending["path"]).unlink(missing_ok=True)
             try:
-                result = import_outcomes(data, pending["name"], user=request.user, reason=pending["reason"])
+                result = import_outcomes(stored.read_bytes(), pending["name"], user=request.user,
+                                         reason=pending["reason"])
             except ImportFailed as failure:
-                context.update({"form": OutcomeImportForm(), "errors": failure.errors[:200],
-                                "error_count": len(failure.errors)})
+                # The upload is kept: after a conflict with someone saving at the same time the
+                # person confirms again without uploading anew.
+                context.update({"form": OutcomeImportForm(), "errors": failure.errors,
+                                "error_count": failure.error_count, "more_errors": failure.more_errors_text(),
+                                "retry_filename": pending["name"]})
                 return TemplateResponse(request, "admin/kpis/outcome/import.html", context)
+            request.session.pop("outcome_import", None)
+            stored.unlink(missing_ok=True)
             self.message_user(request, _("Imported %(rows)s rows: %(created)s new, %(updated)s changed, %(unchanged)s "
                                          "unchanged.") % vars(result), messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:kpis_outcome_changelist"))
@@ -118,7 +136,8 @@ class OutcomeAdmin(SimpleHistoryAdmin):
             try:
                 preview = import_outcomes(data, upload.name, user=request.user, reason=reason, dry_run=True)
             except ImportFailed as failure:
-                context.update({"form": form, "errors": failure.errors[:200], "error_count": len(failure.errors)})
+                context.update({"form": form, "errors": failure.errors, "error_count": failure.error_count,
+                                "more_errors": failure.more_errors_text()})
                 return TemplateResponse(request, "admin/kpis/outcome/import.html", context)
             IMPORT_DIR.mkdir(parents=True, exist_ok=True)
             stored = IMPORT_DIR / uuid.uuid4().hex
@@ -132,18 +151,6 @@ class OutcomeAdmin(SimpleHistoryAdmin):
         scope = outcome_scope_for(request.user)
         queryset = super().get_queryset(request)
         return queryset if scope.unit_ids is None else queryset.filter(unit_id__in=scope.unit_ids)
-
-    def has_change_permission(self, request, obj=None):
-        allowed = obj is None or outcome_scope_for(request.user).allows_unit(obj.unit_id)
-        return super().has_change_permission(request, obj) and allowed
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = obj is None or outcome_scope_for(request.user).allows_unit(obj.unit_id)
-        return super().has_delete_permission(request, obj) and allowed
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
 
     def save_model(self, request, obj, form, change):
         # The version the person saw travels in the form's initial data; a changed row is refused.
@@ -202,7 +209,8 @@ class OutcomeAdmin(SimpleHistoryAdmin):
                 if data.get("measure_id") in measures
             ]
             try:
-                result = outcomes_record_for_period(period=period, entries=entries, unit=unit, user=request.user)
+                result = outcomes_record_for_period(period=period, entries=entries, unit=unit, user=request.user,
+                                                    reason=request.POST.get("change_reason", ""))
             except ValidationError as error:
                 for message in error.messages:
                     self.message_user(request, message, messages.ERROR)
@@ -233,13 +241,14 @@ class OutcomeAdmin(SimpleHistoryAdmin):
                 "formset": formset,
                 "rows": list(zip(rows, formset.forms, statuses, strict=True)),
                 "subtitle": f"{plan} – {period.label()}",
+                "change_reason": request.POST.get("change_reason", ""),
             }
         )
         return TemplateResponse(request, "admin/kpis/outcome/entry.html", context)
 
 
 @admin.register(NationalValue)
-class NationalValueAdmin(admin.ModelAdmin):
+class NationalValueAdmin(GuardedModelAdmin):
     list_display = ["measure", "area_name", year_column(), "period_kind", "period_number", "sex", "value", "source"]
     list_filter = ["year", "period_kind", "sex", "area_name", "measure__plan"]
     list_select_related = ["measure"]
@@ -275,7 +284,7 @@ class NationalValueAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusOverride)
-class StatusOverrideAdmin(admin.ModelAdmin):
+class StatusOverrideAdmin(GuardedModelAdmin):
     list_display = ["measure", "period_label", "unit", "sex", "status", "comment", "decided_by", "updated_at"]
     list_filter = ["status", "year", "period_kind", "measure__plan"]
     list_select_related = ["measure", "unit", "decided_by"]

@@ -6,11 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_guard import GuardedModelForm
 from goalplan.choices import Sex
 from goalplan.models import MAX_YEAR, MIN_YEAR, OrganisationalUnit, Plan
 from goalplan.periods import NUMBER_RANGES, Period, PeriodKind
-from kpis.access import PeriodLocked, UnitNotAllowed, write_rules_for
+from kpis.access import REASON_MAX_LENGTH
 from kpis.models import Outcome
+from kpis.uploads import UnreadableFile, check_size
 
 # Spaces people type as thousands separators: ordinary, no-break and narrow no-break.
 THOUSANDS_SPACES = (" ", "\xa0", "\u202f")
@@ -110,20 +112,15 @@ class OutcomeEntryRowForm(forms.Form):
 OutcomeEntryFormSet = forms.formset_factory(OutcomeEntryRowForm, extra=0)
 
 
-class OutcomeAdminForm(forms.ModelForm):
+class OutcomeAdminForm(GuardedModelForm):
     """The admin's outcome form, carrying the version the person saw to refuse lost updates.
 
-    ``user`` is set by the admin: the unit rule for reporters and the lock of approved periods
-    are checked here so the person sees them as form errors.
+    The write rule (the reporter's units, locked periods and the reason) is checked by
+    GuardedModelForm, on the stored row and on the new values, as form errors.
     """
 
     user = None
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    change_reason = forms.CharField(
-        label=_("Reason for the change"),
-        required=False,
-        help_text=_("Required when the period is in an approved report; kept in the history."),
-    )
 
     class Meta:
         model = Outcome
@@ -131,8 +128,10 @@ class OutcomeAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
+        if self.stored is not None:
+            # The stored version, not the instance's: the history page builds this form on an
+            # old version of the row, and reverting to it is a change of the current one.
+            self.fields["expected_version"].initial = self.stored.version
 
     def clean(self):
         cleaned = super().clean()
@@ -147,35 +146,35 @@ class OutcomeAdminForm(forms.ModelForm):
                     ),
                     code="conflict",
                 )
-        measure, unit = cleaned.get("measure"), cleaned.get("unit")
-        kind, number, year = cleaned.get("period_kind"), cleaned.get("period_number"), cleaned.get("year")
-        if measure and kind and number is not None and year and number in NUMBER_RANGES[PeriodKind(kind)]:
-            try:
-                write_rules_for(self.user).check(
-                    plan_id=measure.plan_id, period=Period(year, kind, number), unit_id=unit.pk if unit else None,
-                    reason=cleaned.get("change_reason", ""),
-                )
-            except UnitNotAllowed as denied:
-                self.add_error("unit", str(denied))
-            except PeriodLocked as denied:
-                self.add_error(None, str(denied))
-            except ValidationError as error:
-                self.add_error("change_reason", error)
         return cleaned
 
 
-class OutcomeImportForm(forms.Form):
+class LimitedFileForm(forms.Form):
+    """An upload form that refuses a file above ``IMPORT_MAX_BYTES`` before anyone reads it."""
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_size(upload.size)
+        except UnreadableFile as error:
+            raise ValidationError(error.message, code="too_large") from error
+        return upload
+
+
+class OutcomeImportForm(LimitedFileForm):
     """Upload of an outcome file (CSV or XLSX) in the admin."""
 
     file = forms.FileField(label=_("File (CSV or XLSX)"))
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
-        help_text=_("Only needed, and only allowed for administrators, when the file changes periods in approved reports."),
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("Only needed, and only allowed for administrators, when the file changes "
+                    "periods in approved reports."),
     )
 
 
-class KoladaImportForm(forms.Form):
+class KoladaImportForm(LimitedFileForm):
     """Upload of a Kolada data file (JSON) in the admin."""
 
     file = forms.FileField(label=_("Kolada data file (JSON)"))

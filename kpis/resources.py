@@ -2,7 +2,10 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from import_export import resources
+
+from kpis.access import guard_of, write_rules_for
 
 from kpis.models import Measure, Target
 from kpis.tables import safe_cell
@@ -18,7 +21,22 @@ class SafeResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
+        # The write rule for the importing person (None: a system import, like the commands).
+        self.write_rules = write_rules_for(kwargs.get("user"))
+        self.change_reason = kwargs.get("change_reason", "") or ""
         return super().import_data(dataset, **kwargs)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """Refuse a row the write rule refuses (locked figures without a reason), as a row error."""
+        super().before_save_instance(instance, row, **kwargs)
+        if guard_of(type(instance)) is None:
+            return
+        stored = type(instance)._base_manager.filter(pk=instance.pk).first() if instance.pk else None
+        try:
+            self.write_rules.check_write(stored=stored, new=instance, reason=self.change_reason)
+        except PermissionDenied as denied:
+            raise ValidationError(str(denied)) from denied
+        instance._change_reason = self.change_reason.strip() or None
 
     def export_field(self, field, instance, **kwargs):
         raw = field.get_value(instance) if field.attribute else None

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import Period
-from kpis.access import write_rules_for
+from kpis.access import validate_reason, write_rules_for
 from kpis.cache import data_changed
 from kpis.models import Measure, Outcome
 
@@ -61,8 +61,10 @@ def _conflict(entry: OutcomeEntry) -> ValidationError:
 def outcome_save(*, outcome: Outcome, user, expected_version: int | None, reason: str = "") -> Outcome:
     """Create or update one outcome, refusing the save if it changed since it was read."""
     outcome.full_clean(exclude=["entered_by"])
-    write_rules_for(user).check(plan_id=outcome.measure.plan_id, period=outcome.period, unit_id=outcome.unit_id,
-                                reason=reason)
+    # The stored row too: moving a locked figure to another period or unit empties the locked one.
+    stored = Outcome.objects.filter(pk=outcome.pk).first() if outcome.pk is not None else None
+    reason = validate_reason(reason)
+    write_rules_for(user).check_write(stored=stored, new=outcome, reason=reason)
     now = timezone.now()
     if outcome.pk is None:
         outcome.entered_by = user
@@ -104,16 +106,22 @@ def outcomes_record_for_period(
     entries: list[OutcomeEntry],
     unit: OrganisationalUnit | None,
     user,
+    reason: str = "",
 ) -> EntryResult:
     """Save a whole page of outcomes for one period, all or nothing.
 
     A blank row that had a stored outcome deletes it (the person cleared the field). A row whose
     stored version differs from the one the person saw aborts the whole save.
     """
+    reason = validate_reason(reason)
     rules = write_rules_for(user)
     for plan_id in {entry.measure.plan_id for entry in entries}:
-        rules.check(plan_id=plan_id, period=period, unit_id=unit.pk if unit else None)
+        rules.check(plan_id=plan_id, period=period, unit_id=unit.pk if unit else None, reason=reason)
     measure_ids = {entry.measure.pk for entry in entries}
+    # The measures' rows are locked first (in pk order): a period entered for the first time has
+    # no outcome rows to lock, so two people saving it at once would both read "nothing stored"
+    # and the second would hit the uniqueness check instead of the conflict message.
+    list(Measure.objects.select_for_update().filter(pk__in=measure_ids).order_by("pk").values_list("pk", flat=True))
     stored = {
         (outcome.measure_id, outcome.sex): outcome
         # Ordered by pk: locks are taken in one order (no deadlock between two savers), and the
@@ -153,6 +161,7 @@ def outcomes_record_for_period(
                 comment=entry.comment,
                 entered_by=user,
             )
+            outcome._change_reason = reason or None
             try:
                 outcome.full_clean(exclude=["entered_by"])
             except ValidationError as error:
@@ -194,7 +203,7 @@ def outcomes_record_for_period(
     if errors:
         # Raising inside the atomic block rolls back every row already written above.
         raise ValidationError(errors)
-    record_history(updated_rows, user=user, reason="")
+    record_history(updated_rows, user=user, reason=reason)
     data_changed(plan_years={(entry.measure.plan_id, period.year) for entry in entries})
     return EntryResult(created=created, updated=updated, deleted=deleted, unchanged=unchanged)
 

@@ -1,11 +1,24 @@
 """Admin for meetings, agenda items, follow-up reports and internal control."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from config.admin_guard import (
+    GuardedHistoryAdmin,
+    GuardedModelAdmin,
+    GuardedStackedInline,
+    GuardedTabularInline,
+)
+from goalplan.admin_columns import year_column
+from kpis.access import REASON_MAX_LENGTH
 from meetings.models import (
     AgendaItem,
     FollowUpReport,
@@ -14,18 +27,17 @@ from meetings.models import (
     Meeting,
     ProposedAdjustment,
 )
-from goalplan.admin_columns import year_column
-from meetings.services import approve_report
+from meetings.services import APPROVE_PERMISSION, approve_report, unapprove_report
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(GuardedTabularInline):
     model = AgendaItem
     extra = 0
     fields = ["category", "order", "title", "responsible_role", "presentation"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(GuardedModelAdmin):
     list_display = ["__str__", "body", "kind", "starts_on", "ends_on", "plan"]
     list_filter = ["body", "kind", "plan"]
     list_select_related = ["body", "plan"]
@@ -36,7 +48,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(GuardedModelAdmin):
     list_display = ["title", "meeting", "category", "responsible_role", "presentation"]
     list_filter = ["category", "presentation", "meeting__body"]
     list_select_related = ["meeting__body"]
@@ -44,7 +56,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
     autocomplete_fields = ["meeting", "goals", "measures"]
 
 
-class ProposedAdjustmentInline(admin.StackedInline):
+class ProposedAdjustmentInline(GuardedStackedInline):
     model = ProposedAdjustment
     extra = 0
     fields = ["order", "kind", "goal", "measure", "current_text", "proposed_text", "measurement", "proposed_value", "reason"]
@@ -62,7 +74,7 @@ class ProposedAdjustmentInline(admin.StackedInline):
 
 
 @admin.register(FollowUpReport)
-class FollowUpReportAdmin(admin.ModelAdmin):
+class FollowUpReportAdmin(GuardedHistoryAdmin):
     list_display = ["title", "body", "kind", "period_end", "meeting", "state", "pdf_link"]
     list_filter = ["kind", "state", "body"]
     list_select_related = ["body", "meeting__body"]
@@ -72,6 +84,7 @@ class FollowUpReportAdmin(admin.ModelAdmin):
     readonly_fields = ["state", "approved_at", "approved_by"]
     inlines = [ProposedAdjustmentInline]
     actions = ["approve_selected"]
+    change_form_template = "admin/meetings/followupreport/change_form.html"
 
     @admin.display(description=gettext_lazy("PDF"))
     def pdf_link(self, obj):
@@ -88,7 +101,12 @@ class FollowUpReportAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_approved)
 
-    @admin.action(description=gettext_lazy("Approve the selected reports (freezes their content and PDF)"))
+    def has_approve_permission(self, request):
+        """Approving (and un-approving) is a right of its own, held by administrators."""
+        return request.user.has_perm(APPROVE_PERMISSION)
+
+    @admin.action(description=gettext_lazy("Approve the selected reports (freezes their content and PDF)"),
+                  permissions=["approve"])
     def approve_selected(self, request, queryset):
         approved = 0
         for report in queryset:
@@ -101,8 +119,54 @@ class FollowUpReportAdmin(admin.ModelAdmin):
             self.message_user(request, ngettext("%(count)d report approved.", "%(count)d reports approved.", approved)
                               % {"count": approved}, messages.SUCCESS)
 
+    def get_urls(self):
+        unapprove = path("<path:object_id>/unapprove/", self.admin_site.admin_view(self.unapprove_view),
+                         name="meetings_followupreport_unapprove")
+        return [unapprove, *super().get_urls()]
 
-class InternalControlFollowUpInline(admin.TabularInline):
+    def unapprove_view(self, request, object_id):
+        """Return an approved report to draft, with the administrator's reason (kept in its history)."""
+        report = self.get_object(request, unquote(object_id))
+        if report is None:
+            raise Http404
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        form = UnapproveForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                unapprove_report(report=report, user=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, _("The report is a draft again; its periods are open."), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:meetings_followupreport_change", args=[report.pk]))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": report,
+                   "title": _("Un-approve %(report)s") % {"report": report}, "form": form}
+        return TemplateResponse(request, "admin/meetings/followupreport/unapprove.html", context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A revert would restore the state, content and PDF of another version: approval and
+        # un-approval happen only through their own steps, with the right and the reason.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = self.get_object(request, unquote(object_id))
+        context = {**(extra_context or {}),
+                   "can_unapprove": report is not None and report.is_approved and self.has_approve_permission(request)}
+        return super().change_view(request, object_id, form_url, context)
+
+
+class UnapproveForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=REASON_MAX_LENGTH,
+                             help_text=gettext_lazy("Kept in the report's history and the admin log."))
+
+
+class InternalControlFollowUpInline(GuardedTabularInline):
     model = InternalControlFollowUp
     extra = 0
     fields = ["followed_up_on", "meeting", "status", "comment"]
@@ -110,7 +174,7 @@ class InternalControlFollowUpInline(admin.TabularInline):
 
 
 @admin.register(InternalControlItem)
-class InternalControlItemAdmin(admin.ModelAdmin):
+class InternalControlItemAdmin(GuardedModelAdmin):
     list_display = ["process", "body", year_column(), "responsible_role"]
     list_filter = ["year", "body"]
     list_select_related = ["body"]
@@ -119,7 +183,7 @@ class InternalControlItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProposedAdjustment)
-class ProposedAdjustmentAdmin(admin.ModelAdmin):
+class ProposedAdjustmentAdmin(GuardedModelAdmin):
     list_display = ["__str__", "kind", "report", "goal", "measure", "proposed_value"]
     list_filter = ["kind", "report"]
     list_select_related = ["report", "goal", "measure"]
@@ -128,7 +192,7 @@ class ProposedAdjustmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(InternalControlFollowUp)
-class InternalControlFollowUpAdmin(admin.ModelAdmin):
+class InternalControlFollowUpAdmin(GuardedModelAdmin):
     list_display = ["item", "followed_up_on", "status", "meeting"]
     list_filter = ["status", "item__body"]
     list_select_related = ["item", "meeting__body"]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from goalplan.choices import Status
 from goalplan.models import Body, Goal, Plan, year_field, year_in_range
@@ -147,11 +148,17 @@ class FollowUpReport(models.Model):
     # from them, so later corrections of outcomes never change what was decided on.
     snapshot = models.JSONField(_("frozen content"), null=True, blank=True, editable=False)
     pdf = models.BinaryField(_("approved PDF"), null=True, blank=True, editable=False)
+    # Every approval and un-approval, with who, when and why; an un-approved report's history
+    # keeps the content and PDF that had been approved.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("follow-up report")
         verbose_name_plural = _("follow-up reports")
         ordering = ["-period_end", "body__order"]
+        # Approving locks the periods for everyone and freezes the PDF: a right of its own, held
+        # by administrators (not implied by the change permission reporters might be given).
+        permissions = [("approve_followupreport", _("Can approve and un-approve follow-up reports"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["body", "plan", "kind", "period_end"],

@@ -1,10 +1,12 @@
 """Writes for follow-up reports: approving freezes the content and the PDF."""
 
-from django.core.exceptions import ValidationError
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kpis.access import validate_reason
 from kpis.cache import data_changed
 from meetings.models import FollowUpReport
 from meetings.pdf import render_report_pdf
@@ -20,6 +22,23 @@ def report_pdf(report: FollowUpReport) -> bytes:
     return render_report_pdf(report_content(report))
 
 
+APPROVE_PERMISSION = "meetings.approve_followupreport"
+
+
+def _refuse_unless_approver(user) -> None:
+    if user is None or not user.has_perm(APPROVE_PERMISSION):
+        raise PermissionDenied(_("Only an administrator may approve or un-approve follow-up reports."))
+
+
+def _record(report: FollowUpReport, *, user, reason: str, message: str) -> None:
+    """Keep the state change in the report's history and in the admin log."""
+    FollowUpReport.history.bulk_history_create([report], update=True, default_user=user,
+                                               default_change_reason=reason or message)
+    LogEntry.objects.log_actions(
+        user_id=user.pk, queryset=[report], action_flag=CHANGE, change_message=message, single_object=True
+    )
+
+
 @transaction.atomic
 def approve_report(*, report: FollowUpReport, user) -> FollowUpReport:
     """Approve a draft: freeze every figure, status and comment it shows, and its PDF.
@@ -27,6 +46,7 @@ def approve_report(*, report: FollowUpReport, user) -> FollowUpReport:
     Only a draft can be approved, once: two people approving at the same time cannot both freeze
     (the row is locked and the state checked again inside the transaction).
     """
+    _refuse_unless_approver(user)
     locked = FollowUpReport.objects.select_for_update().get(pk=report.pk)
     if locked.is_approved:
         raise ValidationError(_("The report is already approved; its content is frozen."))
@@ -44,5 +64,30 @@ def approve_report(*, report: FollowUpReport, user) -> FollowUpReport:
     if not updated:
         raise ValidationError(_("The report is already approved; its content is frozen."))
     locked.refresh_from_db()
+    _record(locked, user=user, reason="", message=_("Approved (content and PDF frozen)."))
     data_changed()  # the conditional UPDATE sends no save signal; approval locks periods
+    return locked
+
+
+@transaction.atomic
+def unapprove_report(*, report: FollowUpReport, user, reason: str) -> FollowUpReport:
+    """Return an approved report to draft, with the administrator's reason.
+
+    The periods it locked open again; the content and PDF that were approved stay in the report's
+    history (and a new approval freezes them anew).
+    """
+    _refuse_unless_approver(user)
+    reason = validate_reason(reason)
+    if not reason:
+        raise ValidationError(_("Give the reason for un-approving the report."), code="reason_required")
+    locked = FollowUpReport.objects.select_for_update().get(pk=report.pk)
+    if not locked.is_approved:
+        raise ValidationError(_("The report is not approved."))
+    FollowUpReport.objects.filter(pk=locked.pk).update(
+        state=FollowUpReport.State.DRAFT, snapshot=None, pdf=None, approved_at=None, approved_by=None
+    )
+    locked.refresh_from_db()
+    _record(locked, user=user, reason=reason,
+            message=_("Un-approved: %(reason)s") % {"reason": reason})
+    data_changed()  # the periods it locked are open again
     return locked

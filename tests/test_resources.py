@@ -26,9 +26,10 @@ def test_target_import_is_idempotent():
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
     dataset = tablib.Dataset(headers=["measure", "year", "kind", "value", "wording"])
     dataset.append([measure.pk, 2026, "at_least", "90", "Minst 90 %"])
-    first = TargetResource().import_data(dataset, dry_run=False)
-    assert not first.has_errors() and first.totals["new"] == 1
-    again = TargetResource().import_data(dataset, dry_run=False)
+    # The 2025 plan is decided: adding to its targets is a change that needs a reason.
+    first = TargetResource().import_data(dataset, dry_run=False, change_reason="Beslut HSN 2025-11-20 § 7")
+    assert not first.has_errors() and not first.has_validation_errors() and first.totals["new"] == 1
+    again = TargetResource().import_data(dataset, dry_run=False, change_reason="Beslut HSN 2025-11-20 § 7")
     assert Target.objects.filter(measure=measure, year=2026).count() == 1
     assert again.totals["new"] == 0
 

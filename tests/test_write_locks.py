@@ -1,0 +1,315 @@
+"""A locked figure holds on every write path: refused without a reason, accepted with the
+administrator's reason, and the reason kept in the audit history.
+
+Locked: outcomes, status overrides and goal assessments of a month in an approved report;
+targets and budget lines of a decided plan. Paths: the admin change form, a change of period,
+delete, bulk delete, the history revert page, the entry page, the import command, the admin
+import, the spreadsheet (resource) import, status overrides and targets.
+"""
+
+import io
+from decimal import Decimal
+
+import pytest
+import tablib
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from goalplan.choices import Sex, Status
+from goalplan.models import GoalAssessment, OrganisationalUnit
+from goalplan.periods import PeriodKind
+from kpis.access import ADMINISTRATORS, REPORTERS, PeriodLocked
+from kpis.models import Measure, Outcome, StatusOverride, Target
+from kpis.resources import TargetResource
+from meetings.models import FollowUpReport
+from tests.selectors import rs_plan_2018
+
+pytestmark = pytest.mark.django_db
+
+REASON = "Felräknat i källan"
+
+
+@pytest.fixture
+def locked_april(django_user_model):
+    """The RS follow-up per April 2018 approved: January–April 2018 of the RS plan are locked.
+
+    Returns an outcome in that window (Akutvård, March), an administrator and a reporter of
+    Akutvård, each with a logged-in client.
+    """
+    unit = OrganisationalUnit.objects.get(name="Akutvård")
+    measure = Measure.objects.get(plan=rs_plan_2018(), name__startswith="Sjukfrånvaro")
+    outcome = Outcome.objects.create(measure=measure, unit=unit, year=2018, period_kind=PeriodKind.MONTH,
+                                     period_number=3, value=Decimal("6.4"))
+    administrator = django_user_model.objects.create_user(username="admin2", is_staff=True)
+    administrator.groups.add(Group.objects.get(name=ADMINISTRATORS))
+    reporter = django_user_model.objects.create_user(username="rapportor", is_staff=True)
+    reporter.groups.add(Group.objects.get(name=REPORTERS))
+    unit.reporters.add(reporter)
+    # The state is what locks; the approval service itself is tested in test_report_approval.
+    FollowUpReport.objects.filter(plan=rs_plan_2018(), period_end="2018-04-30").update(
+        state=FollowUpReport.State.APPROVED)
+    clients = {}
+    for name, user in (("admin", administrator), ("reporter", reporter)):
+        clients[name] = Client(HTTP_ACCEPT_LANGUAGE="sv")
+        clients[name].force_login(user)
+    return outcome, administrator, reporter, clients
+
+
+def form_data(outcome: Outcome, **changes) -> dict:
+    data = {"measure": outcome.measure_id, "year": outcome.year, "period_kind": outcome.period_kind,
+            "period_number": outcome.period_number, "unit": outcome.unit_id or "", "sex": outcome.sex,
+            "value": str(outcome.value), "accomplished": "unknown", "count": "", "comment": outcome.comment,
+            "expected_version": outcome.version, "change_reason": ""}
+    data.update(changes)
+    return data
+
+
+def stored(outcome: Outcome) -> Outcome:
+    return Outcome.objects.get(pk=outcome.pk)
+
+
+def last_reason(obj) -> str | None:
+    return obj.history.order_by("-history_id").first().history_change_reason
+
+
+def test_admin_change_form(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    url = reverse("admin:kpis_outcome_change", args=[outcome.pk])
+    assert clients["reporter"].post(url, form_data(outcome, value="6.0")).status_code == 403
+    refused = clients["admin"].post(url, form_data(outcome, value="6.0"))
+    assert refused.status_code == 200 and "ange skälet" in refused.content.decode().lower()
+    assert stored(outcome).value == Decimal("6.4")
+    accepted = clients["admin"].post(url, form_data(outcome, value="6.0", change_reason=REASON))
+    assert accepted.status_code == 302, accepted.context["adminform"].form.errors
+    assert stored(outcome).value == Decimal("6.0") and last_reason(outcome) == REASON
+
+
+def test_change_of_period_cannot_empty_a_locked_month(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    url = reverse("admin:kpis_outcome_change", args=[outcome.pk])
+    # September is open; March, where the outcome is now, is locked.
+    refused = clients["admin"].post(url, form_data(outcome, period_number=9))
+    assert refused.status_code == 200 and stored(outcome).period_number == 3
+    assert clients["reporter"].post(url, form_data(outcome, period_number=9)).status_code == 403
+    assert stored(outcome).period_number == 3
+    accepted = clients["admin"].post(url, form_data(outcome, period_number=9, change_reason=REASON))
+    assert accepted.status_code == 302 and stored(outcome).period_number == 9 and last_reason(outcome) == REASON
+
+
+def test_delete(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    url = reverse("admin:kpis_outcome_delete", args=[outcome.pk])
+    assert clients["reporter"].post(url, {"post": "yes"}).status_code == 403
+    assert "required" in clients["admin"].get(url).content.decode()  # the reason field is required
+    clients["admin"].post(url, {"post": "yes"})
+    assert Outcome.objects.filter(pk=outcome.pk).exists()
+    assert clients["admin"].post(url, {"post": "yes", "change_reason": REASON}).status_code == 302
+    assert not Outcome.objects.filter(pk=outcome.pk).exists()
+    deleted = Outcome.history.filter(id=outcome.pk, history_type="-").get()
+    assert deleted.history_change_reason == REASON
+
+
+def test_bulk_delete(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    url = reverse("admin:kpis_outcome_changelist")
+    action = {"action": "delete_selected", "_selected_action": [outcome.pk], "post": "yes"}
+    clients["reporter"].post(url, action)
+    clients["admin"].post(url, action)
+    assert Outcome.objects.filter(pk=outcome.pk).exists()
+    clients["admin"].post(url, {**action, "change_reason": REASON})
+    assert not Outcome.objects.filter(pk=outcome.pk).exists()
+    assert Outcome.history.filter(id=outcome.pk, history_type="-").get().history_change_reason == REASON
+
+
+def test_a_measure_delete_that_would_cascade_into_locked_outcomes_needs_a_reason(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    url = reverse("admin:kpis_measure_delete", args=[outcome.measure_id])
+    clients["admin"].post(url, {"post": "yes"})
+    assert Outcome.objects.filter(pk=outcome.pk).exists()
+
+
+def test_history_revert(locked_april):
+    outcome, administrator, _reporter, clients = locked_april
+    first_version = outcome.history.order_by("history_id").first()
+    outcome.value = Decimal("7.1")
+    outcome._change_reason = "Korrigering"
+    outcome.save()
+    url = reverse("admin:kpis_outcome_simple_history", args=[outcome.pk, first_version.history_id])
+    current = stored(outcome)
+    data = form_data(first_version.instance, expected_version=current.version)
+    assert clients["reporter"].post(url, data).status_code == 403
+    clients["admin"].post(url, data)
+    assert stored(outcome).value == Decimal("7.1")
+    assert clients["admin"].post(url, {**data, "change_reason": REASON}).status_code == 302
+    assert stored(outcome).value == Decimal("6.4") and last_reason(outcome) == REASON
+
+
+def entry_url(outcome: Outcome) -> str:
+    return (f"{reverse('admin:kpis_outcome_entry')}?plan={outcome.measure.plan_id}&year=2018&period_kind=month"
+            f"&period_number=3&unit={outcome.unit_id}")
+
+
+def entry_post(client: Client, outcome: Outcome, value: str, reason: str = "") -> dict:
+    """The entry page's own form, with one value changed."""
+    page = client.get(entry_url(outcome))
+    formset = page.context["formset"]
+    data = {"change_reason": reason}
+    for key, value_ in formset.management_form.initial.items():
+        data[f"form-{key}"] = value_
+    for index, form in enumerate(formset.forms):
+        for name, initial in form.initial.items():
+            data[f"form-{index}-{name}"] = "" if initial is None else initial
+        if form.initial["measure_id"] == outcome.measure_id and form.initial["sex"] == Sex.TOTAL:
+            data[f"form-{index}-value"] = value
+    return data
+
+
+def test_entry_page(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    assert clients["reporter"].get(entry_url(outcome)).status_code == 200
+    reporter_data = entry_post(clients["reporter"], outcome, "5,9")
+    assert clients["reporter"].post(entry_url(outcome), reporter_data).status_code == 403
+    clients["admin"].post(entry_url(outcome), entry_post(clients["admin"], outcome, "5,9"))
+    assert stored(outcome).value == Decimal("6.4")
+    clients["admin"].post(entry_url(outcome), entry_post(clients["admin"], outcome, "5,9", REASON))
+    assert stored(outcome).value == Decimal("5.9") and last_reason(outcome) == REASON
+
+
+def import_file(outcome: Outcome, value: str) -> bytes:
+    return (f"mätetal;år;period;enhet;kön;värde\n{outcome.measure_id};2018;month-3;{outcome.unit.name};T;{value}\n"
+            .encode())
+
+
+def test_import_command(locked_april, tmp_path):
+    outcome, administrator, reporter, _clients = locked_april
+    path = tmp_path / "utfall.csv"
+    path.write_bytes(import_file(outcome, "5,7"))
+    with pytest.raises(CommandError):
+        call_command("import_outcomes", str(path), user=reporter.username, stderr=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("import_outcomes", str(path), user=administrator.username, stderr=io.StringIO())
+    assert stored(outcome).value == Decimal("6.4")
+    call_command("import_outcomes", str(path), user=administrator.username, reason=REASON,
+                 stdout=io.StringIO(), stderr=io.StringIO())
+    assert stored(outcome).value == Decimal("5.7") and last_reason(outcome) == REASON
+
+
+def test_admin_import(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    url = reverse("admin:kpis_outcome_import")
+
+    def upload(client, reason=""):
+        data = {"file": io.BytesIO(import_file(outcome, "5,8")), "reason": reason}
+        data["file"].name = "utfall.csv"
+        return client.post(url, data)
+
+    assert "godkänd" in upload(clients["reporter"]).content.decode()
+    assert "godkänd" in upload(clients["admin"]).content.decode()
+    preview = upload(clients["admin"], REASON)
+    assert preview.status_code == 200 and "1 ändrade" in preview.content.decode()
+    assert stored(outcome).value == Decimal("6.4")  # nothing before the confirmation
+    assert clients["admin"].post(url, {"confirm": "1"}).status_code == 302
+    assert stored(outcome).value == Decimal("5.8") and last_reason(outcome) == REASON
+
+
+def decided_target() -> Target:
+    return Target.objects.get(measure__plan=rs_plan_2018(), wording__startswith="5,8 %")
+
+
+def target_data(target: Target, **changes) -> dict:
+    data = {"measure": target.measure_id, "year": target.year, "kind": target.kind, "value": str(target.value),
+            "base_year": target.base_year or "", "base_value": target.base_value or "", "wording": target.wording,
+            "tolerance": target.tolerance or "", "note": target.note, "decided_by": target.decided_by_id or "",
+            "decision_reference": target.decision_reference, "change_reason": ""}
+    data.update(changes)
+    return data
+
+
+def test_target_of_a_decided_plan(locked_april):
+    _outcome, _admin, _reporter, clients = locked_april
+    target = decided_target()
+    url = reverse("admin:kpis_target_change", args=[target.pk])
+    assert clients["reporter"].post(url, target_data(target, value="1")).status_code == 403
+    refused = clients["admin"].post(url, target_data(target, value="1"))
+    assert refused.status_code == 200 and "beslutad" in refused.content.decode()
+    assert Target.objects.get(pk=target.pk).value == Decimal("5.8")
+    accepted = clients["admin"].post(url, target_data(target, value="5.5", change_reason="Beslut RS § 110"))
+    assert accepted.status_code == 302
+    assert Target.objects.get(pk=target.pk).value == Decimal("5.5") and last_reason(target) == "Beslut RS § 110"
+
+
+def test_resource_import_of_a_target(locked_april):
+    _outcome, administrator, reporter, _clients = locked_april
+    target = decided_target()
+    dataset = tablib.Dataset(headers=["measure", "year", "kind", "value", "wording"])
+    dataset.append([target.measure_id, target.year, target.kind, "1", target.wording])
+    for user in (reporter, administrator):
+        result = TargetResource().import_data(dataset, dry_run=False, user=user)
+        assert result.has_validation_errors() or result.has_errors()
+        assert Target.objects.get(pk=target.pk).value == Decimal("5.8")
+    result = TargetResource().import_data(dataset, dry_run=False, user=administrator, change_reason=REASON)
+    assert not result.has_validation_errors() and not result.has_errors()
+    assert Target.objects.get(pk=target.pk).value == Decimal("1") and last_reason(target) == REASON
+
+
+def test_status_override(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    override = StatusOverride.objects.create(measure=outcome.measure, year=2018, period_kind=PeriodKind.MONTH,
+                                             period_number=3, unit=outcome.unit, status=Status.YELLOW,
+                                             comment="Åtgärder pågår")
+    url = reverse("admin:kpis_statusoverride_change", args=[override.pk])
+    data = {"measure": override.measure_id, "year": 2018, "period_kind": "month", "period_number": 3,
+            "unit": override.unit_id, "sex": Sex.TOTAL, "status": Status.GREEN, "comment": "Uppfyllt ändå",
+            "change_reason": ""}
+    assert clients["reporter"].post(url, data).status_code == 403
+    clients["admin"].post(url, data)
+    assert StatusOverride.objects.get(pk=override.pk).status == Status.YELLOW
+    assert clients["admin"].post(url, {**data, "change_reason": REASON}).status_code == 302
+    assert StatusOverride.objects.get(pk=override.pk).status == Status.GREEN
+
+
+def test_goal_assessment(locked_april):
+    _outcome, _admin, _reporter, clients = locked_april
+    goal = rs_plan_2018().goals.first()
+    assessment = GoalAssessment.objects.create(goal=goal, year=2018, period_kind=PeriodKind.MONTH,
+                                               period_number=2, status=Status.RED, comment="Ej nått")
+    url = reverse("admin:goalplan_goalassessment_change", args=[assessment.pk])
+    data = {"goal": goal.pk, "year": 2018, "period_kind": "month", "period_number": 2, "status": Status.GREEN,
+            "result": "", "comment": "Nått", "change_reason": ""}
+    assert clients["reporter"].post(url, data).status_code == 403
+    clients["admin"].post(url, data)
+    assert GoalAssessment.objects.get(pk=assessment.pk).status == Status.RED
+    assert clients["admin"].post(url, {**data, "change_reason": REASON}).status_code == 302
+    assert GoalAssessment.objects.get(pk=assessment.pk).status == Status.GREEN
+
+
+def test_services_refuse_the_same(locked_april):
+    from kpis.services import outcome_save
+
+    outcome, administrator, reporter, _clients = locked_april
+    outcome.value = Decimal("6.0")
+    with pytest.raises(PeriodLocked):
+        outcome_save(outcome=outcome, user=reporter, expected_version=outcome.version)
+    with pytest.raises(ValidationError):
+        outcome_save(outcome=outcome, user=administrator, expected_version=outcome.version)
+    with pytest.raises(ValidationError):  # longer than the history keeps
+        outcome_save(outcome=outcome, user=administrator, expected_version=outcome.version, reason="x" * 101)
+    saved = outcome_save(outcome=outcome, user=administrator, expected_version=outcome.version, reason=REASON)
+    assert saved.value == Decimal("6.0")
+
+
+def test_a_reason_longer_than_the_history_keeps_is_a_form_error_not_a_500(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    url = reverse("admin:kpis_outcome_change", args=[outcome.pk])
+    refused = clients["admin"].post(url, form_data(outcome, value="6.0", change_reason="x" * 101))
+    assert refused.status_code == 200 and "100 tecken" in refused.content.decode()
+    assert stored(outcome).value == Decimal("6.4")
+    first_version = outcome.history.order_by("history_id").first()
+    revert = reverse("admin:kpis_outcome_simple_history", args=[outcome.pk, first_version.history_id])
+    data = form_data(first_version.instance, value="6.1", expected_version=stored(outcome).version,
+                     change_reason="x" * 101)
+    assert clients["admin"].post(revert, data).status_code == 200
+    assert stored(outcome).value == Decimal("6.4")
