@@ -18,6 +18,7 @@ from config.admin_guard import (
     GuardedImportExportMixin,
     GuardedModelAdmin,
     GuardedTabularInline,
+    request_write_rules,
 )
 from kpis.access import outcome_scope_for
 from kpis.evaluation import evaluate_measures
@@ -242,6 +243,7 @@ class OutcomeAdmin(GuardedHistoryAdmin):
                 "rows": list(zip(rows, formset.forms, statuses, strict=True)),
                 "subtitle": f"{plan} – {period.label()}",
                 "change_reason": request.POST.get("change_reason", ""),
+                "locked": request_write_rules(request).is_locked(plan.pk, period.year, period.end_month),
             }
         )
         return TemplateResponse(request, "admin/kpis/outcome/entry.html", context)

@@ -92,11 +92,10 @@ class FollowUpReportAdmin(GuardedHistoryAdmin):
             return "–"
         return format_html('<a href="{}">{}</a>', reverse("report_download", args=[obj.pk]), gettext_lazy("Download"))
 
-    def get_readonly_fields(self, request, obj=None):
-        # An approved report is frozen: nothing it says may change afterwards.
-        if obj is not None and obj.is_approved:
-            return [field.name for field in obj._meta.fields if field.editable] + list(self.readonly_fields)
-        return self.readonly_fields
+    def has_change_permission(self, request, obj=None):
+        # An approved report is frozen: nothing it says may change afterwards (its page is a
+        # view; un-approving, with a reason, is the way back to a draft).
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_approved)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_approved)

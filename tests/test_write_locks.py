@@ -169,7 +169,8 @@ def entry_post(client: Client, outcome: Outcome, value: str, reason: str = "") -
 
 def test_entry_page(locked_april):
     outcome, _admin, _reporter, clients = locked_april
-    assert clients["reporter"].get(entry_url(outcome)).status_code == 200
+    page = clients["reporter"].get(entry_url(outcome))
+    assert page.status_code == 200 and "ingår i en godkänd rapport" in page.content.decode()
     reporter_data = entry_post(clients["reporter"], outcome, "5,9")
     assert clients["reporter"].post(entry_url(outcome), reporter_data).status_code == 403
     clients["admin"].post(entry_url(outcome), entry_post(clients["admin"], outcome, "5,9"))
