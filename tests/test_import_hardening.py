@@ -103,16 +103,18 @@ def zip_bomb(tmp_path_factory) -> Path:
 
 # a) zip bomb ---------------------------------------------------------------------------------
 
-def test_zip_bomb_is_refused_at_once_in_swedish(zip_bomb):
+def test_zip_bomb_is_refused_at_once_in_swedish(zip_bomb, monkeypatch):
     data = zip_bomb.read_bytes()
     assert len(data) < 400 * 1024
-    started = time.perf_counter()
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl opened the zip bomb")
+
+    monkeypatch.setattr("openpyxl.load_workbook", never)  # refused from the zip directory alone
     with translation.override("sv"), pytest.raises(UnreadableFile) as failure:
         import_outcomes(data, "bomb.xlsx", user=None)
-    seconds = time.perf_counter() - started
     assert "Kalkylarket packas upp till 300\xa0MB, mer än de 100\xa0MB" in failure.value.message
     assert isinstance(failure.value, ImportFailed) and failure.value.error_count == 1
-    assert seconds < 1.0, seconds
 
 
 def test_zip_bomb_refusal_uses_bounded_memory(zip_bomb):
@@ -145,21 +147,22 @@ def test_zip_bomb_refusal_uses_bounded_memory(zip_bomb):
     print(f"zip bomb: refused in {float(seconds):.4f} s, peak RSS +{extra_mb:.1f} MB "
           f"(peak {int(after_kb) / 1024:.0f} MB)")
     assert outcome == "UnreadableFile"
-    assert extra_mb < 200
-    assert float(seconds) < 1.0
+    assert extra_mb < 200  # the bomb unpacks to 300 MB
 
 
-def test_zip_with_a_huge_directory_is_refused_before_zipfile_parses_it():
+def test_zip_with_a_huge_directory_is_refused_before_zipfile_parses_it(monkeypatch):
     """A 20 MB upload can list 200 000 members: zipfile alone would take seconds and 100 MB."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
         for number in range(30_000):
             archive.writestr(f"{number}", b"")
-    started = time.perf_counter()
+    def never(*args, **kwargs):
+        raise AssertionError("zipfile read the huge directory")
+
+    monkeypatch.setattr("kpis.uploads.zipfile.ZipFile", never)
     with translation.override("sv"), pytest.raises(UnreadableFile) as failure:
         import_outcomes(buffer.getvalue(), "mapp.xlsx", user=None)
-    assert time.perf_counter() - started < 0.05
     assert "Filen är inte en Excel-fil (.xlsx)" in failure.value.message
 
 
@@ -171,11 +174,9 @@ def test_sheet_claiming_a_million_rows_stops_at_the_row_limit(settings, measure)
         member.write(HEADING_ROW_XML + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
 
     data = with_sheet_xml(small_xlsx([["x"]]), write_sheet)
-    started = time.perf_counter()
     with translation.override("sv"), pytest.raises(UnreadableFile) as failure:
         import_outcomes(data, "luckor.xlsx", user=None)
     assert "Filen har fler än 1\xa0000 rader" in failure.value.message
-    assert time.perf_counter() - started < 2
 
 
 def test_xml_entity_expansion_in_a_sheet_is_refused():
@@ -194,24 +195,24 @@ def test_xml_entity_expansion_in_a_sheet_is_refused():
                            '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&a9;</t></is>'
                            "</c></row></sheetData></worksheet>")
             archive.writestr(info, content)
-    started = time.perf_counter()
     with translation.override("sv"), pytest.raises(UnreadableFile) as failure:
         import_outcomes(out.getvalue(), "skratt.xlsx", user=None)
     assert "Excel-filen är skadad" in failure.value.message
-    assert time.perf_counter() - started < 2
 
 
 # b) size, rows and listed errors -------------------------------------------------------------
 
-def test_a_50_mb_csv_is_refused_by_its_size_before_parsing(measure):
+def test_a_50_mb_csv_is_refused_by_its_size_before_parsing(measure, monkeypatch):
     row = f"{measure.pk};{YEAR};month-1;;T;10;{'x' * 60}\r\n".encode()
     data = HEADING.encode() + b"\r\n" + row * (50 * MB // len(row))
     assert len(data) > 49 * MB
-    started = time.perf_counter()
+    def never(*args, **kwargs):
+        raise AssertionError("the oversized file was decoded")
+
+    monkeypatch.setattr("kpis.uploads.decode_text", never)
     with translation.override("sv"), pytest.raises(UnreadableFile) as failure:
         import_outcomes(data, "stor.csv", user=None)
     assert failure.value.message.startswith("Filen är större än 20\xa0MB (den är 50\xa0MB)")
-    assert time.perf_counter() - started < 0.5
     assert not Outcome.objects.filter(year=YEAR).exists()
 
 
