@@ -14,7 +14,6 @@ from functools import cache
 import tablib
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,9 +23,9 @@ from import_export.forms import ImportForm
 
 from kpis.uploads import (
     UnreadableFile,
-    check_size,
     check_xlsx,
     check_zip,
+    checked_upload,
     decode_text,
     format_count,
     read_upload,
@@ -90,12 +89,7 @@ class LimitedImportFormMixin:
         self.import_formats = formats
 
     def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        try:
-            check_size(upload.size)
-        except UnreadableFile as error:
-            raise ValidationError(error.message, code="too_large") from error
-        return upload
+        return checked_upload(self.cleaned_data["import_file"])
 
     def clean(self):
         cleaned = super().clean()

@@ -12,7 +12,7 @@ from goalplan.models import MAX_YEAR, MIN_YEAR, OrganisationalUnit, Plan
 from goalplan.periods import NUMBER_RANGES, Period, PeriodKind
 from kpis.access import REASON_MAX_LENGTH
 from kpis.models import Outcome
-from kpis.uploads import UnreadableFile, check_size
+from kpis.uploads import checked_upload
 
 # Spaces people type as thousands separators: ordinary, no-break and narrow no-break.
 THOUSANDS_SPACES = (" ", "\xa0", "\u202f")
@@ -153,12 +153,7 @@ class LimitedFileForm(forms.Form):
     """An upload form that refuses a file above ``IMPORT_MAX_BYTES`` before anyone reads it."""
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            check_size(upload.size)
-        except UnreadableFile as error:
-            raise ValidationError(error.message, code="too_large") from error
-        return upload
+        return checked_upload(self.cleaned_data["file"])
 
 
 class OutcomeImportForm(LimitedFileForm):

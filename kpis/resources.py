@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from import_export import resources
 
 from kpis.access import guard_of, write_rules_for
-
 from kpis.models import Measure, Target
 from kpis.tables import safe_cell
 

@@ -120,6 +120,17 @@ def check_size(size: int) -> None:
         )
 
 
+def checked_upload(upload):
+    """A form's uploaded file, refused as a form error when it is over ``IMPORT_MAX_BYTES``."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        check_size(upload.size)
+    except UnreadableFile as error:
+        raise ValidationError(error.message, code="too_large") from error
+    return upload
+
+
 def read_file(path: Path) -> bytes:
     """The bytes of a file on disk, refused with a Swedish message if missing or too large."""
     try:
