@@ -45,7 +45,7 @@ class FrameChangeInline(GuardedTabularInline):
 
 
 @admin.register(BudgetFrame)
-class BudgetFrameAdmin(GuardedModelAdmin):
+class BudgetFrameAdmin(GuardedHistoryAdmin):
     list_display = ["__str__", "plan", "stage", "net_frame_tkr", "officials_budget_tkr", "elected_budget_tkr"]
     list_filter = ["year", "body", "stage", "plan"]
     list_select_related = ["plan", "body"]

@@ -68,6 +68,9 @@ class BudgetFrame(models.Model):
     source_unit = models.CharField(_("unit in source"), max_length=3, choices=AmountUnit.choices, default=AmountUnit.TKR)
     note = models.TextField(_("note"), blank=True)
 
+    # Moving a frame to another plan or year carries its lines: kept with the reason.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("budget frame")
         verbose_name_plural = _("budget frames")

@@ -13,8 +13,10 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
@@ -25,6 +27,7 @@ from kpis.access import (
     WriteLocked,
     WriteRules,
     guard_of,
+    is_guarded,
     write_rules_for,
 )
 from kpis.admin_imports import LimitedImportExportMixin
@@ -75,23 +78,27 @@ class GuardedModelForm(forms.ModelForm):
         pk = self.instance.pk
         return model._base_manager.filter(pk=pk).first() if pk is not None else None
 
+    def changes_stored_row(self) -> bool:
+        """Would saving change the row as stored? (Not the form's own has_changed(): the revert
+        page starts from an old version, so a plain revert looks unchanged to the form.)"""
+        if self.stored is None:
+            return self.has_changed()  # a new row; an untouched extra inline row is not one
+        return any(getattr(self.stored, field.attname) != getattr(self.instance, field.attname)
+                   for field in self._meta.model._meta.concrete_fields)
+
     def _post_clean(self):
         super()._post_clean()
-        guard = guard_of(self._meta.model)
-        if guard is None or self.rules is None:
+        model = self._meta.model
+        if not is_guarded(model) or self.rules is None or self.cleaned_data.get("DELETE"):
+            return  # deleted inline rows are judged by the formset (GuardedInlineMixin)
+        if not self.changes_stored_row():
             return
-        deleting = bool(self.cleaned_data.get("DELETE"))
-        if not (deleting or self.has_changed()):
-            return  # an untouched inline row
         reason = self.cleaned_data.get("change_reason") or ""
         try:
-            if deleting:
-                if self.stored is not None:
-                    self.rules.check_delete([self.stored], reason=reason)
-            else:
-                self.rules.check_write(stored=self.stored, new=self.instance, reason=reason)
+            self.rules.check_write(stored=self.stored, new=self.instance, reason=reason)
         except UnitNotAllowed as denied:
-            field = guard.unit_field if guard.unit_field in self.fields else None
+            guard = guard_of(model)
+            field = guard.unit_field if guard and guard.unit_field in self.fields else None
             self.add_error(field, str(denied))
         except (WriteLocked, PermissionDenied) as denied:
             self.add_error(None, str(denied))
@@ -107,7 +114,7 @@ class GuardedAdminMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if guard_of(self.model) is not None and self.form is forms.ModelForm:
+        if is_guarded(self.model) and self.form is forms.ModelForm:
             self.form = GuardedModelForm
 
     def write_rules(self, request) -> WriteRules:
@@ -116,6 +123,13 @@ class GuardedAdminMixin:
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         return type(form.__name__, (form,), {"rules": self.write_rules(request), "user": request.user})
+
+    def get_changelist_form(self, request, **kwargs):
+        # Django builds the list_editable rows' form without self.form: give it the rule too.
+        if is_guarded(self.model):
+            kwargs.setdefault("form", GuardedModelForm)
+        form = super().get_changelist_form(request, **kwargs)
+        return type(form.__name__, (form,), {"rules": self.write_rules(request)})
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -163,14 +177,15 @@ class GuardedAdminMixin:
     def history_view(self, request, object_id, extra_context=None):
         # Only the history of a row the person may see: simple-history falls back to the
         # history of rows outside the person's queryset (another unit's outcomes).
-        visible = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
-        if not visible and not self.write_rules(request).scope.is_administrator:
+        visible = self.get_object(request, unquote(object_id)) is not None
+        if not visible and not (self.write_rules(request).scope.is_administrator and _is_number(object_id)):
             raise Http404
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        stored = self.get_queryset(request).filter(pk=unquote(object_id)).first()
-        if stored is None and not self.write_rules(request).scope.is_administrator:
+        stored = self.get_object(request, unquote(object_id))
+        if not _is_number(version_id) or (stored is None and not (
+                self.write_rules(request).scope.is_administrator and _is_number(object_id))):
             raise Http404
         if request.method == "POST":
             # A revert is a change of the stored row: the change permission on it, then the
@@ -194,13 +209,37 @@ class GuardedInlineMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if guard_of(self.model) is not None and self.form is forms.ModelForm:
+        if is_guarded(self.model) and self.form is forms.ModelForm:
             self.form = GuardedModelForm
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = type(formset.form.__name__, (formset.form,), {"rules": request_write_rules(request)})
-        return formset
+        rules = request_write_rules(request)
+        form = type(formset.form.__name__, (formset.form,), {"rules": rules})
+        return type(formset.__name__, (GuardedFormSetMixin, formset), {"form": form, "rules": rules})
+
+
+class GuardedFormSetMixin:
+    """Rows marked for deletion pass the write rule too: Django ignores a deleted row's errors."""
+
+    rules: WriteRules | None = None
+
+    def clean(self):
+        super().clean()
+        if self.rules is None:
+            return
+        for form in self.deleted_forms:
+            stored = getattr(form, "stored", None)
+            if stored is None:
+                continue
+            try:
+                self.rules.check_delete([stored], reason=form.cleaned_data.get("change_reason") or "")
+            except (ValidationError, PermissionDenied) as refusal:
+                raise ValidationError([f"{stored}: {message}" for message in _messages(refusal)]) from refusal
+
+
+def _is_number(text) -> bool:
+    return str(text).isdigit()
 
 
 def _messages(refusal: Exception) -> list[str]:
@@ -270,6 +309,18 @@ class GuardedImportExportMixin(LimitedImportExportMixin):
         if import_form is not None:
             initial["change_reason"] = import_form.cleaned_data.get("change_reason", "")
         return initial
+
+    def process_result(self, result, request):
+        # The confirmed import was rolled back (e.g. a figure locked since the preview): say so,
+        # instead of the library's "Import finished" with zero rows.
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(request, _("Nothing was imported: the file no longer passes the checks "
+                                         "(for example, a figure was locked after the preview). Upload it again."),
+                              messages.ERROR)
+            app_label, model_name = self.get_model_info()
+            return HttpResponseRedirect(reverse(f"admin:{app_label}_{model_name}_import",
+                                                current_app=self.admin_site.name))
+        return super().process_result(result, request)
 
     def get_import_data_kwargs(self, **kwargs):
         form = kwargs.get("form")

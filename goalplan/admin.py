@@ -53,7 +53,7 @@ class GoalAreaInline(GuardedStackedInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(GuardedModelAdmin):
+class PlanAdmin(GuardedHistoryAdmin):
     list_display = ["title", "kind", "body", "years_label", "diary_number", "decided_on", "state", "goal_count", "measure_count", "entry_link"]
     list_filter = ["kind", "body", "state"]
     list_select_related = ["body"]
@@ -61,7 +61,7 @@ class PlanAdmin(GuardedModelAdmin):
     autocomplete_fields = ["parent"]
     inlines = [GoalAreaInline]
     fieldsets = [
-        (None, {"fields": ["title", "kind", "body", ("start_year", "end_year"), "parent", "state"]}),
+        (None, {"fields": ["title", "kind", "body", ("start_year", "end_year"), "parent", "state", "change_reason"]}),
         (_("Decision"), {"fields": ["diary_number", "decided_on", "decision_reference", "revised_on"]}),
         (_("Text"), {"fields": ["introduction", "planning_conditions"], "classes": ["collapse"]}),
         (_("Reconciliation"), {"fields": ["stated_result_goal_count", "stated_measure_count"], "classes": ["collapse"]}),
@@ -120,7 +120,7 @@ class GoalAssessmentInline(GuardedTabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(GuardedModelAdmin):
+class GoalAdmin(GuardedHistoryAdmin):
     list_display = ["__str__", "kind", "plan", "goal_area", "parent"]
     list_filter = ["kind", "plan", "shared_with"]
     list_select_related = ["plan", "goal_area", "parent"]

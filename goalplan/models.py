@@ -227,6 +227,9 @@ class Plan(models.Model):
         help_text=_("The number of measures the plan document itself states, kept for reconciliation."),
     )
 
+    # Who changed a plan and why (a decided plan changes only with a reason).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
@@ -340,6 +343,9 @@ class Goal(models.Model):
         related_name="shared_goals",
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    # Moving a goal to another plan carries its assessments: kept with the reason.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("goal")

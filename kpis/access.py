@@ -6,8 +6,10 @@ assigned to (OrganisationalUnit.reporters). Committee members (everyone else) on
 committee pages.
 
 Figures that a committee has acted on are *locked*:
-- outcomes, status overrides and goal assessments of a month in an approved follow-up report;
-- targets and budget lines of a decided plan.
+- outcomes, status overrides, goal assessments and budget outcomes of a month in an approved
+  follow-up report;
+- targets and budget lines of a decided plan, and the decided plan itself.
+Moving a row that carries locked rows along (a measure to another plan) counts as changing them.
 Only an administrator may change, move or delete a locked figure, and only with a reason, which
 is kept in the audit history. Every write path asks this module: the admin forms and inlines, the
 history revert page, single and bulk delete (cascades included), the entry page, the outcome
@@ -85,8 +87,11 @@ class Guard:
 
     plan_path: str  # e.g. "measure__plan": the plan the row belongs to
     unit_field: str | None = None  # rows of a unit: reporters may write only their own units
-    by_period: bool = False  # locked by approved reports (the row has PeriodFields)
+    by_period: bool = False  # locked by approved reports (the row has PeriodFields, or a month)
     by_decision: bool = False  # locked once the plan is decided
+    # For rows of a month rather than a period (budget outcomes): where the year and month are.
+    year_path: str | None = None
+    month_field: str | None = None
 
 
 # The guarded models, by label (no model imports: every app may ask this module).
@@ -96,11 +101,31 @@ GUARDS: dict[str, Guard] = {
     "goalplan.goalassessment": Guard("goal__plan", by_period=True),
     "kpis.target": Guard("measure__plan", by_decision=True),
     "budget.budgetline": Guard("frame__plan", by_decision=True),
+    # The budget follow-up of a month is part of the report that covers it.
+    "budget.budgetoutcome": Guard("line__frame__plan", by_period=True, year_path="line__frame__year",
+                                  month_field="month"),
+    # A decided plan itself: un-deciding it (which unlocks its targets and budget) or editing it.
+    "goalplan.plan": Guard("self", by_decision=True),
+}
+
+# Rows whose change of these fields moves their guarded rows elsewhere (a measure to another
+# plan takes its outcomes and targets along): such a change is judged like deleting the guarded
+# rows from where they are.
+MOVES: dict[str, tuple[str, ...]] = {
+    "kpis.measure": ("plan_id",),
+    "goalplan.goal": ("plan_id",),
+    "budget.budgetframe": ("plan_id", "year"),
+    "budget.budgetline": ("frame_id",),
 }
 
 
 def guard_of(model) -> Guard | None:
     return GUARDS.get(model._meta.label_lower)
+
+
+def is_guarded(model) -> bool:
+    """Does the write rule judge changes of this model's rows (its own locks, or moves)?"""
+    return model._meta.label_lower in GUARDS or model._meta.label_lower in MOVES
 
 
 @dataclass(frozen=True)
@@ -113,14 +138,17 @@ class Facts:
     unit_id: int | None = None
 
 
-def _walk(obj, path: str):
-    """obj.measure.plan_id for "measure__plan" (None if a link is missing)."""
+def _walk(obj, path: str, *, key: bool = True):
+    """obj.measure.plan_id for "measure__plan" (obj.line.frame.year with key=False for
+    "line__frame__year"); None if a link is missing."""
+    if path == "self":
+        return obj.pk
     *links, last = path.split("__")
     for link in links:
         obj = getattr(obj, link, None) if getattr(obj, f"{link}_id", 1) is not None else None
         if obj is None:
             return None
-    return getattr(obj, f"{last}_id", None)
+    return getattr(obj, f"{last}_id" if key else last, None)
 
 
 def facts_of(obj: Model) -> Facts | None:
@@ -129,7 +157,9 @@ def facts_of(obj: Model) -> Facts | None:
     if guard is None:
         return None
     year = end_month = None
-    if guard.by_period and obj.year is not None and obj.period_kind and obj.period_number is not None:
+    if guard.month_field:
+        year, end_month = _walk(obj, guard.year_path, key=False), getattr(obj, guard.month_field)
+    elif guard.by_period and obj.year is not None and obj.period_kind and obj.period_number is not None:
         try:
             period = obj.period
         except ValueError:
@@ -148,8 +178,11 @@ def stored_facts(model, pks: Iterable[int]) -> list[Facts]:
     pks = list(pks)
     if guard is None or not pks:
         return []
-    fields = ["pk", guard.plan_path]
-    if guard.by_period:
+    plan_field = "pk" if guard.plan_path == "self" else guard.plan_path
+    fields = ["pk"] if plan_field == "pk" else ["pk", plan_field]
+    if guard.month_field:
+        fields += [guard.year_path, guard.month_field]
+    elif guard.by_period:
         fields += ["year", "period_kind", "period_number"]
     if guard.unit_field:
         fields.append(f"{guard.unit_field}_id")
@@ -158,19 +191,24 @@ def stored_facts(model, pks: Iterable[int]) -> list[Facts]:
     for row in rows.iterator(chunk_size=2000):
         values = dict(zip(fields, row, strict=True))
         year = end_month = None
-        if guard.by_period:
+        if guard.month_field:
+            year, end_month = values[guard.year_path], values[guard.month_field]
+        elif guard.by_period:
             period = Period(values["year"], values["period_kind"], values["period_number"])
             year, end_month = period.year, period.end_month
         facts.append(Facts(
-            plan_id=values[guard.plan_path], year=year, end_month=end_month,
+            plan_id=values[plan_field], year=year, end_month=end_month,
             unit_id=values.get(f"{guard.unit_field}_id") if guard.unit_field else None,
         ))
     return facts
 
 
 def validate_reason(reason: str) -> str:
-    """The reason stripped, refused when longer than the history can keep."""
+    """The reason stripped, refused when longer than the history can keep or not plain text."""
     reason = (reason or "").strip()
+    if any(ord(character) < 32 or 127 <= ord(character) < 160 for character in reason):
+        # PostgreSQL refuses NUL in text; other control characters have no place in a reason.
+        raise ValidationError(_("The reason may not contain control characters."), code="reason_invalid")
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError(
             _("The reason may be at most %(max)s characters (it has %(length)s).")
@@ -241,10 +279,14 @@ class WriteRules:
         return guard is not None and facts is not None and self.lock_of(facts, guard) is not None
 
     def check_write(self, *, stored: Model | None, new: Model | None, reason: str = "") -> None:
-        """Check a change: the stored row (what leaves its period, unit or plan) and the new one."""
+        """Check a change: the stored row (what leaves its period, unit or plan) and the new one;
+        and, for a row that carries guarded rows along (MOVES), the rows it would move."""
         for row in (stored, new):
             if row is not None and (guard := guard_of(type(row))) is not None:
                 self.check_facts(facts_of(row), guard=guard, reason=reason)
+        moving = MOVES.get(type(stored)._meta.label_lower, ()) if stored is not None else ()
+        if new is not None and any(getattr(stored, field) != getattr(new, field) for field in moving):
+            self.check_delete([stored], reason=reason)
 
     def check_delete(self, objs: Iterable[Model], *, reason: str = "", using: str = "default") -> None:
         """Check a delete, including every guarded row the database would delete with it."""

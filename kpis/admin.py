@@ -49,7 +49,7 @@ class TargetInline(GuardedTabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(GuardedImportExportMixin, GuardedModelAdmin):
+class MeasureAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
     resource_classes = [MeasureResource]
     list_display = ["__str__", "plan", "goal_area", "unit", "direction", "frequency", "decided_by"]
     list_filter = ["plan", "kind", "horizon", "frequency", "direction", "split_by_sex", "decided_by"]
@@ -58,7 +58,7 @@ class MeasureAdmin(GuardedImportExportMixin, GuardedModelAdmin):
     autocomplete_fields = ["plan", "goal_area", "goal"]
     inlines = [TargetInline]
     fieldsets = [
-        (None, {"fields": ["plan", "goal_area", "goal", "code", "name", "short_name", "description"]}),
+        (None, {"fields": ["plan", "goal_area", "goal", "code", "name", "short_name", "description", "change_reason"]}),
         (
             gettext_lazy("How it is measured"),
             {"fields": ["kind", "horizon", "unit", "decimals", "direction", "frequency", "aggregation", "split_by_sex"]},
@@ -195,6 +195,12 @@ class OutcomeAdmin(GuardedHistoryAdmin):
             for row in rows
         ]
         formset = OutcomeEntryFormSet(request.POST or None, initial=initial)
+        if request.method == "POST" and formset.is_bound and formset.total_form_count() != len(rows):
+            # The plan's measures changed since the page was opened (or the post was made up):
+            # nothing is saved, and the page is shown anew.
+            self.message_user(request, _("The plan's measures changed after you opened the page. Nothing was "
+                                         "saved; enter the values again."), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
         if request.method == "POST" and formset.is_valid():
             measures = {row.measure.pk: row.measure for row in rows}
             entries = [

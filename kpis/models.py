@@ -74,6 +74,9 @@ class Measure(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    # Moving a measure to another plan carries its outcomes and targets: kept with the reason.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("measure")
         verbose_name_plural = _("measures")

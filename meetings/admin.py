@@ -46,6 +46,11 @@ class MeetingAdmin(GuardedModelAdmin):
     autocomplete_fields = ["plan"]
     inlines = [AgendaItemInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting the meeting would empty the meeting of an approved (frozen) report.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and not (obj is not None and obj.reports.filter(state=FollowUpReport.State.APPROVED).exists())
+
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(GuardedModelAdmin):
@@ -181,13 +186,31 @@ class InternalControlItemAdmin(GuardedModelAdmin):
     inlines = [InternalControlFollowUpInline]
 
 
+class ProposedAdjustmentForm(forms.ModelForm):
+    """A proposal belongs to a draft report: an approved report's proposals are frozen with it."""
+
+    def clean_report(self):
+        report = self.cleaned_data.get("report")
+        if report is not None and report.is_approved:
+            raise ValidationError(_("The report is approved; its proposals are frozen with it."))
+        return report
+
+
 @admin.register(ProposedAdjustment)
 class ProposedAdjustmentAdmin(GuardedModelAdmin):
+    form = ProposedAdjustmentForm
     list_display = ["__str__", "kind", "report", "goal", "measure", "proposed_value"]
     list_filter = ["kind", "report"]
     list_select_related = ["report", "goal", "measure"]
     search_fields = ["current_text", "proposed_text", "reason"]
     autocomplete_fields = ["report", "goal", "measure"]
+
+    # The same freeze as the inline on the report's page.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.report.is_approved)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.report.is_approved)
 
 
 @admin.register(InternalControlFollowUp)

@@ -314,3 +314,162 @@ def test_a_reason_longer_than_the_history_keeps_is_a_form_error_not_a_500(locked
                      change_reason="x" * 101)
     assert clients["admin"].post(revert, data).status_code == 200
     assert stored(outcome).value == Decimal("6.4")
+
+
+# --- Found by the adversarial review of the write rule ------------------------------------------
+
+def page_data(page) -> dict:
+    """What the admin page's own forms would post (main form and every inline), unchanged."""
+    data = {}
+
+    def put(form):
+        for name, field in form.fields.items():
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if isinstance(value, bool) or field.widget.input_type == "checkbox" if hasattr(field.widget, "input_type") else False:
+                if value:
+                    data[key] = "on"
+                continue
+            if isinstance(value, (list, tuple)):
+                data[key] = [str(item) for item in value]
+            elif value is not None:
+                data[key] = str(value)
+
+    put(page.context["adminform"].form)
+    for inline in page.context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        for name, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{name}"] = value
+        for form in formset.forms:
+            put(form)
+    return data
+
+
+def test_a_plain_revert_of_a_decided_target_needs_a_reason(locked_april):
+    _outcome, _admin, _reporter, clients = locked_april
+    target = decided_target()
+    first = target.history.order_by("history_id").first()
+    Target.objects.filter(pk=target.pk).update(value=Decimal("9.9"))
+    url = reverse("admin:kpis_target_simple_history", args=[target.pk, first.history_id])
+    data = page_data(clients["admin"].get(url))  # the old version as the page shows it, untouched
+    clients["admin"].post(url, data)
+    assert Target.objects.get(pk=target.pk).value == Decimal("9.9")
+    assert clients["admin"].post(url, {**data, "change_reason": REASON}).status_code == 302
+    assert Target.objects.get(pk=target.pk).value == first.value and last_reason(target) == REASON
+
+
+def test_deleting_a_locked_row_in_an_inline_needs_a_reason(locked_april):
+    _outcome, _admin, _reporter, clients = locked_april
+    target = decided_target()
+    url = reverse("admin:kpis_measure_change", args=[target.measure_id])
+    data = page_data(clients["admin"].get(url))
+    row = next(key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(target.pk))
+    data[f"{row}-DELETE"] = "on"
+    refused = clients["admin"].post(url, data)
+    assert refused.status_code == 200 and "beslutad" in refused.content.decode()
+    assert Target.objects.filter(pk=target.pk).exists()
+    data[f"{row}-change_reason"] = REASON
+    assert clients["admin"].post(url, data).status_code == 302
+    assert not Target.objects.filter(pk=target.pk).exists()
+
+
+def test_moving_a_measure_with_locked_outcomes_to_another_plan_needs_a_reason(locked_april):
+    outcome, _admin, reporter, clients = locked_april
+    measure = outcome.measure
+    other_plan = Measure.objects.exclude(plan=measure.plan).first().plan
+    url = reverse("admin:kpis_measure_change", args=[measure.pk])
+    data = {**page_data(clients["admin"].get(url)), "plan": other_plan.pk, "goal": "",
+            "goal_area": other_plan.goal_areas.first().pk}
+    refused = clients["admin"].post(url, data)
+    assert refused.status_code == 200 and Measure.objects.get(pk=measure.pk).plan_id == measure.plan_id
+    assert clients["admin"].post(url, {**data, "change_reason": REASON}).status_code == 302
+    assert Measure.objects.get(pk=measure.pk).plan_id == other_plan.pk
+    assert Measure.history.filter(id=measure.pk).latest("history_id").history_change_reason == REASON
+
+
+def test_un_deciding_a_plan_needs_a_reason(locked_april):
+    _outcome, _admin, _reporter, clients = locked_april
+    plan = rs_plan_2018()
+    url = reverse("admin:goalplan_plan_change", args=[plan.pk])
+    data = {**page_data(clients["admin"].get(url)), "state": "draft"}
+    clients["admin"].post(url, data)
+    plan.refresh_from_db()
+    assert plan.state == "decided"
+    assert clients["admin"].post(url, {**data, "change_reason": REASON}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.state == "draft" and plan.history.latest("history_id").history_change_reason == REASON
+
+
+def test_an_approved_reports_proposals_are_frozen_on_their_own_admin_page(locked_april):
+    from meetings.models import ProposedAdjustment
+
+    _outcome, _admin, _reporter, clients = locked_april
+    proposal = ProposedAdjustment.objects.filter(report__state=FollowUpReport.State.APPROVED).first()
+    assert proposal is not None
+    change = reverse("admin:meetings_proposedadjustment_change", args=[proposal.pk])
+    data = {**page_data(clients["admin"].get(change)), "proposed_text": "Ändrat efter beslut"}
+    clients["admin"].post(change, data)
+    assert ProposedAdjustment.objects.get(pk=proposal.pk).proposed_text != "Ändrat efter beslut"
+    delete = reverse("admin:meetings_proposedadjustment_delete", args=[proposal.pk])
+    assert clients["admin"].post(delete, {"post": "yes"}).status_code == 403
+    added = clients["admin"].post(reverse("admin:meetings_proposedadjustment_add"),
+                                  {**data, "report": proposal.report_id})
+    assert added.status_code == 200 and "godkänd" in added.content.decode()
+
+
+def test_a_control_character_in_a_reason_is_refused_not_a_500(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    url = reverse("admin:kpis_outcome_delete", args=[outcome.pk])
+    response = clients["admin"].post(url, {"post": "yes", "change_reason": "a\x00b"})
+    assert response.status_code == 302 and Outcome.objects.filter(pk=outcome.pk).exists()
+    data = entry_post(clients["admin"], outcome, "5,9", "a\x00b")
+    assert clients["admin"].post(entry_url(outcome), data).status_code == 200
+    assert stored(outcome).value == Decimal("6.4")
+
+
+def test_odd_history_addresses_answer_404(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    for url in ("/admin/kpis/target/abc/history/", "/admin/kpis/outcome/abc/history/",
+                f"/admin/kpis/outcome/{outcome.pk}/history/abc/", "/admin/kpis/target/abc/history/1/"):
+        assert clients["admin"].get(url).status_code == 404, url
+        assert clients["reporter"].get(url).status_code == 404, url
+
+
+def test_an_entry_page_posted_with_other_rows_than_the_plan_has_saves_nothing(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    data = entry_post(clients["admin"], outcome, "5,9", REASON)
+    data["form-TOTAL_FORMS"] = "5000"
+    response = clients["admin"].post(entry_url(outcome), data)
+    assert response.status_code == 302 and stored(outcome).value == Decimal("6.4")
+
+
+def test_a_meeting_of_an_approved_report_cannot_be_deleted(locked_april):
+    _outcome, _admin, _reporter, clients = locked_april
+    report = FollowUpReport.objects.get(plan=rs_plan_2018(), period_end="2018-04-30")
+    assert report.meeting_id is not None
+    url = reverse("admin:meetings_meeting_delete", args=[report.meeting_id])
+    assert clients["admin"].post(url, {"post": "yes"}).status_code == 403
+    report.refresh_from_db()
+    assert report.meeting_id is not None
+
+
+def test_a_confirmed_spreadsheet_import_without_the_reason_writes_nothing_and_says_so(locked_april):
+    _outcome, _admin, _reporter, clients = locked_april
+    target = decided_target()
+    content = (f"measure;year;kind;value;wording\r\n{target.measure_id};{target.year};{target.kind};1;"
+               f"{target.wording}\r\n").encode()
+    upload = io.BytesIO(content)
+    upload.name = "mal.csv"
+    formats = [f().get_title() for f in admin_site_formats()]
+    preview = clients["admin"].post(reverse("admin:kpis_target_import"), {
+        "import_file": upload, "format": str(formats.index("csv")), "resource": "0", "change_reason": REASON})
+    confirm = preview.context["confirm_form"].initial
+    done = clients["admin"].post(reverse("admin:kpis_target_process_import"), {**confirm, "change_reason": ""})
+    assert done.status_code == 302 and done.url.endswith(reverse("admin:kpis_target_import"))
+    assert Target.objects.get(pk=target.pk).value == Decimal("5.8")
+
+
+def admin_site_formats():
+    from django.contrib import admin
+
+    return admin.site._registry[Target].get_import_formats()
