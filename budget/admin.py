@@ -65,7 +65,7 @@ class BudgetLineAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
 
 
 @admin.register(BudgetOutcome)
-class BudgetOutcomeAdmin(GuardedModelAdmin):
+class BudgetOutcomeAdmin(GuardedHistoryAdmin):
     list_display = ["line", "month", "outcome_tkr", "forecast_tkr", "updated_at"]
     list_filter = ["line__frame__year", "month"]
     list_select_related = ["line__frame__body", "line__unit", "line__account_group"]

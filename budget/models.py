@@ -150,6 +150,9 @@ class BudgetOutcome(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # A locked month's budget outcome changes only with a reason, kept here.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("budget outcome")
         verbose_name_plural = _("budget outcomes")

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from budget.selectors import budget_overview, budget_years
 from config.routers import reads_from_replica
-from goalplan.selectors import visible_bodies
+from goalplan.selectors import readable_plan_ids, visible_bodies
 
 
 @login_required
@@ -16,4 +16,7 @@ def budget_detail(request, body: str, year: int):
     years = budget_years(body)
     if year not in years:
         raise Http404
-    return render(request, "budget/budget_overview.html", {"overview": budget_overview(body, year), "years": years})
+    overview = budget_overview(body, year)
+    plan_readable = overview.frame is not None and overview.frame.plan_id in readable_plan_ids(request.user)
+    return render(request, "budget/budget_overview.html",
+                  {"overview": overview, "years": years, "plan_readable": plan_readable})

@@ -8,6 +8,7 @@ that an admin page cannot change what the rule forbids.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,6 +107,38 @@ class GuardedModelForm(forms.ModelForm):
             self.add_error("change_reason" if "change_reason" in self.fields else None, error)
 
 
+# The body a row belongs to, for reading in the admin when the committee pages are for members
+# only (goalplan.selectors.visible_to: administrators read everything). Rows without a body
+# (account groups, the unit tree, people) are not limited.
+BODY_PATHS: dict[str, tuple[str, ...]] = {
+    "goalplan.body": ("pk",),
+    "goalplan.plan": ("body",),
+    "goalplan.goalarea": ("plan__body",),
+    "goalplan.goal": ("plan__body",),
+    "goalplan.goalassessment": ("goal__plan__body",),
+    "goalplan.assignment": ("plan__body",),
+    "goalplan.assignmentfollowup": ("assignment__plan__body",),
+    "kpis.measure": ("plan__body",),
+    "kpis.target": ("measure__plan__body",),
+    "kpis.outcome": ("measure__plan__body",),
+    "kpis.nationalvalue": ("measure__plan__body",),
+    "kpis.statusoverride": ("measure__plan__body",),
+    "budget.budgetframe": ("body",),
+    "budget.budgetline": ("frame__body",),
+    "budget.budgetoutcome": ("line__frame__body",),
+    "budget.framechange": ("frame__body",),
+    "budget.investment": ("plan__body",),
+    "budget.savingsmeasure": ("plan__body",),
+    "budget.savingseffect": ("measure__plan__body",),
+    "meetings.meeting": ("body", "plan__body"),
+    "meetings.agendaitem": ("meeting__body", "meeting__plan__body"),
+    "meetings.followupreport": ("body", "plan__body"),
+    "meetings.proposedadjustment": ("report__body", "report__plan__body"),
+    "meetings.internalcontrolitem": ("body",),
+    "meetings.internalcontrolfollowup": ("item__body",),
+}
+
+
 class GuardedAdminMixin:
     """Put before ModelAdmin (or SimpleHistoryAdmin): the write rule on every write path."""
 
@@ -119,6 +152,29 @@ class GuardedAdminMixin:
 
     def write_rules(self, request) -> WriteRules:
         return request_write_rules(request)
+
+    def get_queryset(self, request):
+        # The same reading rule as the committee pages: lists, change pages, history, exports and
+        # autocomplete all start here.
+        from goalplan.selectors import visible_to
+
+        queryset = super().get_queryset(request)
+        paths = BODY_PATHS.get(self.model._meta.label_lower)
+        return visible_to(request.user, queryset, *paths) if paths else queryset
+
+    def get_search_results(self, request, queryset, search_term):
+        # PostgreSQL refuses NUL in a text comparison (the autocomplete passes the term as typed).
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+    def response_action(self, request, queryset, **kwargs):
+        # Only row numbers are selected rows: anything else in a crafted post is dropped, not a 500.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        numbers = [value for value in selected if value.isdigit()]
+        if numbers != selected:
+            post = request.POST.copy()
+            post.setlist(helpers.ACTION_CHECKBOX_NAME, numbers)
+            request.POST = post
+        return super().response_action(request, queryset, **kwargs)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
@@ -12,6 +12,21 @@ from goalplan.views import goal_detail, plan_detail, plan_list
 from kpis.views import measure_detail
 from meetings.views import calendar, report_detail, report_download
 from config.views import healthz
+
+class ShortNameConverter:
+    """A body's short name in an address ("HSN", "RS"): letters, digits and hyphens only, so odd
+    bytes (a NUL, which PostgreSQL refuses in a query) answer 404."""
+
+    regex = r"[\w-]{1,50}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ShortNameConverter, "short_name")
 
 admin.site.site_header = _("Goal and KPI follow-up")
 admin.site.site_title = _("Goal and KPI follow-up")
@@ -27,8 +42,8 @@ urlpatterns = [
     path("planer/<int:pk>/", plan_detail, name="plan_detail"),
     path("mal/<int:pk>/", goal_detail, name="goal_detail"),
     path("matetal/<int:pk>/", measure_detail, name="measure_detail"),
-    path("budget/<str:body>/<int:year>/", budget_detail, name="budget_detail"),
-    path("sammantraden/<str:body>/<int:year>/", calendar, name="calendar"),
+    path("budget/<short_name:body>/<int:year>/", budget_detail, name="budget_detail"),
+    path("sammantraden/<short_name:body>/<int:year>/", calendar, name="calendar"),
     path("rapporter/<int:pk>/", report_detail, name="report_detail"),
     path("rapporter/<int:pk>/pdf/", report_download, name="report_download"),
 ]

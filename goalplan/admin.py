@@ -48,7 +48,7 @@ class GoalAreaInline(GuardedStackedInline):
     model = GoalArea
     fk_name = "plan"
     extra = 0
-    fields = ["kind", "name", "order", "source_area", "description", "political_intent"]
+    fields = ["kind", "name", "order", "source_area", "description", "political_intent", "change_reason"]
     autocomplete_fields = ["source_area"]
 
 

@@ -63,6 +63,11 @@ def visible_bodies(user) -> QuerySet[Body]:
     return visible_to(user, Body.objects.all(), "pk")
 
 
+def readable_plan_ids(user) -> set[int]:
+    """The plans whose pages the person may open: a link to any other is shown as plain text."""
+    return set(visible_to(user, Plan.objects.all(), "body").values_list("pk", flat=True))
+
+
 def plans_for_user(user) -> QuerySet[Plan]:
     """The plans a person can see (those of the bodies they read), newest first, with counts."""
     return visible_to(

@@ -11,6 +11,7 @@ from goalplan.forms import DashboardFilterForm
 from goalplan.models import Goal, Plan
 from goalplan.periods import Period
 from goalplan.selectors import (
+    readable_plan_ids,
     DASHBOARD_EXPORT_FORMATS,
     dashboard_dataset,
     default_period,
@@ -58,7 +59,8 @@ def plan_detail(request, pk: int):
                 "goalplan/_dashboard_body.html", {"dashboard": build(), "plan": plan}, request=request
             ),
         )
-    context = {"plan": plan, "form": form, "dashboard_html": dashboard_html, "reports": plan.reports.order_by("-period_end")}
+    context = {"plan": plan, "form": form, "dashboard_html": dashboard_html, "reports": plan.reports.order_by("-period_end"),
+               "parent_readable": bool(plan.parent_id) and plan.parent_id in readable_plan_ids(request.user)}
     return render(request, "goalplan/plan_dashboard.html", context, status=200 if form.is_valid() else 400)
 
 
@@ -89,7 +91,7 @@ def goal_detail(request, pk: int):
         "children": visible_to(
             request.user, goal.children.select_related("plan").order_by("order", "pk"), "plan__body"
         ),
-        "ancestors": goal_ancestors(goal),
+        "ancestors": goal_ancestors(goal, readable_plan_ids(request.user)),
         "assessments": goal.assessments.order_by("-year", "-period_number"),
         "assignments": goal.plan.assignments.filter(goal_area=goal.goal_area_id).select_related("decided_by")
         if goal.goal_area_id else [],
@@ -98,11 +100,13 @@ def goal_detail(request, pk: int):
     return render(request, "goalplan/goal_detail.html", context)
 
 
-def goal_ancestors(goal: Goal) -> list[Goal]:
-    """The chain of goals this one serves, nearest first, across plans (regionplan last)."""
+def goal_ancestors(goal: Goal, readable_plans: set[int]) -> list[Goal]:
+    """The chain of goals this one serves, nearest first, across plans (regionplan last); each
+    marked ``readable`` when the person may open its page (else it is named without a link)."""
     chain, seen = [], {goal.pk}
     parent = goal.parent  # the view selects two levels with their plans; deeper ones load on access
     while parent is not None and parent.pk not in seen:
+        parent.readable = parent.plan_id in readable_plans
         chain.append(parent)
         seen.add(parent.pk)
         parent = parent.parent

@@ -7,8 +7,9 @@ committee pages.
 
 Figures that a committee has acted on are *locked*:
 - outcomes, status overrides, goal assessments and budget outcomes of a month in an approved
-  follow-up report;
-- targets and budget lines of a decided plan, and the decided plan itself.
+  follow-up report (budget outcomes for every approved report of the body);
+- a decided plan and what it decided: goal areas, goals, assignments, measures, targets, budget
+  frames and lines.
 Moving a row that carries locked rows along (a measure to another plan) counts as changing them.
 Only an administrator may change, move or delete a locked figure, and only with a reason, which
 is kept in the audit history. Every write path asks this module: the admin forms and inlines, the
@@ -19,6 +20,7 @@ import, the spreadsheet resources and the services.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import dataclasses
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -89,9 +91,11 @@ class Guard:
     unit_field: str | None = None  # rows of a unit: reporters may write only their own units
     by_period: bool = False  # locked by approved reports (the row has PeriodFields, or a month)
     by_decision: bool = False  # locked once the plan is decided
-    # For rows of a month rather than a period (budget outcomes): where the year and month are.
+    # For rows of a month rather than a period (budget outcomes): where the year and month are,
+    # and the body whose approved reports lock the month.
     year_path: str | None = None
     month_field: str | None = None
+    body_path: str | None = None
 
 
 # The guarded models, by label (no model imports: every app may ask this module).
@@ -101,11 +105,19 @@ GUARDS: dict[str, Guard] = {
     "goalplan.goalassessment": Guard("goal__plan", by_period=True),
     "kpis.target": Guard("measure__plan", by_decision=True),
     "budget.budgetline": Guard("frame__plan", by_decision=True),
-    # The budget follow-up of a month is part of the report that covers it.
+    # The budget follow-up of a month is part of every approved report of the body that covers
+    # it (a report prints the body's budget for the year, whichever plan holds the frame).
     "budget.budgetoutcome": Guard("line__frame__plan", by_period=True, year_path="line__frame__year",
-                                  month_field="month"),
-    # A decided plan itself: un-deciding it (which unlocks its targets and budget) or editing it.
+                                  month_field="month", body_path="line__frame__body"),
+    # A decided plan itself (un-deciding it unlocks the rest) and what it decided: its goal
+    # areas, goals, assignments, measures (a measure's direction decides its statuses) and
+    # budget frames.
     "goalplan.plan": Guard("self", by_decision=True),
+    "goalplan.goalarea": Guard("plan", by_decision=True),
+    "goalplan.goal": Guard("plan", by_decision=True),
+    "goalplan.assignment": Guard("plan", by_decision=True),
+    "kpis.measure": Guard("plan", by_decision=True),
+    "budget.budgetframe": Guard("plan", by_decision=True),
 }
 
 # Rows whose change of these fields moves their guarded rows elsewhere (a measure to another
@@ -136,6 +148,7 @@ class Facts:
     year: int | None = None
     end_month: int | None = None
     unit_id: int | None = None
+    body_id: int | None = None
 
 
 def _walk(obj, path: str, *, key: bool = True):
@@ -167,7 +180,9 @@ def facts_of(obj: Model) -> Facts | None:
         if period is not None:
             year, end_month = period.year, period.end_month
     unit_id = getattr(obj, f"{guard.unit_field}_id") if guard.unit_field else None
-    return Facts(plan_id=_walk(obj, guard.plan_path), year=year, end_month=end_month, unit_id=unit_id)
+    body_id = _walk(obj, guard.body_path) if guard.body_path else None
+    return Facts(plan_id=_walk(obj, guard.plan_path), year=year, end_month=end_month, unit_id=unit_id,
+                 body_id=body_id)
 
 
 def stored_facts(model, pks: Iterable[int]) -> list[Facts]:
@@ -186,6 +201,8 @@ def stored_facts(model, pks: Iterable[int]) -> list[Facts]:
         fields += ["year", "period_kind", "period_number"]
     if guard.unit_field:
         fields.append(f"{guard.unit_field}_id")
+    if guard.body_path:
+        fields.append(guard.body_path)
     facts = []
     rows = model._base_manager.filter(pk__in=pks).values_list(*fields)
     for row in rows.iterator(chunk_size=2000):
@@ -199,8 +216,30 @@ def stored_facts(model, pks: Iterable[int]) -> list[Facts]:
         facts.append(Facts(
             plan_id=values[plan_field], year=year, end_month=end_month,
             unit_id=values.get(f"{guard.unit_field}_id") if guard.unit_field else None,
+            body_id=values.get(guard.body_path) if guard.body_path else None,
         ))
     return facts
+
+
+def carried_rows(obj: Model) -> list[tuple[type[Model], list[int]]]:
+    """The guarded rows whose plan (or year) is read through ``obj``: those a move of ``obj``
+    takes along (a goal's assessments, a measure's outcomes, a frame's lines and their outcomes)."""
+    from django.apps import apps
+
+    carried = []
+    for label, guard in GUARDS.items():
+        if guard.plan_path == "self":
+            continue
+        model = apps.get_model(label)
+        links = guard.plan_path.split("__")[:-1]
+        related = model
+        for depth, link in enumerate(links, start=1):
+            related = related._meta.get_field(link).related_model
+            if related is type(obj):
+                lookup = "__".join(links[:depth])
+                carried.append((model, list(model._base_manager.filter(**{lookup: obj.pk})
+                                            .values_list("pk", flat=True))))
+    return carried
 
 
 def validate_reason(reason: str) -> str:
@@ -229,6 +268,7 @@ class WriteRules:
     scope: OutcomeScope
     locked: frozenset[tuple[int, int, int]]  # (plan, year, month)
     decided_plans: frozenset[int] = frozenset()
+    locked_body_months: frozenset[tuple[int, int, int]] = frozenset()  # (body, year, month)
 
     def is_locked(self, plan_id: int, year: int, month: int) -> bool:
         return (plan_id, year, month) in self.locked
@@ -241,8 +281,11 @@ class WriteRules:
 
     def lock_of(self, facts: Facts, guard: Guard) -> WriteLocked | None:
         """Why the row is locked (the exception a non-administrator gets), or None."""
-        if guard.by_period and facts.plan_id is not None and facts.year is not None \
-                and self.is_locked(facts.plan_id, facts.year, facts.end_month):
+        in_approved_report = facts.year is not None and (
+            (facts.plan_id is not None and self.is_locked(facts.plan_id, facts.year, facts.end_month))
+            or (guard.body_path and (facts.body_id, facts.year, facts.end_month) in self.locked_body_months)
+        )
+        if guard.by_period and in_approved_report:
             return PeriodLocked(_("The period is in an approved report; only an administrator may change it."))
         if guard.by_decision and facts.plan_id in self.decided_plans:
             return DecisionLocked(_("The plan is decided; only an administrator may change its targets and "
@@ -286,7 +329,9 @@ class WriteRules:
                 self.check_facts(facts_of(row), guard=guard, reason=reason)
         moving = MOVES.get(type(stored)._meta.label_lower, ()) if stored is not None else ()
         if new is not None and any(getattr(stored, field) != getattr(new, field) for field in moving):
-            self.check_delete([stored], reason=reason)
+            for model, pks in carried_rows(stored):
+                for facts in stored_facts(model, pks):
+                    self.check_facts(facts, guard=guard_of(model), reason=reason)
 
     def check_delete(self, objs: Iterable[Model], *, reason: str = "", using: str = "default") -> None:
         """Check a delete, including every guarded row the database would delete with it."""
@@ -310,7 +355,7 @@ class WriteRules:
     def locked_rows(self, objs: Iterable[Model], *, using: str = "default") -> bool:
         """Would deleting these rows touch a locked figure (so a reason is asked for)?"""
         try:
-            WriteRules(scope=EVERYTHING, locked=self.locked, decided_plans=self.decided_plans).check_delete(
+            dataclasses.replace(self, scope=EVERYTHING).check_delete(
                 objs, using=using)
         except ValidationError:
             return True
@@ -322,5 +367,9 @@ def write_rules_for(user) -> WriteRules:
     from meetings.selectors import locked_months
 
     decided = Plan.objects.filter(state=Plan.State.DECIDED).values_list("pk", flat=True)
-    return WriteRules(scope=outcome_scope_for(user), locked=frozenset(locked_months()),
-                      decided_plans=frozenset(decided))
+    locked = locked_months()
+    plan_bodies = dict(Plan.objects.filter(pk__in={plan for plan, _year, _month in locked})
+                       .values_list("pk", "body_id"))
+    return WriteRules(scope=outcome_scope_for(user), locked=frozenset(locked),
+                      decided_plans=frozenset(decided),
+                      locked_body_months=frozenset((plan_bodies[plan], year, month) for plan, year, month in locked))

@@ -292,7 +292,7 @@ class NationalValueAdmin(GuardedModelAdmin):
 
 
 @admin.register(StatusOverride)
-class StatusOverrideAdmin(GuardedModelAdmin):
+class StatusOverrideAdmin(GuardedHistoryAdmin):
     list_display = ["measure", "period_label", "unit", "sex", "status", "comment", "decided_by", "updated_at"]
     list_filter = ["status", "year", "period_kind", "measure__plan"]
     list_select_related = ["measure", "unit", "decided_by"]

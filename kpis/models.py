@@ -347,6 +347,9 @@ class StatusOverride(PeriodFields):
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # A locked override changes only with a reason, kept here.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("status override")
         verbose_name_plural = _("status overrides")

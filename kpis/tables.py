@@ -1,6 +1,7 @@
 """Tables of the measure page (django-tables2), sortable and exportable to CSV/XLSX."""
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
 from goalplan.choices import Sex
@@ -18,6 +19,13 @@ def safe_cell(text: str) -> str:
 
 class OutcomeTable(tables.Table):
     """Stored outcomes of a measure, one row per period, unit and sex."""
+
+    MAX_PER_PAGE = 200
+
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        # ?per_page= comes from the address: a negative or huge number must not break the page.
+        per_page = min(max(per_page or 50, 1), self.MAX_PER_PAGE)
+        return super().paginate(paginator_class, per_page, page, *args, **kwargs)
 
     period = tables.Column(verbose_name=_("Period"), empty_values=(), order_by=("year", "period_kind", "period_number"))
     unit = tables.Column(verbose_name=_("Unit"), default=_("Whole plan"), order_by=("unit__name",))

@@ -246,3 +246,41 @@ def test_an_unknown_visibility_setting_refuses_to_start():
         check=True,
     )
     assert ok.stdout.strip() == "members"
+
+
+# --- The admin reads by the same rule (found by the second adversarial review) ----------------
+
+def test_a_reporter_reads_only_visible_bodies_in_the_admin_too(client, members_mode):
+    reporter = person("rapportor-admin", groups=[REPORTERS])
+    reporter.is_staff = True
+    reporter.save()
+    OrganisationalUnit.objects.filter(body=body("HSN")).first().reporters.add(reporter)
+    logged_in(client, reporter)
+    rs_report = FollowUpReport.objects.get(plan=rs_plan_2018(), period_end="2018-04-30")
+    measures = client.get("/admin/kpis/measure/").context["cl"].result_list
+    assert measures and {measure.plan.body.short_name for measure in measures} == {"HSN"}
+    assert client.get(f"/admin/meetings/followupreport/{rs_report.pk}/change/").status_code == 302  # not found
+    autocomplete = client.get("/admin/autocomplete/", {"app_label": "meetings", "model_name": "proposedadjustment",
+                                                       "field_name": "report", "term": "regionstyrelsens"})
+    assert autocomplete.status_code == 200 and autocomplete.json()["results"] == []
+    measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
+    assert client.get(f"/admin/kpis/measure/{measure.pk}/change/").status_code == 200
+
+
+def test_links_to_plans_and_goals_one_may_not_open_are_plain_text(client, members_mode):
+    logged_in(client, person("hsn-ledamot", member_of=["HSN"]))
+    served = Goal.objects.filter(plan=hsn_plan(2021), parent__isnull=False).select_related("parent").first()
+    page = client.get(f"/mal/{served.pk}/").content.decode()
+    assert served.parent.title in page and f'href="/mal/{served.parent_id}/' not in page
+    plan = Plan.objects.filter(body=body("HSN"), parent__isnull=False).first()
+    page = client.get(f"/planer/{plan.pk}/").content.decode()
+    assert str(plan.parent) in page and f'href="/planer/{plan.parent_id}/"' not in page
+
+
+def test_odd_addresses_answer_404_or_a_page_not_500(client):
+    logged_in(client, person("ledamot-udda", member_of=["HSN"]))
+    assert client.get("/budget/HSN%00/2025/").status_code == 404
+    assert client.get("/sammantraden/%00/2025/").status_code == 404
+    measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
+    for per_page in ("-1", "9" * 400, "0"):
+        assert client.get(f"/matetal/{measure.pk}/", {"per_page": per_page}).status_code == 200, per_page

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from goalplan.choices import Sex, Status
-from goalplan.models import GoalAssessment, OrganisationalUnit
+from goalplan.models import GoalAssessment, OrganisationalUnit, Plan
 from goalplan.periods import PeriodKind
 from kpis.access import ADMINISTRATORS, REPORTERS, PeriodLocked
 from kpis.models import Measure, Outcome, StatusOverride, Target
@@ -377,11 +377,14 @@ def test_moving_a_measure_with_locked_outcomes_to_another_plan_needs_a_reason(lo
     outcome, _admin, reporter, clients = locked_april
     measure = outcome.measure
     other_plan = Measure.objects.exclude(plan=measure.plan).first().plan
+    # Both plans drafts: only the approved report's lock on the outcomes the measure carries is left.
+    Plan.objects.filter(pk__in=[measure.plan_id, other_plan.pk]).update(state=Plan.State.DRAFT)
     url = reverse("admin:kpis_measure_change", args=[measure.pk])
     data = {**page_data(clients["admin"].get(url)), "plan": other_plan.pk, "goal": "",
             "goal_area": other_plan.goal_areas.first().pk}
     refused = clients["admin"].post(url, data)
-    assert refused.status_code == 200 and Measure.objects.get(pk=measure.pk).plan_id == measure.plan_id
+    assert list(refused.context["adminform"].form.errors) == ["change_reason"]
+    assert Measure.objects.get(pk=measure.pk).plan_id == measure.plan_id
     assert clients["admin"].post(url, {**data, "change_reason": REASON}).status_code == 302
     assert Measure.objects.get(pk=measure.pk).plan_id == other_plan.pk
     assert Measure.history.filter(id=measure.pk).latest("history_id").history_change_reason == REASON
@@ -473,3 +476,78 @@ def admin_site_formats():
     from django.contrib import admin
 
     return admin.site._registry[Target].get_import_formats()
+
+
+# --- Found by the second adversarial review ----------------------------------------------------
+
+def test_moving_a_goal_that_has_measures_still_needs_the_reason(locked_april):
+    from goalplan.models import Goal
+
+    _outcome, _admin, _reporter, clients = locked_april
+    goal = Goal.objects.filter(plan=rs_plan_2018(), measures__isnull=False).first()
+    GoalAssessment.objects.create(goal=goal, year=2018, period_kind=PeriodKind.MONTH, period_number=1,
+                                  status=Status.RED)
+    other_plan = Measure.objects.exclude(plan=goal.plan).first().plan
+    # Both plans drafts: only the approved report's lock on the assessment the goal carries is left.
+    Plan.objects.filter(pk__in=[goal.plan_id, other_plan.pk]).update(state=Plan.State.DRAFT)
+    url = reverse("admin:goalplan_goal_change", args=[goal.pk])
+    data = {**page_data(clients["admin"].get(url)), "plan": other_plan.pk, "goal_area": "", "parent": ""}
+    refused = clients["admin"].post(url, data)
+    assert list(refused.context["adminform"].form.errors) == ["change_reason"]
+    assert Goal.objects.get(pk=goal.pk).plan_id == goal.plan_id
+    assert clients["admin"].post(url, {**data, "change_reason": REASON}).status_code == 302
+    assert Goal.objects.get(pk=goal.pk).plan_id == other_plan.pk
+
+
+def test_a_locked_status_override_keeps_the_reason_in_its_history(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    override = StatusOverride.objects.create(measure=outcome.measure, year=2018, period_kind=PeriodKind.MONTH,
+                                             period_number=3, unit=outcome.unit, status=Status.YELLOW,
+                                             comment="Åtgärder pågår")
+    url = reverse("admin:kpis_statusoverride_change", args=[override.pk])
+    data = {**page_data(clients["admin"].get(url)), "status": Status.GREEN, "change_reason": REASON}
+    assert clients["admin"].post(url, data).status_code == 302
+    assert last_reason(override) == REASON
+
+
+def test_a_budget_outcome_printed_by_an_approved_report_of_the_body_is_locked(locked_april):
+    from budget.models import BudgetFrame, BudgetLine, BudgetOutcome
+
+    _outcome, _admin, _reporter, clients = locked_april
+    rs = rs_plan_2018()
+    # A frame of the RS body for 2018, held by another plan: the approved RS report prints it.
+    frame = BudgetFrame.objects.exclude(plan=rs).first()
+    frame.pk, frame.body, frame.year = None, rs.body, 2018
+    frame.save()
+    line = BudgetLine.objects.first()
+    line.pk, line.frame = None, frame
+    line.save()
+    budget_outcome = BudgetOutcome.objects.create(line=line, month=4, outcome_tkr=Decimal("111"))
+    url = reverse("admin:budget_budgetoutcome_change", args=[budget_outcome.pk])
+    data = {**page_data(clients["admin"].get(url)), "outcome_tkr": "999"}
+    clients["admin"].post(url, data)
+    assert BudgetOutcome.objects.get(pk=budget_outcome.pk).outcome_tkr == Decimal("111")
+    assert clients["admin"].post(url, {**data, "change_reason": REASON}).status_code == 302
+    assert BudgetOutcome.objects.get(pk=budget_outcome.pk).outcome_tkr == Decimal("999")
+    assert last_reason(budget_outcome) == REASON
+
+
+def test_a_decided_measure_changes_only_with_a_reason(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    measure = outcome.measure
+    url = reverse("admin:kpis_measure_change", args=[measure.pk])
+    flipped = next(choice for choice in Measure.Direction.values if choice != measure.direction)
+    data = {**page_data(clients["admin"].get(url)), "direction": flipped}
+    refused = clients["admin"].post(url, data)
+    assert list(refused.context["adminform"].form.errors) == ["change_reason"]
+    assert Measure.objects.get(pk=measure.pk).direction == measure.direction
+    accepted = clients["admin"].post(url, {**data, "change_reason": REASON})
+    assert accepted.status_code == 302, accepted.context["adminform"].form.errors
+    assert Measure.objects.get(pk=measure.pk).direction == flipped
+
+
+def test_an_action_with_odd_selected_rows_is_not_a_500(locked_april):
+    _outcome, _admin, _reporter, clients = locked_april
+    response = clients["admin"].post(reverse("admin:meetings_followupreport_changelist"),
+                                     {"action": "approve_selected", "_selected_action": ["abc"], "index": "0"})
+    assert response.status_code in (200, 302)
