@@ -47,6 +47,7 @@ def reason_field() -> forms.CharField:
         required=False,
         max_length=REASON_MAX_LENGTH,
         help_text=gettext_lazy("Required for figures in an approved report or a decided plan; kept in the history."),
+        widget=forms.TextInput(attrs={"size": 60}),
     )
 
 
