@@ -317,10 +317,6 @@ class WriteRules:
             return False
         return self.scope.is_administrator or self.lock_of(facts, guard) is None
 
-    def is_row_locked(self, obj: Model) -> bool:
-        guard, facts = guard_of(type(obj)), facts_of(obj)
-        return guard is not None and facts is not None and self.lock_of(facts, guard) is not None
-
     def check_write(self, *, stored: Model | None, new: Model | None, reason: str = "") -> None:
         """Check a change: the stored row (what leaves its period, unit or plan) and the new one;
         and, for a row that carries guarded rows along (MOVES), the rows it would move."""
