@@ -121,7 +121,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from goalplan.periods import Period, PeriodKind
-    from kpis.evaluation import ALL_UNITS, evaluate_measures
+    from kpis.status import ALL_UNITS, evaluate_measures
     from kpis.models import Measure
 
     from goalplan.models import Plan

@@ -8,7 +8,7 @@ from django.db.models import Max, Prefetch, Sum
 
 from budget.models import BudgetFrame, BudgetLine, BudgetOutcome, FrameChange, Investment, SavingsEffect, SavingsMeasure
 from goalplan.models import Body
-from kpis.evaluation import BudgetResult, evaluate_budget, evaluate_savings
+from budget.status import BudgetResult, evaluate_budget, evaluate_savings
 
 
 @dataclass

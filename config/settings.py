@@ -144,7 +144,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plan_list"
 LOGOUT_REDIRECT_URL = "login"
 
-# Status engine (kpis/evaluation.py): a miss within this share of the target's threshold is
+# Status engine (kpis/status/): a miss within this share of the target's threshold is
 # yellow rather than red, unless the target sets its own tolerance.
 KPI_YELLOW_TOLERANCE_PERCENT = os.environ.get("KPI_YELLOW_TOLERANCE_PERCENT", "5")
 

@@ -15,6 +15,8 @@ class Status(models.TextChoices):
     YELLOW = "yellow", _("On track")
     RED = "red", _("Not met")
     MISSING = "missing", _("No data")
+    # A measure reported per tertial or per year has nothing due in February: not missing.
+    NOT_DUE = "not_due", _("Reported later")
 
     @property
     def color(self) -> str:
@@ -42,22 +44,29 @@ STATUS_COLORS = {
     Status.YELLOW: "yellow",
     Status.RED: "red",
     Status.MISSING: "grey",
+    Status.NOT_DUE: "grey",
 }
 STATUS_SYMBOLS = {
     Status.GREEN: "●",
     Status.YELLOW: "◆",
     Status.RED: "▲",
     Status.MISSING: "○",
+    Status.NOT_DUE: "◌",
 }
 
 
 # Rank used when statuses are combined (a goal from its measures): the worst known one wins.
 STATUS_SEVERITY = {
+    Status.NOT_DUE: -2,
     Status.MISSING: -1,
     Status.GREEN: 0,
     Status.YELLOW: 1,
     Status.RED: 2,
 }
+
+
+# What a person can record as a judgement (an assessment): never "reported later".
+ASSESSMENT_STATUS_CHOICES = [(s.value, s.label) for s in (Status.GREEN, Status.YELLOW, Status.RED, Status.MISSING)]
 
 
 class Sex(models.TextChoices):

@@ -9,7 +9,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from goalplan.choices import Status
+from goalplan.choices import ASSESSMENT_STATUS_CHOICES, Status
 from goalplan.periods import NUMBER_RANGES, Period, PeriodKind
 
 MIN_YEAR = 2000
@@ -367,7 +367,7 @@ class GoalAssessment(PeriodFields):
     """A qualitative judgement of a goal for a follow-up period (for goals without numbers)."""
 
     goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="assessments")
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.MISSING)
+    status = models.CharField(_("status"), max_length=10, choices=ASSESSMENT_STATUS_CHOICES, default=Status.MISSING)
     result = models.TextField(
         _("result"), blank=True, help_text=_("The measured result, if any, as reported (e.g. “0,5 dagar lägre än riket”).")
     )
@@ -444,7 +444,7 @@ class AssignmentFollowUp(PeriodFields):
     assignment = models.ForeignKey(
         Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="follow_ups"
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.MISSING)
+    status = models.CharField(_("status"), max_length=10, choices=ASSESSMENT_STATUS_CHOICES, default=Status.MISSING)
     comment = models.TextField(_("comment"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -102,6 +102,12 @@ class Period:
             return self.number
         return 1
 
+    @property
+    def span(self) -> "MonthSpan":
+        """The months the period covers as one run (T1 2025 and Ack april 2025 are the same span)."""
+        months = self.months()
+        return MonthSpan(month_index(*months[0]), month_index(*months[-1]))
+
     def months(self) -> list[tuple[int, int]]:
         """The (year, month) pairs the period covers, oldest first.
 
@@ -188,6 +194,111 @@ class Period:
         if kind == PeriodKind.ROLLING_12:
             return _("R12 %(month)s %(year)s") % {"month": month, "year": self.year}
         return f"{str(month).capitalize()} {self.year}"
+
+    def __str__(self) -> str:
+        return self.label()
+
+
+def month_index(year: int, month: int) -> int:
+    """A month as one number (year × 12 + month), as the database computes it for range filters."""
+    return year * 12 + month
+
+
+def year_month(index: int) -> tuple[int, int]:
+    """The inverse of ``month_index``."""
+    return (index - 1) // 12, (index - 1) % 12 + 1
+
+
+MONTH_ABBREVIATIONS = {
+    1: pgettext_lazy("month abbreviation", "Jan"),
+    2: pgettext_lazy("month abbreviation", "Feb"),
+    3: pgettext_lazy("month abbreviation", "Mar"),
+    4: pgettext_lazy("month abbreviation", "Apr"),
+    5: pgettext_lazy("month abbreviation", "May"),
+    6: pgettext_lazy("month abbreviation", "Jun"),
+    7: pgettext_lazy("month abbreviation", "Jul"),
+    8: pgettext_lazy("month abbreviation", "Aug"),
+    9: pgettext_lazy("month abbreviation", "Sep"),
+    10: pgettext_lazy("month abbreviation", "Oct"),
+    11: pgettext_lazy("month abbreviation", "Nov"),
+    12: pgettext_lazy("month abbreviation", "Dec"),
+}
+
+# Stored kinds whose figure covers a whole span of months (a single month's row is raw data).
+SPAN_KINDS = (PeriodKind.YEAR_TO_DATE, PeriodKind.TERTIAL, PeriodKind.YEAR, PeriodKind.ROLLING_12)
+
+
+@dataclass(frozen=True, order=True)
+class MonthSpan:
+    """A run of consecutive calendar months: what a value covers, whatever its period is called.
+
+    ``first`` and ``last`` are month indexes (``month_index``). T1 2025 and "Ack april 2025" are
+    the same span, so they get the same value, status and trend.
+    """
+
+    first: int
+    last: int
+
+    def __post_init__(self):
+        if self.last < self.first:
+            raise ValueError("a span ends after it starts")
+
+    @classmethod
+    def ending(cls, year: int, month: int, length: int) -> "MonthSpan":
+        """The ``length`` months ending in (year, month)."""
+        last = month_index(year, month)
+        return cls(last - length + 1, last)
+
+    @property
+    def length(self) -> int:
+        return self.last - self.first + 1
+
+    @property
+    def end(self) -> tuple[int, int]:
+        return year_month(self.last)
+
+    def months(self) -> list[tuple[int, int]]:
+        """The (year, month) pairs, oldest first."""
+        return [year_month(index) for index in range(self.first, self.last + 1)]
+
+    def before(self, months: int | None = None) -> "MonthSpan":
+        """The span moved back by ``months`` (by default its own length: the span just before)."""
+        step = self.length if months is None else months
+        return MonthSpan(self.first - step, self.last - step)
+
+    def in_year(self, year: int) -> "MonthSpan":
+        """The same months in another year (the span's last month falling in ``year``)."""
+        step = (year - self.end[0]) * 12
+        return MonthSpan(self.first + step, self.last + step)
+
+    @property
+    def is_calendar_year(self) -> bool:
+        return self.length == 12 and year_month(self.first)[1] == 1
+
+    def stored_periods(self) -> list[Period]:
+        """Periods longer than a month that cover exactly these months (their stored figure is this
+        span's reported value), e.g. T1 and Ack april for January–April."""
+        year, month = self.end
+        candidates = [Period(year, PeriodKind.ROLLING_12, month)]
+        candidates.append(Period(year, PeriodKind.YEAR_TO_DATE, month))
+        if month % MONTHS_PER_TERTIAL == 0:
+            candidates.append(Period(year, PeriodKind.TERTIAL, month // MONTHS_PER_TERTIAL))
+        if month == 12:
+            candidates.append(Period(year, PeriodKind.YEAR))
+        return [period for period in candidates if period.span == self]
+
+    def label(self) -> str:
+        """E.g. "jan–apr 2025", "sep–dec 2024", "dec 2024–mar 2025", "april 2025", "2024"."""
+        (first_year, first_month), (last_year, last_month) = year_month(self.first), self.end
+        if self.is_calendar_year:
+            return str(last_year)
+        if self.length == 1:
+            return f"{MONTH_NAMES[last_month]} {last_year}"
+        first = str(MONTH_ABBREVIATIONS[first_month]).lower()
+        last = str(MONTH_ABBREVIATIONS[last_month]).lower()
+        if first_year == last_year:
+            return f"{first}–{last} {last_year}"
+        return f"{first} {first_year}–{last} {last_year}"
 
     def __str__(self) -> str:
         return self.label()

@@ -13,7 +13,7 @@ from goalplan.models import Body, Goal, GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import Period
 from kpis.access import REPORTERS, is_administrator
 from kpis.charts import sparkline_points
-from kpis.evaluation import (
+from kpis.status import (
     Evaluation,
     GoalCounts,
     GoalEvaluation,

@@ -20,7 +20,7 @@ from goalplan.selectors import (
     visible_to,
 )
 from kpis.cache import cached_fragment
-from kpis.evaluation import evaluate_goals, evaluate_measures
+from kpis.status import evaluate_goals, evaluate_measures
 
 
 @login_required

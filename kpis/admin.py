@@ -21,7 +21,7 @@ from config.admin_guard import (
     request_write_rules,
 )
 from kpis.access import outcome_scope_for
-from kpis.evaluation import evaluate_measures
+from kpis.status import evaluate_measures
 from kpis.forms import (
     KoladaImportForm,
     OutcomeAdminForm,

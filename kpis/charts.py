@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from goalplan.periods import MONTH_NAMES
-from kpis.evaluation import format_number
+from kpis.formatting import format_number
 
 SPARKLINE_WIDTH = 96
 SPARKLINE_HEIGHT = 24

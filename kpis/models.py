@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from goalplan.choices import Sex, Status
+from goalplan.choices import ASSESSMENT_STATUS_CHOICES, Sex, Status
 from goalplan.models import Body, Goal, GoalArea, OrganisationalUnit, PeriodFields, Plan, period_number_valid, year_field, year_in_range
 
 
@@ -334,7 +334,7 @@ class StatusOverride(PeriodFields):
     )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.TOTAL)
     status = models.CharField(
-        _("status"), max_length=10, choices=[c for c in Status.choices if c[0] != Status.MISSING]
+        _("status"), max_length=10, choices=[c for c in ASSESSMENT_STATUS_CHOICES if c[0] != Status.MISSING]
     )
     comment = models.TextField(_("reason"), help_text=_("Why the status differs from the computed one (required)."))
     decided_by = models.ForeignKey(

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
 from goalplan.choices import Sex
-from kpis.evaluation import format_measure_value
+from kpis.formatting import format_measure_value
 from kpis.models import Outcome
 
 # A cell a spreadsheet would read as a formula (=, +, -, @, tab, CR) is prefixed with ' on export.

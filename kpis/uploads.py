@@ -26,7 +26,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from kpis.evaluation import format_number
+from kpis.formatting import format_number
 
 logger = logging.getLogger(__name__)
 

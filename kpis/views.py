@@ -15,7 +15,7 @@ from goalplan.selectors import visible_to
 from goalplan.views import period_from_request
 from kpis.cache import cached_fragment
 from kpis.charts import measure_figure
-from kpis.evaluation import ALL_UNITS, evaluate_measures
+from kpis.status import ALL_UNITS, evaluate_measures
 from kpis.models import Measure, NationalValue, Outcome, Target
 from kpis.selectors import monthly_values
 from kpis.tables import OutcomeTable
@@ -87,16 +87,13 @@ def chart_for(measure: Measure, period: Period, overall) -> dict:
         measure=measure, year=period.year, period_kind=PeriodKind.MONTH, sex=Sex.TOTAL,
         area_code=NationalValue.NATIONAL_AREA_CODE,
     ).values_list("period_number", "value")
-    threshold = overall.result.threshold if overall.result.threshold is not None else (
-        overall.target.value if overall.target else None
-    )
     return measure_figure(
         title=measure.short_name or measure.name[:90],
         unit=measure.unit,
         this_year=period.year,
         this_year_values={m: v for y, m, v in values if y == period.year},
         last_year_values={m: v for y, m, v in values if y == period.year - 1},
-        target_value=threshold,
+        target_value=overall.threshold_value,
         target_label=_("Target: %(wording)s") % {"wording": overall.target_text},
         national_values=dict(national),
     )

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from goalplan.choices import Status
+from goalplan.choices import ASSESSMENT_STATUS_CHOICES, Status
 from goalplan.models import Body, Goal, Plan, year_field, year_in_range
 from goalplan.periods import Period, PeriodKind
 from kpis.models import Measure
@@ -254,7 +254,7 @@ class InternalControlFollowUp(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.SET_NULL, null=True, blank=True, related_name="internal_control_follow_ups"
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.MISSING)
+    status = models.CharField(_("status"), max_length=10, choices=ASSESSMENT_STATUS_CHOICES, default=Status.MISSING)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:

@@ -12,7 +12,8 @@ from budget.selectors import budget_overview
 from goalplan.choices import Status
 from goalplan.selectors import plan_dashboard
 from kpis.charts import line_chart_svg
-from kpis.evaluation import MISSING_VALUE, count_statuses, format_amount_tkr, format_period_value, period_values
+from kpis.formatting import format_amount_tkr, format_period_value
+from kpis.status import MISSING_VALUE, count_statuses, period_values
 from kpis.selectors import monthly_values
 from meetings.models import FollowUpReport
 
@@ -61,8 +62,7 @@ def report_content(report: FollowUpReport) -> dict:
                     (str(period.year - 1), {m: v for y, m, v in values if y == period.year - 1}, "last-year"),
                     (str(period.year), {m: v for y, m, v in values if y == period.year}, "this-year"),
                 ],
-                target_value=evaluation.result.threshold if evaluation.result.threshold is not None else (
-                    evaluation.target.value if evaluation.target else None),
+                target_value=evaluation.threshold_value,
                 target_label=_("Target: %(wording)s") % {"wording": evaluation.target_text},
                 decimals=measure.decimals,
             )

@@ -6,7 +6,7 @@ from django.utils import translation
 from goalplan.choices import Status
 from goalplan.models import Goal
 from goalplan.periods import Period, PeriodKind
-from kpis.evaluation import combine_statuses, count_goals, evaluate_goals
+from kpis.status import combine_statuses, count_goals, evaluate_goals
 from tests.selectors import rs_plan_2018
 
 

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from goalplan.periods import Period, PeriodKind, rolling_12_months
-from kpis.evaluation import MonthValue, aggregate_series
+from kpis.status import MonthValue, aggregate_series
 from kpis.models import Measure
 
 Aggregation = Measure.Aggregation
@@ -24,14 +24,14 @@ def constant_series(value, year, month):
 def test_r12_of_a_constant_series_is_the_constant(value, year, month):
     series = constant_series(value, year, month)
     period = Period(year, PeriodKind.ROLLING_12, month)
-    assert aggregate_series(series, period, Aggregation.ROLLING_12_MEAN) == value.quantize(Decimal("0.0001"))
-    assert aggregate_series(series, period, Aggregation.ROLLING_12_SUM) == value * 12
+    assert aggregate_series(series, period, Aggregation.ROLLING_12_MEAN).value == value.quantize(Decimal("0.0001"))
+    assert aggregate_series(series, period, Aggregation.ROLLING_12_SUM).value == value * 12
 
 
 @given(values=st.lists(amounts, min_size=12, max_size=12), year=years, month=months)
 def test_year_to_date_sum_is_the_sum_of_its_months(values, year, month):
     series = {(year, m): MonthValue(v) for m, v in zip(range(1, 13), values)}
-    assert aggregate_series(series, Period(year, PeriodKind.YEAR_TO_DATE, month), Aggregation.SUM_YEAR_TO_DATE) == sum(
+    assert aggregate_series(series, Period(year, PeriodKind.YEAR_TO_DATE, month), Aggregation.SUM_YEAR_TO_DATE).value == sum(
         values[:month], Decimal(0)
     )
 
@@ -40,9 +40,9 @@ def test_year_to_date_sum_is_the_sum_of_its_months(values, year, month):
 def test_the_tertials_add_up_to_the_year(values, year):
     series = {(year, m): MonthValue(v) for m, v in zip(range(1, 13), values)}
     tertials = [
-        aggregate_series(series, Period(year, PeriodKind.TERTIAL, t), Aggregation.SUM_YEAR_TO_DATE) for t in (1, 2, 3)
+        aggregate_series(series, Period(year, PeriodKind.TERTIAL, t), Aggregation.SUM_YEAR_TO_DATE).value for t in (1, 2, 3)
     ]
-    assert sum(tertials) == aggregate_series(series, Period(year, PeriodKind.YEAR), Aggregation.SUM_YEAR_TO_DATE)
+    assert sum(tertials) == aggregate_series(series, Period(year, PeriodKind.YEAR), Aggregation.SUM_YEAR_TO_DATE).value
 
 
 @given(year=years, month=months)
@@ -74,4 +74,4 @@ def test_rolling_12_is_twelve_consecutive_months_ending_in_the_month(year, month
 @given(values=st.lists(amounts, min_size=1, max_size=12), year=years)
 def test_latest_is_the_last_month_with_data(values, year):
     series = {(year, m): MonthValue(v) for m, v in enumerate(values, start=1)}
-    assert aggregate_series(series, Period(year, PeriodKind.YEAR), Aggregation.LATEST) == values[-1]
+    assert aggregate_series(series, Period(year, PeriodKind.YEAR), Aggregation.LATEST).value == values[-1]

@@ -6,7 +6,8 @@ import pytest
 from django.utils import translation
 
 from goalplan.choices import Status
-from kpis.evaluation import PeriodValue, Trend, format_measure_value, format_number, format_period_value
+from kpis.formatting import format_measure_value, format_number, format_period_value
+from kpis.status import PeriodValue, Trend
 from kpis.models import Measure
 
 

@@ -6,27 +6,36 @@ import pytest
 
 from goalplan.choices import Status
 from goalplan.periods import Period, PeriodKind
-from kpis.evaluation import ForecastMethod, Trend, evaluate_measures, forecast_year, trend_of
+from kpis.status import Coverage, ForecastMethod, PeriodValue, Trend, evaluate_measures, forecast_year, trend_between
 from kpis.models import Measure
 from tests.status_helpers import measure_with_target, store_months
 
 D = Decimal
+COMPLETE = Coverage(1, 1)
 
 
 def measure(direction="higher", decimals=0, aggregation="latest") -> Measure:
     return Measure(name="m", direction=direction, decimals=decimals, aggregation=aggregation)
 
 
-@pytest.mark.parametrize(("values", "direction", "expected"), [
-    ([D(80), D(84), D(88)], "higher", Trend.IMPROVING),
-    ([D(80), D(84), D(88)], "lower", Trend.WORSENING),
-    ([D(6.4), D(6.3), D(6.2)], "lower", Trend.IMPROVING),
-    ([D(80), D("80.2"), D(80)], "higher", Trend.FLAT),
-    ([None, D(80), D(90)], "higher", Trend.IMPROVING),
-    ([None, None, D(90)], "higher", Trend.UNKNOWN),
+def value(number, coverage=COMPLETE) -> PeriodValue:
+    return PeriodValue(None if number is None else D(number), coverage=coverage)
+
+
+@pytest.mark.parametrize(("before", "now", "direction", "expected"), [
+    ("80", "88", "higher", Trend.IMPROVING),
+    ("80", "88", "lower", Trend.WORSENING),
+    ("6.4", "6.2", "lower", Trend.IMPROVING),
+    ("80", "80.2", "higher", Trend.FLAT),
+    ("84", "82.5", "higher", Trend.WORSENING),  # fell 1,5 points: worsening, whatever came before
+    (None, "90", "higher", Trend.UNKNOWN),
 ])
-def test_trend_reads_the_slope_in_the_measures_direction(values, direction, expected):
-    assert trend_of(values, measure(direction, decimals=1)) == expected
+def test_trend_reads_the_last_change_in_the_measures_direction(before, now, direction, expected):
+    assert trend_between(value(before), value(now), measure(direction, decimals=1)) == expected
+
+
+def test_no_trend_from_an_incomplete_value():
+    assert trend_between(value("80", Coverage(3, 4)), value("90"), measure()) == Trend.UNKNOWN
 
 
 def test_cumulative_forecast_uses_last_years_seasonality_else_linear():
@@ -61,7 +70,7 @@ def test_a_miss_whose_forecast_meets_the_target_is_yellow_on_track():
     assert evaluation.forecast.value == D("6.5") + (D("5.8333") - D(7))
     assert evaluation.forecast.status == Status.GREEN
     assert evaluation.status == Status.YELLOW
-    assert evaluation.trend == Trend.FLAT
+    assert evaluation.trend == Trend.WORSENING  # January–April 6,5 against September–December 2024: 5,75
 
 
 @pytest.mark.django_db

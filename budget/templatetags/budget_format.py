@@ -1,8 +1,8 @@
-"""Template filters that show amounts through the one number renderer (kpis.evaluation)."""
+"""Template filters that show amounts through the one number renderer (kpis.formatting)."""
 
 from django import template
 
-from kpis.evaluation import format_amount_tkr
+from kpis.formatting import format_amount_tkr
 
 register = template.Library()
 

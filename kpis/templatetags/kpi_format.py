@@ -1,8 +1,8 @@
-"""Template filters that render values through the one number renderer (kpis.evaluation)."""
+"""Template filters that render values through the one number renderer (kpis.formatting)."""
 
 from django import template
 
-from kpis.evaluation import format_measure_value
+from kpis.formatting import format_measure_value
 
 register = template.Library()
 

@@ -1,0 +1,56 @@
+"""Numbers for a person, the Swedish way: the one place a figure is turned into text.
+
+Pages, PDF reports, exports' labels, charts and the admin all call these, so "6,2 %" is written
+the same everywhere.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+# Units that are not printed after the number ("4,01", not "4,01 index").
+SILENT_UNITS = {"", "index", "antal"}
+
+
+def format_number(value: Decimal, decimals: int) -> str:
+    """A number the Swedish way: 1 234,5 (grouped with non-breaking spaces, decimal comma)."""
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def rounded_to_measure(value: Decimal, measure) -> Decimal:
+    """The value as printed: rounded half up to the measure's decimals."""
+    return value.quantize(Decimal(1).scaleb(-measure.decimals), rounding=ROUND_HALF_UP)
+
+
+def format_measure_value(value: Decimal | None, measure) -> str:
+    """An outcome with the measure's decimals and unit: "6,2 %", "9,5 minuter", "–" when missing."""
+    if value is None:
+        return "–"
+    number = format_number(rounded_to_measure(value, measure), measure.decimals)
+    unit = measure.unit.strip()
+    return number if unit.lower() in SILENT_UNITS else f"{number}\xa0{unit}"
+
+
+def format_percent_change(change: Decimal) -> str:
+    """A relative change with its sign and one decimal: "−12,0 %", "+3,5 %"."""
+    rounded = change.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
+    return f"{sign}{format_number(abs(rounded), 1)}\xa0%"
+
+
+def format_yes_no(accomplished: bool) -> str:
+    return _("Yes") if accomplished else _("No")
+
+
+def format_amount_tkr(value: Decimal | None) -> str:
+    """An amount in tkr as the plans print it: "-1 117 400", "–" when missing."""
+    return "–" if value is None else format_number(value, 0)
+
+
+def format_period_value(period_value, measure) -> str:
+    """A period value (``kpis.status.PeriodValue``) for a person: the number with its unit, or
+    yes/no for accomplishment targets."""
+    if period_value.value is None and period_value.accomplished is not None:
+        return format_yes_no(period_value.accomplished)
+    return format_measure_value(period_value.value, measure)

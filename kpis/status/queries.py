@@ -1,0 +1,179 @@
+"""Period values from the database: every span's value for many measures in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Q, Sum, Window
+from django.db.models.functions import RowNumber
+
+from goalplan.periods import SPAN_KINDS, MonthSpan, Period, PeriodKind
+from kpis.models import Measure, Outcome
+from kpis.status.values import (
+    Aggregation,
+    Coverage,
+    Key,
+    PeriodValue,
+    SpanSums,
+    value_from_sums,
+    window_of,
+)
+
+#: Pass as ``unit`` to evaluate every unit (and the whole scope) at once.
+ALL_UNITS = "all-units"
+
+
+def unit_filter(unit) -> Q:
+    if unit == ALL_UNITS:
+        return Q()
+    if unit is None:
+        return Q(unit__isnull=True)
+    return Q(unit=unit)
+
+
+def _month_number():
+    return ExpressionWrapper(F("year") * 12 + F("period_number"), output_field=IntegerField())
+
+
+def span_values(
+    requests: Mapping[MonthSpan, Sequence[Measure]], *, unit=None, sexes: Sequence[str] | None = None,
+    asked: Mapping[MonthSpan, Period] | None = None,
+) -> dict[MonthSpan, dict[Key, PeriodValue]]:
+    """Each span's value for the measures that ask for it, per (measure, unit, sex) with data.
+
+    One query for stored figures, one aggregate over every span's months, and one "latest value"
+    query per span that point-in-time measures ask for, whatever the number of measures, units
+    and sexes. A figure stored for a period covering exactly the span wins (the one stored under
+    the ``asked`` period's own name first); otherwise the value is formed from monthly outcomes.
+    """
+    results: dict[MonthSpan, dict[Key, PeriodValue]] = {span: {} for span in requests}
+    requests = {span: list(measures) for span, measures in requests.items() if measures}
+    if not requests:
+        return results
+    by_id = {m.pk: m for measures in requests.values() for m in measures}
+    scope = unit_filter(unit) & (Q(sex__in=list(sexes)) if sexes is not None else Q())
+    _stored_figures(requests, scope, asked or {}, results)
+
+    rows_wanted, years, annotations, spans = Q(pk__in=[]), set(), {}, list(requests)
+    for index, span in enumerate(spans):
+        # One month number compared with the span's ends: far cheaper for the database than an OR
+        # of (year, month) pairs in each of the many conditional sums.
+        inside = Q(month_number__gte=span.first, month_number__lte=span.last)
+        rows_wanted |= inside & Q(measure_id__in=[m.pk for m in requests[span]])
+        years.update(year for year, _month in span.months())
+        weighted = ExpressionWrapper(F("value") * F("count"), output_field=DecimalField(max_digits=30, decimal_places=4))
+        annotations.update({
+            f"s{index}_sum": Sum("value", filter=inside),
+            f"s{index}_n": Count("value", filter=inside),
+            f"s{index}_weighted": Sum(weighted, filter=inside & Q(count__isnull=False)),
+            f"s{index}_weight": Sum("count", filter=inside & Q(value__isnull=False)),
+            f"s{index}_rows": Count("pk", filter=inside),
+            f"s{index}_yes": Count("pk", filter=inside & Q(accomplished=True)),
+            f"s{index}_no": Count("pk", filter=inside & Q(accomplished=False)),
+        })
+    # The plain year filter lets the database use the (measure, year, kind, number) index.
+    monthly = (
+        Outcome.objects.filter(scope, measure_id__in=list(by_id), period_kind=PeriodKind.MONTH, year__in=sorted(years))
+        .annotate(month_number=_month_number()).filter(rows_wanted)
+    )
+    sums = list(monthly.values("measure_id", "unit_id", "sex").annotate(**annotations).order_by())
+
+    for index, span in enumerate(spans):
+        point_ids = [m.pk for m in requests[span] if m.aggregation == Aggregation.LATEST]
+        latest = _latest_in_span(span, point_ids, scope) if point_ids else {}
+        wanted = {m.pk for m in requests[span]}
+        values, prefix = results[span], f"s{index}_"
+        for row in sums:
+            key = (row["measure_id"], row["unit_id"], row["sex"])
+            if key[0] not in wanted or key in values or not row[prefix + "rows"]:
+                continue
+            found = value_from_sums(by_id[key[0]].aggregation, span, SpanSums(
+                value_sum=row[prefix + "sum"], value_n=row[prefix + "n"], weighted_sum=row[prefix + "weighted"],
+                weight=row[prefix + "weight"], rows=row[prefix + "rows"], yes=row[prefix + "yes"],
+                no=row[prefix + "no"], latest=latest.get(key),
+            ))
+            values[key] = found
+    return results
+
+
+def _stored_figures(requests, scope: Q, asked: Mapping[MonthSpan, Period], results) -> None:
+    """Figures stored for the period asked for, or for a period covering exactly a span (the
+    reported "Ack april 61 %"), the one stored under the asked period's own name first."""
+    wanted = Q(pk__in=[])
+    spans_of: dict[tuple, list[MonthSpan]] = defaultdict(list)
+    for span in requests:
+        candidates = span.stored_periods()
+        if span in asked and asked[span].kind in SPAN_KINDS and asked[span] not in candidates:
+            # The figure a report printed for its period, even where the measure's own span
+            # differs (an R12 measure's "7 % per april").
+            candidates.append(asked[span])
+        for period in candidates:
+            spans_of[(period.year, period.kind, period.number)].append(span)
+            wanted |= Q(year=period.year, period_kind=period.kind, period_number=period.number)
+    ids = list({m.pk for measures in requests.values() for m in measures})
+    rows = (
+        Outcome.objects.filter(scope, wanted, measure_id__in=ids, period_kind__in=SPAN_KINDS)
+        .values_list("measure_id", "unit_id", "sex", "value", "accomplished", "comment", "year", "period_kind",
+                     "period_number")
+        .order_by()
+    )
+    wanted_by_span = {span: {m.pk for m in measures} for span, measures in requests.items()}
+    chosen: dict[tuple, tuple[bool, int]] = {}
+    for measure_id, unit_id, sex, value, accomplished, comment, year, kind, number in rows:
+        for span in spans_of[(year, kind, number)]:
+            if measure_id not in wanted_by_span[span]:
+                continue
+            key = (measure_id, unit_id, sex)
+            rank = (asked.get(span) == Period(year, kind, number), -SPAN_KINDS.index(kind))
+            if (span, key) in chosen and chosen[(span, key)] >= rank:
+                continue
+            chosen[(span, key)] = rank
+            coverage = Coverage(span.length, span.length, reported=True)
+            results[span][key] = PeriodValue(value, accomplished, comment, coverage, span)
+
+
+def _latest_in_span(span: MonthSpan, measure_ids: list[int], scope: Q) -> dict[Key, tuple]:
+    """The last month with data in the span for each point-in-time key: one query."""
+    rows = (
+        Outcome.objects.filter(scope, measure_id__in=measure_ids, period_kind=PeriodKind.MONTH,
+                               year__in=sorted({year for year, _month in span.months()}))
+        .annotate(month_number=_month_number())
+        .filter(month_number__gte=span.first, month_number__lte=span.last)
+        .filter(Q(value__isnull=False) | Q(accomplished__isnull=False))
+        .annotate(rank=Window(RowNumber(), partition_by=[F("measure_id"), F("unit_id"), F("sex")],
+                              order_by=[F("year").desc(), F("period_number").desc()]))
+        .filter(rank=1)
+        .values_list("measure_id", "unit_id", "sex", "value", "accomplished", "comment", "month_number")
+        .order_by()  # the model's default ordering would join measure, plan, goal and unit
+    )
+    return {(m, u, s): (value, done, comment, number) for m, u, s, value, done, comment, number in rows}
+
+
+def period_values_many(
+    measures: Sequence[Measure], periods: Iterable[Period], *, unit=None, sexes: Sequence[str] | None = None
+) -> dict[Period, dict[Key, PeriodValue]]:
+    """Every measure's value for each period (see ``span_values``), in one pass."""
+    periods = list(dict.fromkeys(periods))
+    requests: dict[MonthSpan, list[Measure]] = defaultdict(list)
+    asked: dict[MonthSpan, Period] = {}
+    for period in periods:
+        for measure in measures:
+            span = window_of(period, measure.aggregation)
+            requests[span].append(measure)
+            asked.setdefault(span, period)
+    computed = span_values(requests, unit=unit, sexes=sexes, asked=asked)
+    results: dict[Period, dict[Key, PeriodValue]] = {}
+    for period in periods:
+        ids_by_span: dict[MonthSpan, set[int]] = defaultdict(set)
+        for measure in measures:
+            ids_by_span[window_of(period, measure.aggregation)].add(measure.pk)
+        results[period] = {
+            key: value for span, ids in ids_by_span.items() for key, value in computed[span].items() if key[0] in ids
+        }
+    return results
+
+
+def period_values(measures: Sequence[Measure], period: Period, *, unit=None) -> dict[Key, PeriodValue]:
+    """Every measure's value for one period, per (measure, unit, sex) with data."""
+    return period_values_many(measures, [period], unit=unit)[period]

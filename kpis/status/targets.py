@@ -1,0 +1,189 @@
+"""Targets: every target resolves to a threshold in the measure's unit, and a value to a status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from goalplan.choices import Status
+from kpis.formatting import format_measure_value, format_percent_change, rounded_to_measure
+from kpis.models import Measure, Target, TargetKind
+from kpis.status.values import VALUE_PRECISION
+
+Direction = Measure.Direction
+
+BASE_YEAR_KINDS = (TargetKind.CHANGE_FROM_BASE_YEAR, TargetKind.LOWER_THAN_YEAR, TargetKind.HIGHER_THAN_YEAR)
+
+
+def default_tolerance_percent() -> Decimal:
+    return Decimal(str(getattr(settings, "KPI_YELLOW_TOLERANCE_PERCENT", "5")))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a relative target is compared with: a base year's value or the national value."""
+
+    value: Decimal
+    label: str  # e.g. "2019", "jan–apr 2019", "riket 2024"
+    stated: bool = False  # stated in the plan (rather than taken from stored outcomes)
+
+    def text(self, measure: Measure) -> str:
+        """E.g. "2019: 250 ton"."""
+        return f"{self.label}: {format_measure_value(self.value, measure)}"
+
+
+OPERATOR_WORDS = {
+    ">=": gettext_lazy("at least %(value)s"),
+    ">": gettext_lazy("more than %(value)s"),
+    "<=": gettext_lazy("at most %(value)s"),
+    "<": gettext_lazy("less than %(value)s"),
+}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """The limit a value must pass, in the measure's unit: "högst 200 ton"."""
+
+    operator: str
+    value: Decimal
+    reference: Reference | None = None
+    percent: Decimal | None = None  # the relative change a change-from-base target asks for
+
+    def passes(self, value: Decimal) -> bool:
+        return {
+            ">=": value >= self.value,
+            ">": value > self.value,
+            "<=": value <= self.value,
+            "<": value < self.value,
+        }[self.operator]
+
+    def text(self, measure: Measure) -> str:
+        """E.g. "högst 200 ton (−20 % jämfört med 2019: 250 ton)"."""
+        limit = OPERATOR_WORDS[self.operator] % {"value": format_measure_value(self.value, measure)}
+        if self.reference is None:
+            return limit
+        if self.percent is not None:
+            return _("%(limit)s (%(change)s compared with %(reference)s)") % {
+                "limit": limit, "change": format_percent_change(self.percent), "reference": self.reference.text(measure)}
+        return f"{limit} ({self.reference.text(measure)})"
+
+
+def _better(measure: Measure) -> str:
+    return "<=" if measure.direction == Direction.LOWER_IS_BETTER else ">="
+
+
+def resolve_threshold(target: Target, measure: Measure, reference: Reference | None) -> Threshold | None:
+    """The target as a limit in the measure's unit, or None when it cannot be formed.
+
+    A change from a base year of p % gives the limit base × (1 + p/100), passed from the better
+    side: for a lower-is-better measure a negative p is the reduction asked for and a positive p
+    the largest rise allowed; for a higher-is-better measure a positive p is the rise asked for
+    and a negative p the largest fall allowed.
+    """
+    kind, value = target.kind, target.value
+    fixed = {TargetKind.AT_LEAST: ">=", TargetKind.MORE_THAN: ">", TargetKind.AT_MOST: "<=", TargetKind.LESS_THAN: "<"}
+    if kind in fixed:
+        return Threshold(fixed[kind], value)
+    if reference is None:
+        return None
+    if kind == TargetKind.LOWER_THAN_YEAR:
+        return Threshold("<", reference.value, reference)
+    if kind == TargetKind.HIGHER_THAN_YEAR:
+        return Threshold(">", reference.value, reference)
+    if kind == TargetKind.CHANGE_FROM_BASE_YEAR:
+        limit = (reference.value * (1 + value / 100)).quantize(VALUE_PRECISION)
+        return Threshold(_better(measure), limit, reference, percent=value)
+    if kind == TargetKind.RELATIVE_TO_NATIONAL:
+        return Threshold(_better(measure), reference.value + value, reference)
+    return None
+
+
+def tolerance_band(target: Target, threshold: Threshold) -> Decimal:
+    """How far short of the threshold is still yellow, in the measure's unit: the target's own
+    tolerance, else ``KPI_YELLOW_TOLERANCE_PERCENT`` of the threshold."""
+    if target.tolerance is not None:
+        return target.tolerance
+    return abs(threshold.value) * default_tolerance_percent() / 100
+
+
+class Reason:
+    """Why a status is what it is, in words (translated when shown)."""
+
+    NO_TARGET = gettext_lazy("No target for the year.")
+    ONLY_WORDED = gettext_lazy("The target is only worded; set the status by hand.")
+    NO_OUTCOME = gettext_lazy("No outcome.")
+    NOT_DUE = gettext_lazy("Not due yet: the measure is reported later in the year.")
+    ACCOMPLISHED = gettext_lazy("Accomplished.")
+    NOT_ACCOMPLISHED = gettext_lazy("Not accomplished.")
+    NOT_ACCOMPLISHED_YET = gettext_lazy("Not accomplished yet.")
+    NO_REFERENCE = gettext_lazy("The comparison value for the same months (base year or national) is missing.")
+    ZERO_BASE = gettext_lazy("The base year's value is zero.")
+    MET = gettext_lazy("Target met.")
+    MET_INCOMPLETE = gettext_lazy("The months there are meet the target, but some are missing: not green until complete.")
+    CLOSE = gettext_lazy("Close to the target (within the tolerance).")
+    ON_TRACK = gettext_lazy("Not met yet; the forecast for the year meets the target.")
+    NOT_MET = gettext_lazy("Target not met.")
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """How a value stands against a target."""
+
+    status: Status
+    threshold: Threshold | None = None
+    compared_value: Decimal | None = None
+    reason: str = ""  # lazy: translated when shown, not for each of the many evaluations nobody reads
+    band: Decimal | None = None
+
+    @property
+    def explanation(self) -> str:
+        return str(self.reason)
+
+
+def evaluate_target(
+    *,
+    target: Target | None,
+    measure: Measure,
+    value: Decimal | None,
+    accomplished: bool | None = None,
+    reference: Reference | None = None,
+    final: bool = True,
+    on_track: bool = False,
+) -> TargetResult:
+    """The traffic light for one value against one target.
+
+    ``final``: the period closes the year, so a yes/no target not yet accomplished is red rather
+    than yellow. ``on_track``: the full-year forecast meets the target, which makes a miss yellow.
+    """
+    if target is None:
+        return TargetResult(Status.MISSING, reason=Reason.NO_TARGET)
+    if target.kind == TargetKind.WORDING_ONLY:
+        return TargetResult(Status.MISSING, reason=Reason.ONLY_WORDED)
+    if target.kind == TargetKind.ACCOMPLISHED:
+        if accomplished is None:
+            return TargetResult(Status.MISSING, reason=Reason.NO_OUTCOME)
+        if accomplished:
+            return TargetResult(Status.GREEN, reason=Reason.ACCOMPLISHED)
+        if final:
+            return TargetResult(Status.RED, reason=Reason.NOT_ACCOMPLISHED)
+        return TargetResult(Status.YELLOW, reason=Reason.NOT_ACCOMPLISHED_YET)
+    if value is None:
+        return TargetResult(Status.MISSING, reason=Reason.NO_OUTCOME)
+    if target.kind == TargetKind.CHANGE_FROM_BASE_YEAR and reference is not None and reference.value == 0:
+        return TargetResult(Status.MISSING, reason=Reason.ZERO_BASE)
+    threshold = resolve_threshold(target, measure, reference)
+    if threshold is None:
+        return TargetResult(Status.MISSING, reason=Reason.NO_REFERENCE)
+    compared = rounded_to_measure(value, measure)
+    band = tolerance_band(target, threshold)
+    if threshold.passes(compared):
+        return TargetResult(Status.GREEN, threshold, compared, Reason.MET, band)
+    if abs(compared - threshold.value) <= band:
+        return TargetResult(Status.YELLOW, threshold, compared, Reason.CLOSE, band)
+    if on_track:
+        return TargetResult(Status.YELLOW, threshold, compared, Reason.ON_TRACK, band)
+    return TargetResult(Status.RED, threshold, compared, Reason.NOT_MET, band)
