@@ -118,6 +118,7 @@ class Dashboard:
     areas: list[AreaBlock]
     counts: StatusCounts
     goal_counts: list[GoalCounts]
+    filtered: bool = False  # a goal area or status filter is set (an empty area says so, not "no measures")
 
 
 def plan_dashboard(
@@ -157,6 +158,7 @@ def plan_dashboard(
         period=period,
         unit=unit,
         areas=areas,
+        filtered=bool(area or status),
         counts=count_statuses(e.status for e in evaluations),
         goal_counts=[
             count_goals(goal_evaluations, kind)
@@ -175,8 +177,8 @@ DASHBOARD_EXPORT_FORMATS = {
 def dashboard_dataset(dashboard: Dashboard):
     """The dashboard grid as a table for CSV/XLSX: outcomes as numbers, text safe from formulas."""
     dataset = tablib.Dataset(headers=[
-        _("Goal area"), _("Goal"), _("Measure"), _("Target"), _("Outcome"), _("Unit"), _("Status"),
-        _("Trend"), _("Forecast for the year"),
+        _("Goal area"), _("Goal"), _("Measure"), _("Target"), _("Limit"), _("Outcome"), _("Unit"), _("Coverage"),
+        _("Status"), _("Trend"), _("Forecast for the year"),
     ])
 
     def add(area_name: str, goal_title: str, row: MeasureRow) -> None:
@@ -185,8 +187,8 @@ def dashboard_dataset(dashboard: Dashboard):
         # rather than a judgement per column of which texts a person can write.
         dataset.append([
             safe_cell(area_name), safe_cell(goal_title), safe_cell(str(e.measure)),
-            safe_cell(e.target_text), e.value.value, safe_cell(e.measure.unit),
-            safe_cell(str(e.status.label)), safe_cell(str(e.trend.label)),
+            safe_cell(e.target_text), safe_cell(e.threshold_text), e.value.value, safe_cell(e.measure.unit),
+            safe_cell(e.coverage_text), safe_cell(str(e.status.label)), safe_cell(str(e.trend.label)),
             e.forecast.value if e.forecast else None,
         ])
 

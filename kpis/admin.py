@@ -238,8 +238,8 @@ class OutcomeAdmin(GuardedHistoryAdmin):
         evaluations = evaluate_measures(
             list({row.measure.pk: row.measure for row in rows}.values()), period, unit=unit, with_trend=False
         )
-        status_of = {(e.measure.pk, e.sex): e.status for e in evaluations}
-        statuses = [status_of.get((row.measure.pk, row.sex)) for row in rows]
+        evaluation_of = {(e.measure.pk, e.sex): e for e in evaluations}
+        statuses = [evaluation_of.get((row.measure.pk, row.sex)) for row in rows]
         context.update(
             {
                 "plan": plan,

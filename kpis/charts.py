@@ -11,7 +11,6 @@ import plotly.graph_objects as go
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from goalplan.periods import MONTH_NAMES
 from kpis.formatting import format_number
 
 SPARKLINE_WIDTH = 96
@@ -41,45 +40,71 @@ def chart_text(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def measure_figure(
-    *,
-    title: str,
-    unit: str,
-    this_year: int,
-    this_year_values: dict[int, Decimal],
-    last_year_values: dict[int, Decimal],
-    target_value: Decimal | None,
-    target_label: str,
-    national_values: dict[int, Decimal],
-) -> dict:
-    """The measure chart: outcome per month this year and last year, the target line and riket."""
+# Units whose values are counts or shares: their axis starts at zero unless the data is negative,
+# so that a two-point gap does not look dramatic.
+ZERO_BASED_UNITS = {"%", "procent", "antal", "st", "st.", "stycken", "personer", "patienter", "besök"}
+LINE_COLOURS = {"last-year": "#8a8f98", "this-year": "#1f4e79", "national": "#6b4c9a", "target": "#b42318"}
+
+
+def axis_from_zero(measure, values: list[Decimal]) -> bool:
+    """Whether the y axis starts at zero: for counts, shares and cumulative sums, unless a value is
+    negative; other units (minutes, days, tkr) are scaled to their data."""
+    counted = measure.unit.strip().lower() in ZERO_BASED_UNITS or measure.aggregation == "ytd_sum"
+    return counted and all(value >= 0 for value in values)
+
+
+def chart_caption(series, year: int) -> str:
+    """What the chart shows, in words (the form the measure is reported in)."""
+    captions = {
+        "month": _("The outcome per month in %(year)s and the year before, with the target's limit; "
+                   "the same figures are in the table below."),
+        "ytd": _("The outcome year to date, month by month, in %(year)s and the year before, with the "
+                 "target's limit; the same figures are in the table below."),
+        "tertial": _("The outcome per tertial in %(year)s and the year before, with the target's limit; "
+                     "the same figures are in the table below."),
+        "year": _("The outcome per year up to %(year)s, with the target's limit; the same figures are in "
+                  "the table below."),
+    }
+    return captions[str(series.reported_as)] % {"year": year}
+
+
+def target_label(evaluation) -> str:
+    """The legend of the target line: the limit it is drawn at, in the measure's unit."""
+    if evaluation.threshold_text:
+        return _("Limit: %(limit)s") % {"limit": evaluation.threshold_text}
+    return _("Target: %(wording)s") % {"wording": evaluation.target_text}
+
+
+def measure_figure(*, title: str, measure, series, target_value: Decimal | None, target_label: str,
+                   national_values: dict[int, Decimal]) -> dict:
+    """The measure chart (``kpis.selectors.ChartSeries``): this year and last year in the form the
+    measure is reported, riket, and the target line at the limit in the measure's unit."""
     # Every text placed in the figure goes through chart_text, user-written or not: one rule.
-    months = list(range(1, 13))
-    month_names = [chart_text(str(MONTH_NAMES[m])[:3]) for m in months]
+    xs = [x for x, _label in series.ticks]
 
     def line(values: dict[int, Decimal]) -> list[float | None]:
-        return [float(values[m]) if m in values else None for m in months]
+        return [float(values[x]) if x in values else None for x in xs]
 
     figure = go.Figure()
-    figure.add_trace(go.Scatter(
-        x=months, y=line(last_year_values), name=chart_text(this_year - 1), mode="lines+markers",
-        line={"color": "#8a8f98", "width": 2}, marker={"symbol": "circle-open"},
-    ))
-    figure.add_trace(go.Scatter(
-        x=months, y=line(this_year_values), name=chart_text(this_year), mode="lines+markers",
-        line={"color": "#1f4e79", "width": 3}, marker={"symbol": "circle"},
-    ))
-    if national_values:
+    for label, values, kind in series.lines:
         figure.add_trace(go.Scatter(
-            x=months, y=line(national_values), name=chart_text(_("National (riket)")),
-            mode="lines+markers", line={"color": "#6b4c9a", "dash": "dot"},
+            x=xs, y=line(values), name=chart_text(label), mode="lines+markers",
+            line={"color": LINE_COLOURS[kind], "width": 3 if kind == "this-year" else 2},
+            marker={"symbol": "circle" if kind == "this-year" else "circle-open"},
+        ))
+    if national_values and series.reported_as != "year":
+        figure.add_trace(go.Scatter(
+            x=xs, y=line(national_values), name=chart_text(_("National (riket)")),
+            mode="lines+markers", line={"color": LINE_COLOURS["national"], "dash": "dot"},
             marker={"symbol": "diamond"},
         ))
     if target_value is not None:
         figure.add_trace(go.Scatter(
-            x=[1, 12], y=[float(target_value)] * 2, name=chart_text(target_label), mode="lines",
-            line={"color": "#b42318", "dash": "dash", "width": 2},
+            x=[xs[0], xs[-1]], y=[float(target_value)] * 2, name=chart_text(target_label), mode="lines",
+            line={"color": LINE_COLOURS["target"], "dash": "dash", "width": 2},
         ))
+    values = [v for _label, line_values, _kind in series.lines for v in line_values.values()]
+    values += [target_value] if target_value is not None else []
     figure.update_layout(
         template="none",  # plotly's default template would add some 10 KiB of styling to every page
         title={"text": chart_text(title), "font": {"size": 14}},
@@ -87,8 +112,10 @@ def measure_figure(
         margin={"l": 56, "r": 16, "t": 48, "b": 48},
         height=360,
         legend={"orientation": "h", "y": -0.2},
-        xaxis={"tickmode": "array", "tickvals": months, "ticktext": month_names, "range": [0.5, 12.5]},
-        yaxis={"title": {"text": chart_text(unit)}, "separatethousands": True},
+        xaxis={"tickmode": "array", "tickvals": xs, "ticktext": [chart_text(label) for _x, label in series.ticks],
+               "range": [xs[0] - 0.5, xs[-1] + 0.5]},
+        yaxis={"title": {"text": chart_text(measure.unit)}, "separatethousands": True,
+               "rangemode": "tozero" if axis_from_zero(measure, values) else "normal"},
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
@@ -106,34 +133,28 @@ SVG_LINE_STYLES = {
 SVG_TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="9" fill="#333"'
 
 
-def line_chart_svg(
-    *,
-    title: str,
-    lines: list[tuple[str, dict[int, Decimal], str]],
-    target_value: Decimal | None,
-    target_label: str,
-    decimals: int,
-    width: int = 520,
-    height: int = 220,
-) -> str:
-    """A vector line chart per month (January–December) as SVG, for the PDF reports.
+def line_chart_svg(*, title: str, measure, series, target_value: Decimal | None, target_label: str,
+                   width: int = 520, height: int = 220) -> str:
+    """The same chart as ``measure_figure`` as vector SVG, for the PDF reports.
 
-    ``lines``: (legend label, {month: value}, kind in SVG_LINE_STYLES). Made by us rather than by a
-    browser-based exporter: it needs no network and no Chromium, and takes well under a millisecond.
+    Made by us rather than by a browser-based exporter: it needs no network and no Chromium, and
+    takes well under a millisecond.
     """
     left, right, top, bottom = 56, 12, 14, 52
     plot_width, plot_height = width - left - right, height - top - bottom
-    values = [v for _label, series, _kind in lines for v in series.values()]
+    lines = series.lines
+    values = [v for _label, line_values, _kind in lines for v in line_values.values()]
     if target_value is not None:
         values.append(target_value)
     if not values:
         return ""
     low, high = min(values), max(values)
     pad = (high - low) * Decimal("0.1") or (abs(high) * Decimal("0.1")) or Decimal(1)
-    low, high = low - pad, high + pad
+    low, high = (Decimal(0) if axis_from_zero(measure, values) else low - pad), high + pad
+    xs = [x for x, _label in series.ticks]
 
-    def x(month: int) -> float:
-        return left + (month - 0.5) * plot_width / 12
+    def x(position: int) -> float:
+        return left + (xs.index(position) + 0.5) * plot_width / len(xs)
 
     def y(value: Decimal) -> float:
         return top + float((high - value) / (high - low)) * plot_height
@@ -149,26 +170,27 @@ def line_chart_svg(
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
                      f'stroke="#e1e5ea" stroke-width="0.6"/>')
         parts.append(f'<text x="{left - 6}" y="{y(value) + 3:.1f}" text-anchor="end" {SVG_TEXT}>'
-                     f'{escape(format_number(value, decimals))}</text>')
-    for month in range(1, 13):
-        parts.append(f'<text x="{x(month):.1f}" y="{top + plot_height + 14}" text-anchor="middle" {SVG_TEXT}>'
-                     f'{escape(str(MONTH_NAMES[month])[:3])}</text>')
+                     f'{escape(format_number(value, measure.decimals))}</text>')
+    for position, label in series.ticks:
+        parts.append(f'<text x="{x(position):.1f}" y="{top + plot_height + 14}" text-anchor="middle" {SVG_TEXT}>'
+                     f'{escape(label)}</text>')
     if target_value is not None:
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(target_value):.1f}" y2="{y(target_value):.1f}" '
                      f'{stroke("target")}/>')
-    for _label, series, kind in lines:
+    for _label, line_values, kind in lines:
         run: list[str] = []
-        for month in range(1, 14):
-            if month in series:
-                run.append(f"{x(month):.1f},{y(series[month]):.1f}")
+        for position in [*xs, None]:
+            if position in line_values:
+                run.append(f"{x(position):.1f},{y(line_values[position]):.1f}")
             elif run:
                 if len(run) > 1:
                     parts.append(f'<polyline points="{" ".join(run)}" {stroke(kind)}/>')
                 run = []
         colour = SVG_LINE_STYLES[kind][0]
-        for month, value in series.items():
-            parts.append(f'<circle cx="{x(month):.1f}" cy="{y(value):.1f}" r="2.6" fill="{colour}"/>')
-    legend = [(label, kind) for label, _series, kind in lines]
+        for position, value in line_values.items():
+            if position in xs:
+                parts.append(f'<circle cx="{x(position):.1f}" cy="{y(value):.1f}" r="2.6" fill="{colour}"/>')
+    legend = [(label, kind) for label, _values, kind in lines]
     if target_value is not None:
         legend.append((target_label, "target"))
     legend_x = left

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from goalplan.choices import ASSESSMENT_STATUS_CHOICES, Sex, Status
+from kpis.formatting import format_number
+from kpis.wording import implied_sign
 from goalplan.models import Body, Goal, GoalArea, OrganisationalUnit, PeriodFields, Plan, period_number_valid, year_field, year_in_range
 
 
@@ -153,7 +155,10 @@ class Target(models.Model):
         decimal_places=4,
         null=True,
         blank=True,
-        help_text=_("How far from the target (in the measure's unit) still counts as on track. Empty: the default."),
+        help_text=_(
+            "How far short of the target's limit (in the measure's unit, e.g. 10 for 10 ton) still counts as "
+            "close (yellow). Empty: KPI_YELLOW_TOLERANCE_PERCENT per cent of the limit (5 % by default)."
+        ),
     )
     note = models.TextField(_("note"), blank=True)
     decided_by = models.ForeignKey(
@@ -193,6 +198,20 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.wording} ({self.year})"
+
+    def clean(self):
+        # "-10 % jämfört med 2018" stored as +10 would ask for a rise: refuse a sign the wording
+        # contradicts (see kpis.status.targets for what each sign means in each direction).
+        if self.kind == TargetKind.CHANGE_FROM_BASE_YEAR and self.value is not None and self.value != 0:
+            sign = implied_sign(self.wording or "")
+            if sign is not None and (self.value > 0) != (sign > 0):
+                raise ValidationError({"value": _(
+                    "The wording “%(wording)s” asks for a %(way)s, but the target value %(value)s says the opposite."
+                ) % {
+                    "wording": self.wording,
+                    "way": _("reduction") if sign < 0 else _("increase"),
+                    "value": format_number(self.value.normalize(), max(-self.value.normalize().as_tuple().exponent, 0)),
+                }})
 
 
 def unique_per_measure_period_unit_sex(prefix: str, *, without_unit: str, with_unit: str) -> list[models.UniqueConstraint]:

@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit, Plan
-from goalplan.periods import Period, PeriodKind
+from goalplan.periods import MONTH_ABBREVIATIONS, Period, PeriodKind
 from kpis.models import Measure, Outcome, Target
 
 
@@ -106,3 +107,62 @@ def latest_period_with_data(measures, *, years: range) -> Period | None:
             if outcomes.filter(ends_in_month, year=year).exists():
                 return Period(year, PeriodKind.YEAR_TO_DATE, month)
     return None
+
+
+@dataclass
+class ChartSeries:
+    """What a measure's chart draws: the lines of the way it is reported, on one x axis."""
+
+    reported_as: str  # a PeriodKind: month, ytd, tertial or year
+    ticks: list[tuple[int, str]]  # (x, label)
+    lines: list[tuple[str, dict[int, Decimal], str]]  # (legend, {x: value}, kind: this-year/last-year)
+
+
+YEARS_ON_A_YEARLY_CHART = 6
+
+
+def _reported_as(kinds: dict, year: int) -> str:
+    """The finest kind of figure reported this year or last (months before year to date before
+    tertials), else per year; monthly for a measure with nothing yet."""
+    for kind in (PeriodKind.MONTH, PeriodKind.YEAR_TO_DATE, PeriodKind.TERTIAL):
+        if any(kinds.get(kind, {}).get(y) for y in (year, year - 1)):
+            return kind
+    return PeriodKind.YEAR if kinds.get(PeriodKind.YEAR) else PeriodKind.MONTH
+
+
+def chart_series(measures, *, year: int) -> dict[int, ChartSeries]:
+    """Each measure's chart for a year (whole scope, total), in the form it is reported: per month,
+    year to date, per tertial (this year and last year, January–December) or per year (the last
+    six years); 1 query. A measure with no outcomes gets an empty monthly chart."""
+    first_year = year - YEARS_ON_A_YEARLY_CHART + 1
+    rows = (
+        Outcome.objects.filter(measure__in=measures, year__gte=first_year, year__lte=year, unit__isnull=True,
+                               sex=Sex.TOTAL, value__isnull=False)
+        .exclude(period_kind=PeriodKind.ROLLING_12)
+        .values_list("measure_id", "period_kind", "year", "period_number", "value")
+        .order_by()
+    )
+    found: dict[int, dict[str, dict[int, dict[int, Decimal]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
+    for measure_id, kind, row_year, number, value in rows:
+        found[measure_id][kind][row_year][number] = value
+    months = [(m, str(MONTH_ABBREVIATIONS[m])) for m in range(1, 13)]
+    charts = {}
+    for measure in measures:
+        kinds = found.get(measure.pk, {})
+        kind = _reported_as(kinds, year)
+        if kind == PeriodKind.TERTIAL:
+            ticks = [(4 * t, f"T{t}") for t in (1, 2, 3)]
+        elif kind == PeriodKind.YEAR:
+            values = kinds[PeriodKind.YEAR]
+            charts[measure.pk] = ChartSeries(PeriodKind.YEAR, [(y, str(y)) for y in range(first_year, year + 1)], [
+                (str(_("Per year")), {y: v[0] for y, v in values.items() if 0 in v}, "this-year")])
+            continue
+        else:
+            ticks = months
+        by_year = kinds.get(kind, {})
+        step = 4 if kind == PeriodKind.TERTIAL else 1  # a tertial is drawn at its last month
+        charts[measure.pk] = ChartSeries(kind, ticks, [
+            (str(y), {step * n: v for n, v in by_year.get(y, {}).items()}, style)
+            for y, style in ((year - 1, "last-year"), (year, "this-year"))
+        ])
+    return charts

@@ -14,10 +14,10 @@ from goalplan.periods import Period, PeriodKind
 from goalplan.selectors import visible_to
 from goalplan.views import period_from_request
 from kpis.cache import cached_fragment
-from kpis.charts import measure_figure
+from kpis.charts import chart_caption, measure_figure, target_label
 from kpis.status import ALL_UNITS, evaluate_measures
 from kpis.models import Measure, NationalValue, Outcome, Target
-from kpis.selectors import monthly_values
+from kpis.selectors import chart_series
 from kpis.tables import OutcomeTable
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -62,7 +62,7 @@ def measure_detail(request, pk: int):
             "by_sex": by_sex if measure.split_by_sex else [],
             "by_unit": [(units[e.unit_id], e) for e in by_unit],
             "table": outcome_table(),  # built only on a cache miss (it counts and pages the rows)
-            "figure": chart_for(measure, period, overall),
+            **chart_for(measure, period, overall),
             "comments": measure.outcomes.exclude(comment="").select_related("unit").order_by("-year", "-period_number")[:10],
             "comparisons": measure.national_values.order_by("-year", "-period_number", "area_code", "sex")[:30],
             # Every version of the year's target, newest first: a changed target keeps its former value in sight.
@@ -81,19 +81,21 @@ def measure_detail(request, pk: int):
 
 
 def chart_for(measure: Measure, period: Period, overall) -> dict:
-    series = monthly_values([measure], end_year=period.year, end_month=12, months=24)
-    values = series.get(measure.pk, [])
-    national = NationalValue.objects.filter(
-        measure=measure, year=period.year, period_kind=PeriodKind.MONTH, sex=Sex.TOTAL,
-        area_code=NationalValue.NATIONAL_AREA_CODE,
-    ).values_list("period_number", "value")
-    return measure_figure(
+    """The chart's figure and its caption, for the page's context."""
+    series = chart_series([measure], year=period.year)[measure.pk]
+    national = {}
+    if series.reported_as in (PeriodKind.MONTH, PeriodKind.YEAR_TO_DATE):
+        national = dict(NationalValue.objects.filter(
+            measure=measure, year=period.year, period_kind=series.reported_as, sex=Sex.TOTAL,
+            area_code=NationalValue.NATIONAL_AREA_CODE,
+        ).values_list("period_number", "value"))
+    figure = measure_figure(
         title=measure.short_name or measure.name[:90],
-        unit=measure.unit,
-        this_year=period.year,
-        this_year_values={m: v for y, m, v in values if y == period.year},
-        last_year_values={m: v for y, m, v in values if y == period.year - 1},
+        measure=measure,
+        series=series,
         target_value=overall.threshold_value,
-        target_label=_("Target: %(wording)s") % {"wording": overall.target_text},
-        national_values=dict(national),
+        target_label=target_label(overall),
+        national_values=national,
     )
+    return {"figure": figure, "chart_caption": chart_caption(series, period.year)}
+

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from budget.selectors import budget_overview
 from goalplan.choices import Status
 from goalplan.selectors import plan_dashboard
-from kpis.charts import line_chart_svg
+from kpis.charts import line_chart_svg, target_label
 from kpis.formatting import format_amount_tkr, format_period_value
 from kpis.status import MISSING_VALUE, count_statuses, period_values
-from kpis.selectors import monthly_values
+from kpis.selectors import chart_series
 from meetings.models import FollowUpReport
 
 CONTENT_VERSION = 1
@@ -36,17 +36,20 @@ def report_content(report: FollowUpReport) -> dict:
     ytd = period.year_to_date
     ytd_values = period_values(measures, ytd) if ytd != period else {}
     not_met = [e.measure for e in evaluations if e.is_not_met]
-    series = monthly_values(not_met, end_year=period.year, end_month=12, months=24)
+    charts = chart_series(not_met, year=period.year)
 
     def measure_row(evaluation) -> dict:
         measure = evaluation.measure
         key = (measure.pk, None, evaluation.sex)
+        ytd_value = ytd_values.get(key, MISSING_VALUE)
         row = {
             "name": str(measure),
             "target": evaluation.target_text,
+            "threshold": evaluation.threshold_text if evaluation.shows_threshold else "",
             "value": evaluation.value_text,
-            "ytd_value": evaluation.value_text if ytd == period else format_period_value(
-                ytd_values.get(key, MISSING_VALUE), measure),
+            "coverage": evaluation.coverage_text,
+            "ytd_value": evaluation.value_text if ytd == period else format_period_value(ytd_value, measure),
+            "ytd_coverage": "" if ytd == period or ytd_value.is_missing else ytd_value.coverage.text,
             "status": _status(evaluation.status),
             "trend": evaluation.trend.text,
             "forecast": evaluation.forecast_text,
@@ -55,16 +58,9 @@ def report_content(report: FollowUpReport) -> dict:
             "chart": "",
         }
         if evaluation.is_not_met:
-            values = series.get(measure.pk, [])
             row["chart"] = line_chart_svg(
-                title=str(measure),
-                lines=[
-                    (str(period.year - 1), {m: v for y, m, v in values if y == period.year - 1}, "last-year"),
-                    (str(period.year), {m: v for y, m, v in values if y == period.year}, "this-year"),
-                ],
-                target_value=evaluation.threshold_value,
-                target_label=_("Target: %(wording)s") % {"wording": evaluation.target_text},
-                decimals=measure.decimals,
+                title=str(measure), measure=measure, series=charts[measure.pk],
+                target_value=evaluation.threshold_value, target_label=target_label(evaluation),
             )
         return row
 
@@ -80,6 +76,7 @@ def report_content(report: FollowUpReport) -> dict:
                 "measurement": goal_evaluation.goal.measurement,
                 "level": goal_block.level,
                 "status": _status(goal_evaluation.status),
+                "note": goal_evaluation.note,
                 "result": assessment.result if assessment else "",
                 "comment": assessment.comment if assessment else "",
                 "measures": [measure_row(row.evaluation) for row in goal_block.rows],

@@ -144,6 +144,7 @@ def test_a_link_in_a_measure_name_is_shown_as_text_in_the_chart(admin_client_sv)
     assert figure["layout"]["title"]["text"] == shown_name
     shown_unit = '&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt;'
     assert figure["layout"]["yaxis"]["title"]["text"] == shown_unit
-    target_trace = next(trace for trace in figure["data"] if "evil.example" in trace["name"])
-    assert target_trace["name"].endswith(shown_name)  # "Målvärde: " + the target's wording
+    # The target line is named by its limit, which carries the measure's unit: shown as text too.
+    target_trace = next(trace for trace in figure["data"] if trace["name"].startswith("Gräns: "))
+    assert target_trace["name"].endswith(shown_unit)
     assert '<a href="https://evil.example"' not in page and '<a href="javascript:' not in page

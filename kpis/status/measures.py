@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from goalplan.choices import Sex, Status
@@ -118,7 +119,7 @@ class Evaluation:
             parts.append(_("Judged on the forecast for the year (%(method)s).") % {
                 "method": self.forecast.basis_text})
         if self.coverage_text:
-            parts.append(_("Rests on %(coverage)s.") % {"coverage": self.coverage_text})
+            parts.append(capfirst(self.coverage_text) + ".")
         elif self.value.stored:
             parts.append(_("The figure reported for the period."))
         if self.trend_compared_with and self.trend != Trend.UNKNOWN:

@@ -45,10 +45,12 @@ class Coverage:
 
     @property
     def text(self) -> str:
-        """E.g. "3 av 4 månader"; empty for a complete value."""
+        """E.g. "bygger på 3 av 4 månader"; empty for a complete value."""
         if self.complete:
             return ""
-        return _("%(had)s of %(needed)s months") % {"had": self.months_with_data, "needed": self.months_needed}
+        if self.point_in_time:
+            return _("the period's last month is missing")
+        return _("rests on %(had)s of %(needed)s months") % {"had": self.months_with_data, "needed": self.months_needed}
 
 
 NO_COVERAGE = Coverage(0, 1)
