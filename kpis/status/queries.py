@@ -104,10 +104,11 @@ def _stored_figures(requests, scope: Q, asked: Mapping[MonthSpan, Period], resul
     spans_of: dict[tuple, list[MonthSpan]] = defaultdict(list)
     for span in requests:
         candidates = span.stored_periods()
-        if span in asked and asked[span].kind in SPAN_KINDS and asked[span] not in candidates:
-            # The figure a report printed for its period, even where the measure's own span
-            # differs (an R12 measure's "7 % per april").
-            candidates.append(asked[span])
+        if span in asked:
+            # The figure a report printed for its period (or for another name of the same months:
+            # T1 is "Ack april"), even where the measure's own span differs (an R12 measure's
+            # "7 % per april").
+            candidates += [p for p in asked[span].span.stored_periods() if p not in candidates]
         for period in candidates:
             spans_of[(period.year, period.kind, period.number)].append(span)
             wanted |= Q(year=period.year, period_kind=period.kind, period_number=period.number)
@@ -119,13 +120,16 @@ def _stored_figures(requests, scope: Q, asked: Mapping[MonthSpan, Period], resul
         .order_by()
     )
     wanted_by_span = {span: {m.pk for m in measures} for span, measures in requests.items()}
-    chosen: dict[tuple, tuple[bool, int]] = {}
+    chosen: dict[tuple, tuple] = {}
     for measure_id, unit_id, sex, value, accomplished, comment, year, kind, number in rows:
         for span in spans_of[(year, kind, number)]:
             if measure_id not in wanted_by_span[span]:
                 continue
             key = (measure_id, unit_id, sex)
-            rank = (asked.get(span) == Period(year, kind, number), -SPAN_KINDS.index(kind))
+            stored_as = Period(year, kind, number)
+            as_asked = asked.get(span)
+            rank = (stored_as == as_asked, as_asked is not None and stored_as.span == as_asked.span,
+                    stored_as.span == span, -SPAN_KINDS.index(kind))
             if (span, key) in chosen and chosen[(span, key)] >= rank:
                 continue
             chosen[(span, key)] = rank

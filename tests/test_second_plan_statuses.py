@@ -1,0 +1,250 @@
+"""Every rule of the status engine on a second committee's plan that is not in the seeds.
+
+The Miljö- och samhällsbyggnadsnämnden of another region, its plan for 2026 with its own units,
+base years entered month by month through the outcome import, partial months and other target
+forms. Each case checks the figures a committee reads on the dashboard and the measure page, and
+that the measure page's explanation names the rule used (span, limit, coverage).
+"""
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from goalplan.choices import Sex, Status
+from goalplan.models import Body, Goal, GoalArea, GoalAssessment, OrganisationalUnit, Plan
+from goalplan.periods import Period, PeriodKind
+from kpis.imports import import_outcomes
+from kpis.models import Measure, Outcome, Target
+from kpis.status import ForecastMethod, Trend, evaluate_measures, evaluate_plan
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+T1 = Period.tertial(2026, 1)
+APRIL_YTD = Period(2026, PeriodKind.YEAR_TO_DATE, 4)
+
+
+@pytest.fixture
+def plan():
+    body = Body.objects.create(name="Miljö- och samhällsbyggnadsnämnden (Region Exempel)", short_name="MSN-EX")
+    OrganisationalUnit.objects.create(name="Kollektivtrafik", code="KT", body=body)
+    OrganisationalUnit.objects.create(name="Fastighet", code="FA", body=body)
+    plan = Plan.objects.create(title="Verksamhetsplan 2026", kind=Plan.Kind.OPERATIONAL_PLAN, body=body,
+                               start_year=2026, end_year=2026)
+    area = GoalArea.objects.create(plan=plan, name="Hållbar region", order=1)
+    plan.goal = Goal.objects.create(plan=plan, goal_area=area, kind=Goal.Kind.RESULT_GOAL, title="Minskad miljöpåverkan")
+    plan.area = area
+    return plan
+
+
+def add_measure(plan, name, *, kind, value=None, wording, base_year=None, base_value=None, **fields) -> Measure:
+    fields = {"unit": "ton", "decimals": 0, "direction": "lower", "aggregation": "latest", **fields}
+    measure = Measure.objects.create(plan=plan, goal_area=plan.area, goal=plan.goal, name=name, **fields)
+    target = Target(measure=measure, year=2026, kind=kind, value=None if value is None else D(value), wording=wording,
+                    base_year=base_year, base_value=None if base_value is None else D(base_value))
+    target.full_clean()
+    target.save()
+    return measure
+
+
+def import_months(measure, values_by_month, *, sex="T", unit=""):
+    """Through the outcome import, as an administrator enters a base year month by month."""
+    lines = ["mätetal;år;period;enhet;kön;värde;kommentar"] + [
+        f"{measure.pk};{year};month-{month};{unit};{sex};{str(value).replace('.', ',')};"
+        for (year, month), value in values_by_month.items()
+    ]
+    import_outcomes("\n".join(lines).encode(), "utfall.csv", user=None)
+
+
+def chart_of(page: str) -> dict:
+    return json.loads(re.search(r'<script id="measure-figure" type="application/json">(.*?)</script>', page,
+                                re.DOTALL).group(1))
+
+
+def one(measure, period=T1, sex=Sex.TOTAL):
+    return next(e for e in evaluate_measures([measure], period) if e.sex == sex and e.unit_id is None)
+
+
+def measure_page(client, measure, period=T1) -> str:
+    return client.get(f"/matetal/{measure.pk}/?{period.query}").content.decode()
+
+
+# 1. Like for like: a base year entered month by month, a cumulative measure ----------------------
+
+def test_a_cumulative_forecast_is_compared_with_the_base_years_full_year(plan, admin_client_sv):
+    waste = add_measure(plan, "Avfall till förbränning", kind="change_from_base", value="-20", base_year=2019,
+                        wording="-20 % jämfört med 2019", aggregation="ytd_sum")
+    import_months(waste, {(2019, m): 20 for m in range(1, 11)} | {(2019, 11): 25, (2019, 12): 25})  # 250 ton
+    import_months(waste, {(2026, 1): 16, (2026, 2): 15, (2026, 3): 14, (2026, 4): 13})  # 58 ton so far
+    evaluation = one(waste)
+    assert evaluation.value.value == D(58)
+    assert (evaluation.forecast.value, evaluation.forecast.method) == (D(174), ForecastMethod.LINEAR)
+    # The forecast for 2026 against 2019 as a whole (250 ton), not against its January–April (80).
+    assert evaluation.judged_on_forecast
+    assert (evaluation.reference.value, evaluation.threshold_value) == (D(250), D(200))
+    assert evaluation.status == Status.GREEN
+    with translation.override("sv"):
+        assert evaluation.threshold_text == "högst 200\xa0ton (−20,0\xa0% jämfört med 2019: 250\xa0ton)"
+    page = measure_page(admin_client_sv, waste)
+    assert "högst 200\xa0ton (−20,0\xa0% jämfört med 2019: 250\xa0ton)" in page
+    assert "Bedömt på prognosen för helåret" in page and "Värdet avser jan–apr 2026" in page
+
+
+def test_a_level_is_compared_with_the_same_months_of_the_base_year(plan, admin_client_sv):
+    sick = add_measure(plan, "Sjukfrånvaro", kind="lower_than_year", base_year=2025, wording="Lägre än 2025",
+                       unit="%", decimals=1, aggregation="ytd_mean")
+    import_months(sick, {(2025, m): 7 for m in range(1, 5)} | {(2025, m): 5 for m in range(5, 13)})
+    import_months(sick, {(2026, m): 6 for m in range(1, 5)})
+    evaluation = one(sick)
+    assert (evaluation.reference.value, evaluation.reference.label) == (D(7), "jan–apr 2025")
+    assert evaluation.status == Status.GREEN  # 6 against January–April 2025 (7), not the year (5,7)
+    assert "lägre än 7,0\xa0% (jan–apr 2025: 7,0\xa0%)" in measure_page(admin_client_sv, sick)
+
+
+# 2. Trends of cumulative measures ----------------------------------------------------------------
+
+def test_a_cumulative_measure_with_falling_months_improves_whatever_the_window_is_called(plan, admin_client_sv):
+    trips = add_measure(plan, "Sjukresor", kind="at_most", value="1300", wording="Högst 1 300 resor",
+                        unit="antal", aggregation="ytd_sum")
+    import_months(trips, {(2025, 9): 120, (2025, 10): 115, (2025, 11): 110, (2025, 12): 105})
+    import_months(trips, {(2026, 1): 100, (2026, 2): 95, (2026, 3): 90, (2026, 4): 85})
+    for period in (T1, APRIL_YTD):
+        evaluation = one(trips, period)
+        assert evaluation.value.value == D(370)
+        assert evaluation.trend == Trend.IMPROVING  # 370 against September–December's 450
+        assert evaluation.trend_compared_with.label() == "sep–dec 2025"
+    assert "Trenden jämför med sep–dec 2025" in measure_page(admin_client_sv, trips, APRIL_YTD)
+
+
+# 3. Relative target: the tolerance is a share of the limit ---------------------------------------
+
+@pytest.mark.parametrize(("april", "expected"), [("199", Status.GREEN), ("206", Status.YELLOW), ("211", Status.RED)])
+def test_a_relative_target_just_outside_its_limit_is_yellow_within_the_band(plan, admin_client_sv, april, expected):
+    energy = add_measure(plan, "Energianvändning i lokaler", kind="change_from_base", value="-20", base_year=2019,
+                         base_value="250", wording="-20 % jämfört med 2019", unit="kWh/m²")
+    import_months(energy, {(2026, 4): april})
+    evaluation = one(energy)
+    assert (evaluation.threshold_value, evaluation.result.band) == (D(200), D(10))  # 5 % of 200, not of 20
+    assert evaluation.status == expected
+    page = measure_page(admin_client_sv, energy)
+    assert "Gräns: högst 200\xa0kWh/m² (−20,0\xa0% jämfört med 2019: 250\xa0kWh/m²)" in page
+    target_line = next(trace for trace in chart_of(page)["data"] if trace["name"].startswith("Gräns: "))
+    assert target_line["y"] == [200.0, 200.0]  # drawn at 200 kWh/m², not at -20
+
+
+def test_a_sign_that_contradicts_the_wording_is_refused(plan):
+    measure = Measure.objects.create(plan=plan, name="Utsläpp", unit="ton")
+    target = Target(measure=measure, year=2026, kind="change_from_base", value=D(10), base_year=2019,
+                    wording="Minska med 10 % jämfört med 2019")
+    with translation.override("sv"), pytest.raises(ValidationError) as refused:
+        target.full_clean()
+    assert "anger en minskning" in str(refused.value.message_dict["value"])
+
+
+# 4. Coverage: an incomplete tertial, and K/M from one month --------------------------------------
+
+def test_an_incomplete_tertial_is_marked_everywhere_and_is_never_green(plan, admin_client_sv):
+    satisfied = add_measure(plan, "Andel nöjda resenärer", kind="at_least", value="90", wording="Minst 90 %",
+                            unit="%", direction="higher", aggregation="ytd_mean", split_by_sex=True)
+    for sex, value in (("T", 95), ("K", 96), ("M", 94)):
+        import_months(satisfied, {(2026, 4): value}, sex=sex)
+    for sex in (Sex.TOTAL, Sex.WOMEN, Sex.MEN):
+        evaluation = one(satisfied, sex=sex)
+        assert evaluation.value.coverage.months_with_data == 1 and not evaluation.value.complete
+        assert evaluation.status == Status.YELLOW  # meets 90 % on April alone: not green until complete
+    with translation.override("sv"):
+        assert one(satisfied).coverage_text == "bygger på 1 av 4 månader"
+    dashboard = admin_client_sv.get(f"/planer/{plan.pk}/?{T1.query}").content.decode()
+    assert "bygger på 1 av 4 månader" in dashboard
+    page = measure_page(admin_client_sv, satisfied)
+    assert "Bygger på 1 av 4 månader." in page and "De månader som finns når målvärdet" in page
+    export = admin_client_sv.get(f"/planer/{plan.pk}/?{T1.query}&_export=csv").content.decode()
+    rows = list(csv.reader(io.StringIO(export)))
+    coverage = rows[0].index("Underlag")
+    assert next(row for row in rows if row[2] == "Andel nöjda resenärer")[coverage] == "bygger på 1 av 4 månader"
+
+
+# 5. Not due is not missing -----------------------------------------------------------------------
+
+def test_a_yearly_measure_in_t1_and_a_tertial_measure_in_february_are_not_due(plan, admin_client_sv):
+    chargers = add_measure(plan, "Antal laddplatser", kind="at_least", value="40", wording="Minst 40",
+                           unit="antal", direction="higher", frequency="yearly")
+    inspections = add_measure(plan, "Andel genomförda tillsynsbesök", kind="at_least", value="80",
+                              wording="Minst 80 %", unit="%", direction="higher", frequency="tertial")
+    assert one(chargers).status == Status.NOT_DUE
+    assert one(chargers, Period.full_year(2026)).status == Status.MISSING
+    assert one(inspections, Period(2026, PeriodKind.MONTH, 2)).status == Status.NOT_DUE
+    assert one(inspections).status == Status.MISSING
+    dashboard = admin_client_sv.get(f"/planer/{plan.pk}/?{T1.query}").content.decode()
+    # The tertial measure is due in T1 and missing; the yearly one is not due, and not counted as missing.
+    assert "Inga utfall för perioden: 1 mätetal saknar utfall, 1 rapporteras senare" in dashboard
+    assert "◌ Rapporteras senare" in dashboard
+    assert "rapporteras senare under året" in measure_page(admin_client_sv, chargers)
+
+
+# 6. R12 across a year boundary --------------------------------------------------------------------
+
+def test_r12_in_january_trends_against_r12_in_december(plan, admin_client_sv):
+    hours = add_measure(plan, "Bokade timmar", kind="at_least", value="2800", wording="2 800 tim i snitt/mån (R12)",
+                        unit="tim", direction="higher", aggregation="r12_mean")
+    import_months(hours, {(2025, 1): 2400} | {(2025, m): 2800 for m in range(2, 13)} | {(2026, 1): 3000})
+    january = Period(2026, PeriodKind.YEAR_TO_DATE, 1)
+    evaluation = one(hours, january)
+    assert evaluation.value.value == D("2816.6667")
+    assert evaluation.trend == Trend.IMPROVING  # against R12 December 2025 = 2 766,7
+    assert evaluation.trend_compared_with.label() == "2025"  # R12 December 2025: January–December
+    assert evaluation.forecast.method == ForecastMethod.ROLLING
+    assert evaluation.status == Status.GREEN
+    page = measure_page(admin_client_sv, hours, january)
+    assert "resten av året som samma månader i fjol" in page
+    assert "antas gälla resten av året" not in page
+    assert "Värdet avser feb 2025–jan 2026" in page
+
+
+# 7. Honest sentences --------------------------------------------------------------------------------
+
+def test_a_plan_with_no_outcomes_says_so(plan, admin_client_sv):
+    add_measure(plan, "Avfall", kind="at_most", value="100", wording="Högst 100 ton")
+    second_goal = Goal.objects.create(plan=plan, goal_area=plan.area, kind=Goal.Kind.RESULT_GOAL, title="Fler resor")
+    Measure.objects.create(plan=plan, goal_area=plan.area, goal=second_goal, name="Resor", unit="antal")
+    page = admin_client_sv.get(f"/planer/{plan.pk}/?{T1.query}").content.decode()
+    assert "Inga utfall för perioden: 2 mätetal saknar utfall" in page
+    assert "Inget av 2 resultatmål kan bedömas: utfall saknas." in page
+    assert "0 av 2" not in page and "Inga mätetal matchar filtren" not in page
+
+
+def test_a_goal_with_only_a_missing_measure_is_not_called_met(plan, admin_client_sv):
+    add_measure(plan, "Avfall", kind="at_most", value="100", wording="Högst 100 ton")
+    [goal] = [g for g in evaluate_plan_goals(plan) if g.goal == plan.goal]
+    assert goal.status == Status.MISSING and goal.note == ""
+    GoalAssessment.objects.create(goal=plan.goal, year=2026, period_kind=PeriodKind.TERTIAL, period_number=1,
+                                  status=Status.GREEN)
+    [goal] = [g for g in evaluate_plan_goals(plan) if g.goal == plan.goal]
+    with translation.override("sv"):
+        assert (goal.status, goal.note) == (Status.GREEN, "enligt bedömningen; mätetalen saknar utfall")
+    assert "enligt bedömningen; mätetalen saknar utfall" in admin_client_sv.get(
+        f"/planer/{plan.pk}/?{T1.query}").content.decode()
+
+
+def evaluate_plan_goals(plan):
+    from kpis.status import evaluate_goals
+
+    return evaluate_goals(plan, T1, evaluations=evaluate_plan(plan, T1))
+
+
+def test_per_unit_values_carry_their_own_coverage(plan):
+    share = add_measure(plan, "Andel fossilfria fordon", kind="at_least", value="50", wording="Minst 50 %",
+                        unit="%", direction="higher", aggregation="ytd_mean")
+    import_months(share, {(2026, m): 60 for m in range(1, 5)}, unit="KT")
+    import_months(share, {(2026, 4): 70}, unit="FA")
+    by_unit = {e.unit_id: e for e in evaluate_measures([share], T1, unit="all-units") if e.unit_id}
+    units = {u.code: u.pk for u in OrganisationalUnit.objects.filter(body=plan.body)}
+    assert (by_unit[units["KT"]].status, by_unit[units["KT"]].value.complete) == (Status.GREEN, True)
+    assert (by_unit[units["FA"]].status, by_unit[units["FA"]].value.coverage.months_with_data) == (Status.YELLOW, 1)
+    assert Outcome.objects.filter(measure=share).count() == 5
