@@ -134,6 +134,7 @@ def test_a_relative_target_just_outside_its_limit_is_yellow_within_the_band(plan
     assert evaluation.status == expected
     page = measure_page(admin_client_sv, energy)
     assert "Gräns: högst 200\xa0kWh/m² (−20,0\xa0% jämfört med 2019: 250\xa0kWh/m²)" in page
+    assert "Värdet avser april 2026" in page  # a point-in-time value speaks for its month, not for T1
     target_line = next(trace for trace in chart_of(page)["data"] if trace["name"].startswith("Gräns: "))
     assert target_line["y"] == [200.0, 200.0]  # drawn at 200 kWh/m², not at -20
 
@@ -248,3 +249,42 @@ def test_per_unit_values_carry_their_own_coverage(plan):
     assert (by_unit[units["KT"]].status, by_unit[units["KT"]].value.complete) == (Status.GREEN, True)
     assert (by_unit[units["FA"]].status, by_unit[units["FA"]].value.coverage.months_with_data) == (Status.YELLOW, 1)
     assert Outcome.objects.filter(measure=share).count() == 5
+
+
+# 8. Charts and trends for every way a measure is reported ---------------------------------------
+
+def test_a_measure_reported_year_to_date_gets_its_chart_and_a_trend_against_last_year(plan, admin_client_sv):
+    visits = add_measure(plan, "Resor i kollektivtrafiken", kind="at_least", value="120000", wording="Minst 120 000",
+                         unit="antal", direction="higher", aggregation="ytd_sum")
+    reported = {2025: [9000, 19000, 30000, 41000, 52000, 61000, 70000, 80000, 91000, 102000, 112000, 124000],
+                2026: [10000, 21000, 32000, 44000]}
+    Outcome.objects.bulk_create(
+        Outcome(measure=visits, year=year, period_kind=PeriodKind.YEAR_TO_DATE, period_number=month, sex=Sex.TOTAL,
+                value=D(value))
+        for year, values in reported.items() for month, value in enumerate(values, start=1)
+    )
+    evaluation = one(visits)
+    assert (evaluation.value.value, evaluation.value.stored) == (D(44000), True)
+    assert evaluation.forecast.method == ForecastMethod.SEASONAL  # 44 000 × 124 000 / 41 000
+    assert evaluation.forecast.value == D("133073.1707")
+    # No September–December 2025 was reported: compared with January–April 2025 instead.
+    assert (evaluation.trend, evaluation.trend_compared_with.label()) == (Trend.IMPROVING, "jan–apr 2025")
+    page = measure_page(admin_client_sv, visits)
+    chart = chart_of(page)
+    lines = {trace["name"]: trace["y"] for trace in chart["data"]}
+    assert lines["2026"][:4] == [10000.0, 21000.0, 32000.0, 44000.0] and lines["2025"][11] == 124000.0
+    assert lines["Gräns: minst 120\xa0000"] == [120000.0, 120000.0]
+    assert chart["layout"]["yaxis"]["rangemode"] == "tozero"
+    assert "Utfallet ackumulerat till och med varje månad 2026" in page
+
+
+def test_a_measure_reported_per_year_is_charted_per_year(plan, admin_client_sv):
+    chargers = add_measure(plan, "Laddplatser", kind="at_least", value="40", wording="Minst 40", unit="antal",
+                           direction="higher", frequency="yearly")
+    for year, value in ((2023, 12), (2024, 20), (2025, 31)):
+        Outcome.objects.create(measure=chargers, year=year, period_kind=PeriodKind.YEAR, period_number=0,
+                               sex=Sex.TOTAL, value=D(value))
+    chart = chart_of(measure_page(admin_client_sv, chargers, Period.full_year(2026)))
+    [per_year] = [trace for trace in chart["data"] if trace["name"] == "Per år"]
+    assert per_year["x"] == [2021, 2022, 2023, 2024, 2025, 2026]
+    assert per_year["y"] == [None, None, 12.0, 20.0, 31.0, None]

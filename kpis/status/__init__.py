@@ -59,7 +59,9 @@ Trend (``trend``)
     time, R12) the reading a month earlier (R12 January against R12 December the year before);
     for sums and means the span of the same length just before (a month against the month
     before, January–April against September–December, a year against the year before), so a
-    cumulative measure trends on its months' own values. Both values must be there and complete;
+    cumulative measure trends on its months' own values. When the span just before has no value
+    (a measure reported only year to date), sums and means are compared with the same months a
+    year earlier. Both values must be there and complete;
     unchanged when the change is below half the last printed digit or 1 % of the level.
 
 Forecast (``forecast``)

@@ -18,7 +18,7 @@ from kpis.status.forecast import Forecast, forecast_year
 from kpis.status.queries import ALL_UNITS, span_values, unit_filter
 from kpis.status.references import base_reference, base_year_spans, national_references
 from kpis.status.targets import BASE_YEAR_KINDS, Reason, Reference, TargetResult, evaluate_target
-from kpis.status.trend import Trend, trend_between, trend_span
+from kpis.status.trend import Trend, fallback_trend_span, trend_between, trend_span
 from kpis.status.values import MISSING_VALUE, Key, PeriodValue, window_of
 
 Aggregation = Measure.Aggregation
@@ -113,8 +113,8 @@ class Evaluation:
         parts = [str(self.result.reason)]
         if self.result.threshold:
             parts.append(_("Limit: %(limit)s.") % {"limit": self.threshold_text})
-        if self.value.span and not self.value.is_missing:
-            parts.append(_("Value for %(span)s.") % {"span": self.value.span.label()})
+        if self.value.described_span and not self.value.is_missing:
+            parts.append(_("Value for %(span)s.") % {"span": self.value.described_span.label()})
         if self.judged_on_forecast:
             parts.append(_("Judged on the forecast for the year (%(method)s).") % {
                 "method": self.forecast.basis_text})
@@ -137,6 +137,7 @@ class _Spans:
 
     now: MonthSpan
     before: MonthSpan | None
+    year_before: MonthSpan | None  # the trend's comparison when ``before`` has no value
     year_to_date: MonthSpan | None
     year_to_date_last_year: MonthSpan | None
     last_year: MonthSpan | None
@@ -148,6 +149,7 @@ def _spans_of(measure: Measure, period: Period, *, with_trend: bool, with_foreca
     return _Spans(
         now=now,
         before=trend_span(now, measure.aggregation) if with_trend else None,
+        year_before=fallback_trend_span(now, measure.aggregation) if with_trend else None,
         year_to_date=ytd,
         year_to_date_last_year=ytd.in_year(period.year - 1) if ytd else None,
         last_year=window_of(Period(period.year - 1, PeriodKind.YEAR), measure.aggregation) if ytd else None,
@@ -212,9 +214,13 @@ def _evaluate_key(key: Key, measure: Measure, period: Period, target: Target | N
         if result.status == Status.GREEN and not basis.complete:
             # An incomplete value is never green: the missing months could change it.
             result = replace(result, status=Status.YELLOW, reason=Reason.MET_INCOMPLETE)
-    trend = trend_between(get(spans.before, key), value, measure) if spans.before else Trend.UNKNOWN
+    trend, compared_with = Trend.UNKNOWN, None
+    for span in (spans.before, spans.year_before):
+        if span is not None and trend == Trend.UNKNOWN:
+            previous = get(span, key)
+            trend, compared_with = trend_between(previous, value, measure), previous.described_span or span
     return Evaluation(measure, period, key[1], key[2], target, value, result, reference, override, trend, forecast,
-                      trend_compared_with=spans.before, judged_on_forecast=judged_on_forecast)
+                      trend_compared_with=compared_with, judged_on_forecast=judged_on_forecast)
 
 
 def evaluate_measures(
@@ -233,7 +239,8 @@ def evaluate_measures(
     requests: dict[MonthSpan, list[Measure]] = defaultdict(list)
     for measure in measures:
         spans = spans_of[measure.pk]
-        wanted = [spans.now, spans.before, spans.year_to_date, spans.year_to_date_last_year, spans.last_year]
+        wanted = [spans.now, spans.before, spans.year_before, spans.year_to_date, spans.year_to_date_last_year,
+                  spans.last_year]
         wanted += base_year_spans(measure, targets.get(measure.pk), spans.now)
         for span in dict.fromkeys(s for s in wanted if s is not None):
             requests[span].append(measure)

@@ -56,6 +56,12 @@ def trend_span(span: MonthSpan, aggregation: str) -> MonthSpan:
     return span.before(1) if aggregation in READINGS else span.before()
 
 
+def fallback_trend_span(span: MonthSpan, aggregation: str) -> MonthSpan | None:
+    """When the span just before has no value (a measure reported only year to date has no
+    September–December), sums and means are compared with the same months a year earlier."""
+    return None if aggregation in READINGS else span.before(12)
+
+
 def trend_between(previous: PeriodValue | None, current: PeriodValue, measure: Measure) -> Trend:
     """Improving, worsening or unchanged from ``previous`` to ``current``; unknown unless both
     values are there and complete. Unchanged when the change is smaller than half the last

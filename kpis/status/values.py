@@ -73,6 +73,12 @@ class PeriodValue:
     comment: str = ""
     coverage: Coverage = NO_COVERAGE
     span: MonthSpan | None = None
+    as_of: int | None = None  # a point-in-time value: the month (index) it was read in
+
+    @property
+    def described_span(self) -> MonthSpan | None:
+        """The months the value speaks for: its month for a point-in-time value, else its span."""
+        return MonthSpan(self.as_of, self.as_of) if self.as_of else self.span
 
     @property
     def is_missing(self) -> bool:
@@ -125,10 +131,10 @@ def value_from_sums(aggregation: str, span: MonthSpan, sums: SpanSums) -> Period
         point_in_time=point_in_time,
         last_month_present=bool(sums.latest and sums.latest[3] == span.last) if point_in_time else True,
     )
-    value, accomplished, comment = None, None, ""
+    value, accomplished, comment, as_of = None, None, "", None
     if point_in_time:
         if sums.latest:
-            value, accomplished, comment, _month = sums.latest
+            value, accomplished, comment, as_of = sums.latest
     elif aggregation == Aggregation.SUM_YEAR_TO_DATE:
         value = sums.value_sum if sums.value_n else None
     elif aggregation == Aggregation.WEIGHTED_MEAN and sums.weight:
@@ -142,7 +148,7 @@ def value_from_sums(aggregation: str, span: MonthSpan, sums: SpanSums) -> Period
         accomplished = True if sums.yes else (False if sums.no else None)
     if value is None and accomplished is None:
         return PeriodValue(None, coverage=coverage, span=span)
-    return PeriodValue(value, accomplished, comment, coverage, span)
+    return PeriodValue(value, accomplished, comment, coverage, span, as_of)
 
 
 def aggregate_series(series: Mapping[tuple[int, int], MonthValue], period: Period | MonthSpan,
