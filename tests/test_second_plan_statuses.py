@@ -75,6 +75,20 @@ def measure_page(client, measure, period=T1) -> str:
     return client.get(f"/matetal/{measure.pk}/?{period.query}").content.decode()
 
 
+def explanation(page: str) -> str:
+    """The measure page's "why" under the status: the rule, the limit, the span, the coverage."""
+    return re.search(r'<span class="note explanation">(.*?)</span>', page, re.DOTALL).group(1)
+
+
+def assert_explained(page: str, *, span: str, limit: str | None = None, coverage: str | None = None) -> None:
+    text = explanation(page)
+    assert f"Värdet avser {span}." in text, text
+    if limit:
+        assert f"Gräns: {limit}." in text, text
+    if coverage:
+        assert coverage in text, text
+
+
 # 1. Like for like: a base year entered month by month, a cumulative measure ----------------------
 
 def test_a_cumulative_forecast_is_compared_with_the_base_years_full_year(plan, admin_client_sv):
@@ -92,6 +106,7 @@ def test_a_cumulative_forecast_is_compared_with_the_base_years_full_year(plan, a
     with translation.override("sv"):
         assert evaluation.threshold_text == "högst 200\xa0ton (−20,0\xa0% jämfört med 2019: 250\xa0ton)"
     page = measure_page(admin_client_sv, waste)
+    assert_explained(page, span="jan–apr 2026", limit="högst 200\xa0ton (−20,0\xa0% jämfört med 2019: 250\xa0ton)")
     assert "högst 200\xa0ton (−20,0\xa0% jämfört med 2019: 250\xa0ton)" in page
     assert "Bedömt på prognosen för helåret" in page and "Värdet avser jan–apr 2026" in page
 
@@ -104,7 +119,8 @@ def test_a_level_is_compared_with_the_same_months_of_the_base_year(plan, admin_c
     evaluation = one(sick)
     assert (evaluation.reference.value, evaluation.reference.label) == (D(7), "jan–apr 2025")
     assert evaluation.status == Status.GREEN  # 6 against January–April 2025 (7), not the year (5,7)
-    assert "lägre än 7,0\xa0% (jan–apr 2025: 7,0\xa0%)" in measure_page(admin_client_sv, sick)
+    assert_explained(measure_page(admin_client_sv, sick), span="jan–apr 2026",
+                     limit="lägre än 7,0\xa0% (jan–apr 2025: 7,0\xa0%)")
 
 
 # 2. Trends of cumulative measures ----------------------------------------------------------------
@@ -119,7 +135,9 @@ def test_a_cumulative_measure_with_falling_months_improves_whatever_the_window_i
         assert evaluation.value.value == D(370)
         assert evaluation.trend == Trend.IMPROVING  # 370 against September–December's 450
         assert evaluation.trend_compared_with.label() == "sep–dec 2025"
-    assert "Trenden jämför med sep–dec 2025" in measure_page(admin_client_sv, trips, APRIL_YTD)
+    page = measure_page(admin_client_sv, trips, APRIL_YTD)
+    assert "Trenden jämför med sep–dec 2025" in explanation(page)
+    assert_explained(page, span="jan–apr 2026", limit="högst 1\xa0300")
 
 
 # 3. Relative target: the tolerance is a share of the limit ---------------------------------------
@@ -133,6 +151,7 @@ def test_a_relative_target_just_outside_its_limit_is_yellow_within_the_band(plan
     assert (evaluation.threshold_value, evaluation.result.band) == (D(200), D(10))  # 5 % of 200, not of 20
     assert evaluation.status == expected
     page = measure_page(admin_client_sv, energy)
+    assert_explained(page, span="april 2026", limit="högst 200\xa0kWh/m² (−20,0\xa0% jämfört med 2019: 250\xa0kWh/m²)")
     assert "Gräns: högst 200\xa0kWh/m² (−20,0\xa0% jämfört med 2019: 250\xa0kWh/m²)" in page
     assert "Värdet avser april 2026" in page  # a point-in-time value speaks for its month, not for T1
     target_line = next(trace for trace in chart_of(page)["data"] if trace["name"].startswith("Gräns: "))
@@ -164,6 +183,7 @@ def test_an_incomplete_tertial_is_marked_everywhere_and_is_never_green(plan, adm
     dashboard = admin_client_sv.get(f"/planer/{plan.pk}/?{T1.query}").content.decode()
     assert "bygger på 1 av 4 månader" in dashboard
     page = measure_page(admin_client_sv, satisfied)
+    assert_explained(page, span="jan–apr 2026", limit="minst 90\xa0%", coverage="Bygger på 1 av 4 månader.")
     assert "Bygger på 1 av 4 månader." in page and "De månader som finns når målvärdet" in page
     export = admin_client_sv.get(f"/planer/{plan.pk}/?{T1.query}&_export=csv").content.decode()
     rows = list(csv.reader(io.StringIO(export)))
@@ -186,7 +206,7 @@ def test_a_yearly_measure_in_t1_and_a_tertial_measure_in_february_are_not_due(pl
     # The tertial measure is due in T1 and missing; the yearly one is not due, and not counted as missing.
     assert "Inga utfall för perioden: 1 mätetal saknar utfall, 1 rapporteras senare" in dashboard
     assert "◌ Rapporteras senare" in dashboard
-    assert "rapporteras senare under året" in measure_page(admin_client_sv, chargers)
+    assert "rapporteras senare under året" in explanation(measure_page(admin_client_sv, chargers))
 
 
 # 6. R12 across a year boundary --------------------------------------------------------------------
@@ -203,6 +223,7 @@ def test_r12_in_january_trends_against_r12_in_december(plan, admin_client_sv):
     assert evaluation.forecast.method == ForecastMethod.ROLLING
     assert evaluation.status == Status.GREEN
     page = measure_page(admin_client_sv, hours, january)
+    assert_explained(page, span="feb 2025–jan 2026", limit="minst 2\xa0800\xa0tim")
     assert "resten av året som samma månader i fjol" in page
     assert "antas gälla resten av året" not in page
     assert "Värdet avser feb 2025–jan 2026" in page
@@ -270,6 +291,8 @@ def test_a_measure_reported_year_to_date_gets_its_chart_and_a_trend_against_last
     # No September–December 2025 was reported: compared with January–April 2025 instead.
     assert (evaluation.trend, evaluation.trend_compared_with.label()) == (Trend.IMPROVING, "jan–apr 2025")
     page = measure_page(admin_client_sv, visits)
+    assert_explained(page, span="jan–apr 2026", limit="minst 120\xa0000")
+    assert "Det rapporterade värdet för perioden." in explanation(page)
     chart = chart_of(page)
     lines = {trace["name"]: trace["y"] for trace in chart["data"]}
     assert lines["2026"][:4] == [10000.0, 21000.0, 32000.0, 44000.0] and lines["2025"][11] == 124000.0
