@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -74,7 +75,7 @@ class Evaluation:
     def target_text(self) -> str:
         return self.target.wording if self.target else "–"
 
-    @property
+    @cached_property
     def threshold_text(self) -> str:
         """The target as a limit in the unit, e.g. "högst 200 ton (−20 % jämfört med 2019: 250 ton)"."""
         threshold = self.result.threshold
@@ -88,7 +89,7 @@ class Evaluation:
     @property
     def shows_threshold(self) -> bool:
         """Whether the limit says more than the wording (a relative target, or a different form)."""
-        return bool(self.threshold_text) and self.result.threshold.reference is not None
+        return self.result.threshold is not None and self.result.threshold.reference is not None
 
     @property
     def value_text(self) -> str:
@@ -244,7 +245,8 @@ def evaluate_measures(
         wanted += base_year_spans(measure, targets.get(measure.pk), spans.now)
         for span in dict.fromkeys(s for s in wanted if s is not None):
             requests[span].append(measure)
-    computed = span_values(requests, unit=unit, sexes=sexes, asked={spans_of[m.pk].now: period for m in measures})
+    computed = span_values(requests, unit=unit, sexes=sexes, asked={spans_of[m.pk].now: period for m in measures},
+                           yes_no={pk for pk, target in targets.items() if target.kind == TargetKind.ACCOMPLISHED})
     national = national_references(measures, targets, period)
     overrides = {
         (o.measure_id, o.unit_id, o.sex): o

@@ -38,7 +38,7 @@ def _month_number():
 
 def span_values(
     requests: Mapping[MonthSpan, Sequence[Measure]], *, unit=None, sexes: Sequence[str] | None = None,
-    asked: Mapping[MonthSpan, Period] | None = None,
+    asked: Mapping[MonthSpan, Period] | None = None, yes_no: set[int] | None = None,
 ) -> dict[MonthSpan, dict[Key, PeriodValue]]:
     """Each span's value for the measures that ask for it, per (measure, unit, sex) with data.
 
@@ -46,6 +46,8 @@ def span_values(
     query per span that point-in-time measures ask for, whatever the number of measures, units
     and sexes. A figure stored for a period covering exactly the span wins (the one stored under
     the ``asked`` period's own name first); otherwise the value is formed from monthly outcomes.
+    ``yes_no``: the measures whose outcomes may be yes/no (None: any); a span that none of them
+    asks for is not counted for it, nor weighted when no weighted mean asks for it.
     """
     results: dict[MonthSpan, dict[Key, PeriodValue]] = {span: {} for span in requests}
     requests = {span: list(measures) for span, measures in requests.items() if measures}
@@ -60,18 +62,28 @@ def span_values(
         # One month number compared with the span's ends: far cheaper for the database than an OR
         # of (year, month) pairs in each of the many conditional sums.
         inside = Q(month_number__gte=span.first, month_number__lte=span.last)
-        rows_wanted |= inside & Q(measure_id__in=[m.pk for m in requests[span]])
         years.update(year for year, _month in span.months())
-        weighted = ExpressionWrapper(F("value") * F("count"), output_field=DecimalField(max_digits=30, decimal_places=4))
-        annotations.update({
-            f"s{index}_sum": Sum("value", filter=inside),
-            f"s{index}_n": Count("value", filter=inside),
-            f"s{index}_weighted": Sum(weighted, filter=inside & Q(count__isnull=False)),
-            f"s{index}_weight": Sum("count", filter=inside & Q(value__isnull=False)),
-            f"s{index}_rows": Count("pk", filter=inside),
-            f"s{index}_yes": Count("pk", filter=inside & Q(accomplished=True)),
-            f"s{index}_no": Count("pk", filter=inside & Q(accomplished=False)),
-        })
+        annotations[f"s{index}_sum"] = Sum("value", filter=inside)
+        annotations[f"s{index}_n"] = Count("value", filter=inside)
+        if any(m.aggregation == Aggregation.WEIGHTED_MEAN for m in requests[span]):
+            weighted = ExpressionWrapper(F("value") * F("count"), output_field=DecimalField(max_digits=30,
+                                                                                             decimal_places=4))
+            annotations[f"s{index}_weighted"] = Sum(weighted, filter=inside & Q(count__isnull=False))
+            annotations[f"s{index}_weight"] = Sum("count", filter=inside & Q(value__isnull=False))
+        if yes_no is None or any(m.pk in yes_no for m in requests[span]):
+            annotations[f"s{index}_rows"] = Count("pk", filter=inside)
+            annotations[f"s{index}_yes"] = Count("pk", filter=inside & Q(accomplished=True))
+            annotations[f"s{index}_no"] = Count("pk", filter=inside & Q(accomplished=False))
+    # Only the rows some span needs: per set of measures, the months from its first span's start
+    # to its last span's end (a few ORs, not one per span with its list of measures).
+    reach: dict[frozenset[int], tuple[int, int]] = {}
+    for span in spans:
+        ids = frozenset(m.pk for m in requests[span])
+        first, last = reach.get(ids, (span.first, span.last))
+        reach[ids] = (min(first, span.first), max(last, span.last))
+    for ids, (first, last) in reach.items():
+        months = Q(month_number__gte=first, month_number__lte=last)
+        rows_wanted |= months if len(ids) == len(by_id) else months & Q(measure_id__in=sorted(ids))
     # The plain year filter lets the database use the (measure, year, kind, number) index.
     monthly = (
         Outcome.objects.filter(scope, measure_id__in=list(by_id), period_kind=PeriodKind.MONTH, year__in=sorted(years))
@@ -84,16 +96,16 @@ def span_values(
         latest = _latest_in_span(span, point_ids, scope) if point_ids else {}
         wanted = {m.pk for m in requests[span]}
         values, prefix = results[span], f"s{index}_"
+        rows_key = prefix + ("rows" if prefix + "rows" in annotations else "n")
         for row in sums:
             key = (row["measure_id"], row["unit_id"], row["sex"])
-            if key[0] not in wanted or key in values or not row[prefix + "rows"]:
+            if key[0] not in wanted or key in values or not row[rows_key]:
                 continue
-            found = value_from_sums(by_id[key[0]].aggregation, span, SpanSums(
-                value_sum=row[prefix + "sum"], value_n=row[prefix + "n"], weighted_sum=row[prefix + "weighted"],
-                weight=row[prefix + "weight"], rows=row[prefix + "rows"], yes=row[prefix + "yes"],
-                no=row[prefix + "no"], latest=latest.get(key),
+            values[key] = value_from_sums(by_id[key[0]].aggregation, span, SpanSums(
+                value_sum=row[prefix + "sum"], value_n=row[prefix + "n"], weighted_sum=row.get(prefix + "weighted"),
+                weight=row.get(prefix + "weight"), rows=row[rows_key], yes=row.get(prefix + "yes", 0),
+                no=row.get(prefix + "no", 0), latest=latest.get(key),
             ))
-            values[key] = found
     return results
 
 
