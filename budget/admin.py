@@ -74,7 +74,7 @@ class BudgetOutcomeAdmin(GuardedHistoryAdmin):
 
 
 @admin.register(FrameChange)
-class FrameChangeAdmin(GuardedModelAdmin):
+class FrameChangeAdmin(GuardedHistoryAdmin):
     list_display = ["__str__", "frame", "kind", "amount_tkr", "percent", "counterpart", "reference"]
     list_filter = ["kind", "frame__year", "frame__body"]
     list_select_related = ["frame__body", "counterpart"]
@@ -83,7 +83,7 @@ class FrameChangeAdmin(GuardedModelAdmin):
 
 
 @admin.register(Investment)
-class InvestmentAdmin(GuardedImportExportMixin, GuardedModelAdmin):
+class InvestmentAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
     resource_classes = [InvestmentResource]
     list_display = ["unit_name", "object_name", "kind", "holder", "holder_via", "amount_tkr", year_column(), "plan"]
     list_filter = ["year", "kind", "holder", "plan"]
@@ -99,7 +99,7 @@ class SavingsEffectInline(GuardedTabularInline):
 
 
 @admin.register(SavingsMeasure)
-class SavingsMeasureAdmin(GuardedModelAdmin):
+class SavingsMeasureAdmin(GuardedHistoryAdmin):
     list_display = ["title", "plan", "reference", "order"]
     list_filter = ["plan"]
     list_select_related = ["plan"]

@@ -215,6 +215,9 @@ class FrameChange(models.Model):
     reference = models.CharField(_("decision reference"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    # Decided with the plan: changes only with a reason, kept here with the former values.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("frame change")
         verbose_name_plural = _("frame changes")
@@ -259,6 +262,9 @@ class Investment(models.Model):
     amount_tkr = amount_field(_("amount (tkr)"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    # Decided with the plan: changes only with a reason, kept here with the former values.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("investment")
         verbose_name_plural = _("investments")
@@ -285,6 +291,9 @@ class SavingsMeasure(models.Model):
     consequences = models.TextField(_("consequences"), blank=True)
     reference = models.CharField(_("decision reference"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    # Decided with the plan: changes only with a reason, kept here with the former values.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("savings measure")

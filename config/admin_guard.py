@@ -6,9 +6,14 @@ checks only the view permission; deletes bypass forms. This mixin closes each of
 that an admin page cannot change what the rule forbids.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.contrib.admin.widgets import AutocompleteMixin
+from django.core.exceptions import FieldDoesNotExist
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +29,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kpis.access import (
     REASON_MAX_LENGTH,
+    reason_in_history,
     UnitNotAllowed,
     WriteLocked,
     WriteRules,
@@ -140,7 +146,54 @@ BODY_PATHS: dict[str, tuple[str, ...]] = {
 }
 
 
-class GuardedAdminMixin:
+# A row number as the admin's autocomplete fields carry it: anything else in an address or a
+# post ("?measure=abc", a 30-digit number) is no row, not a database error.
+ROW_NUMBER = re.compile(r"^\d{1,18}$")
+_SAFE_WIDGETS: dict[type, type] = {}
+
+
+class RowNumbersOnlyMixin:
+    """An autocomplete widget that shows only values that can be rows (Django's looks any value up)."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if ROW_NUMBER.match(str(v))], attr)
+
+
+def _safe_autocomplete(formfield):
+    widget = getattr(formfield, "widget", None)
+    if isinstance(widget, AutocompleteMixin) and not isinstance(widget, RowNumbersOnlyMixin):
+        cls = type(widget)
+        if cls not in _SAFE_WIDGETS:
+            _SAFE_WIDGETS[cls] = type(f"RowNumbersOnly{cls.__name__}", (RowNumbersOnlyMixin, cls), {})
+        widget.__class__ = _SAFE_WIDGETS[cls]
+    return formfield
+
+
+def _visible_choices(formfield, request):
+    """Choices of related rows limited to the bodies the person reads (as the lists are)."""
+    from goalplan.selectors import visible_to
+
+    queryset = getattr(formfield, "queryset", None)
+    paths = BODY_PATHS.get(queryset.model._meta.label_lower) if queryset is not None else None
+    if paths:
+        formfield.queryset = visible_to(request.user, queryset, *paths)
+    return formfield
+
+
+class RelatedChoicesMixin:
+    """Foreign-key and many-to-many fields of admin forms and inlines: only visible rows, and no
+    error page for a value that cannot be a row."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _safe_autocomplete(_visible_choices(formfield, request)) if formfield is not None else None
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return _safe_autocomplete(_visible_choices(formfield, request)) if formfield is not None else None
+
+
+class GuardedAdminMixin(RelatedChoicesMixin):
     """Put before ModelAdmin (or SimpleHistoryAdmin): the write rule on every write path."""
 
     delete_confirmation_template = "admin/guarded_delete_confirmation.html"
@@ -162,6 +215,35 @@ class GuardedAdminMixin:
         queryset = super().get_queryset(request)
         paths = BODY_PATHS.get(self.model._meta.label_lower)
         return visible_to(request.user, queryset, *paths) if paths else queryset
+
+    def get_list_filter(self, request):
+        # A related filter lists every row of its model; when the person reads only some bodies,
+        # it lists only the rows the (already limited) list holds.
+        from goalplan.selectors import readable_body_ids
+
+        filters = super().get_list_filter(request)
+        if readable_body_ids(request.user) is None:
+            return filters
+        return [self._related_only(item) for item in filters]
+
+    def _related_only(self, item):
+        if not isinstance(item, str):
+            return item
+        field = None
+        try:
+            field = get_fields_from_path(self.model, item)[-1]
+        except (FieldDoesNotExist, NotRelationField):
+            return item
+        return (item, admin.RelatedOnlyFieldListFilter) if field.is_relation else item
+
+    def changelist_view(self, request, extra_context=None):
+        # Django answers an impossible date in the date hierarchy (year 10^20, month 13) with an
+        # error page: say it, and show the list without the filter.
+        if self.date_hierarchy and not _date_hierarchy_valid(request.GET, self.date_hierarchy):
+            self.message_user(request, _("The date in the address is not valid; the list is shown without it."),
+                              messages.WARNING)
+            return HttpResponseRedirect(request.path)
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         # PostgreSQL refuses NUL in a text comparison (the autocomplete passes the term as typed).
@@ -218,16 +300,25 @@ class GuardedAdminMixin:
         return super().delete_view(request, object_id, context)
 
     def delete_model(self, request, obj):
-        obj._change_reason = getattr(request, "_change_reason", "") or None
-        super().delete_model(request, obj)
+        # The reason goes to the row's history and to every row the database deletes with it.
+        with reason_in_history(getattr(request, "_change_reason", "")):
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        # One by one, so the audit history records each row with the reason.
-        reason = getattr(request, "_change_reason", "") or None
-        with transaction.atomic():
+        # One by one, so the audit history records each row (and its cascade) with the reason.
+        with transaction.atomic(), reason_in_history(getattr(request, "_change_reason", "")):
             for obj in queryset:
-                obj._change_reason = reason
                 obj.delete()
+
+    def save_formset(self, request, form, formset, change):
+        # Each inline row's own reason goes to its history, changed or deleted (the formset saves
+        # and deletes the rows' instances).
+        for inline_form in formset.forms:
+            reason = (getattr(inline_form, "cleaned_data", None) or {}).get("change_reason")
+            if reason:
+                inline_form.instance._change_reason = reason.strip()
+        with reason_in_history(form.cleaned_data.get("change_reason") if hasattr(form, "cleaned_data") else ""):
+            super().save_formset(request, form, formset, change)
 
     # --- History (django-simple-history) ----------------------------------------------------
 
@@ -261,7 +352,16 @@ class GuardedAdminMixin:
         return stored is None or not self.has_change_permission(request, stored)
 
 
-class GuardedInlineMixin:
+def _date_hierarchy_valid(query, field: str) -> bool:
+    limits = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+    for part, (low, high) in limits.items():
+        value = query.get(f"{field}__{part}")
+        if value is not None and not (value.isdigit() and low <= int(value) <= high):
+            return False
+    return True
+
+
+class GuardedInlineMixin(RelatedChoicesMixin):
     """Inline rows of guarded models judged by the same rule (with a reason column)."""
 
     def __init__(self, *args, **kwargs):

@@ -3,7 +3,9 @@
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 
 def client_ip_address(request) -> str | None:
@@ -45,3 +47,22 @@ class PrivateCacheForUsersMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True)
         return response
+
+
+class RefuseNulInAddressMiddleware:
+    """Answer 400 in Swedish to an address whose parameters hold a NUL character."""
+
+    # PostgreSQL refuses NUL in any text it compares, so a "?sex__exact=%00" on an admin list
+    # (or any filter, export or autocomplete) would end in a database error page. No page of ours
+    # has a use for NUL in its address.
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or any("\x00" in value for value in request.GET.getlist(key)) for key in request.GET):
+            return HttpResponseBadRequest(
+                _("The address holds a character that no page accepts (NUL). Go back and try again."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

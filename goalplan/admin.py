@@ -105,7 +105,7 @@ class PlanAdmin(GuardedHistoryAdmin):
 
 
 @admin.register(GoalArea)
-class GoalAreaAdmin(GuardedModelAdmin):
+class GoalAreaAdmin(GuardedHistoryAdmin):
     list_display = ["name", "kind", "plan", "order"]
     list_filter = ["kind", "plan"]
     list_select_related = ["plan"]
@@ -155,7 +155,7 @@ class AssignmentFollowUpInline(GuardedTabularInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(GuardedModelAdmin):
+class AssignmentAdmin(GuardedHistoryAdmin):
     list_display = ["__str__", "plan", "goal_area", "decided_by"]
     list_filter = ["plan", "decided_by"]
     list_select_related = ["plan", "goal_area", "decided_by"]

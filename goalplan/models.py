@@ -76,8 +76,12 @@ class PeriodFields(models.Model):
 
     @property
     def period_label(self) -> str:
-        """Human label of the period, e.g. "Ack april 2025"."""
-        return self.period.label()
+        """Human label of the period, e.g. "Ack april 2025" (the raw fields for a row a form is
+        refusing: the admin prints the unsaved row's name above the errors)."""
+        try:
+            return self.period.label()
+        except (ValueError, TypeError, KeyError):
+            return f"{self.year} {self.period_kind} {self.period_number}"
 
 
 class Body(models.Model):
@@ -283,6 +287,9 @@ class GoalArea(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    # A decided plan's goal area changes only with a reason, kept here with the former values.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("goal area")
         verbose_name_plural = _("goal areas")
@@ -424,6 +431,9 @@ class Assignment(models.Model):
         Body, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="assignments"
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    # A decided plan's assignment changes only with a reason, kept here with the former values.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assignment")

@@ -9,7 +9,7 @@ Figures that a committee has acted on are *locked*:
 - outcomes, status overrides, goal assessments and budget outcomes of a month in an approved
   follow-up report (budget outcomes for every approved report of the body);
 - a decided plan and what it decided: goal areas, goals, assignments, measures, targets, budget
-  frames and lines.
+  frames and lines, frame changes, investments and savings measures.
 Moving a row that carries locked rows along (a measure to another plan) counts as changing them.
 Only an administrator may change, move or delete a locked figure, and only with a reason, which
 is kept in the audit history. Every write path asks this module: the admin forms and inlines, the
@@ -19,8 +19,10 @@ import, the spreadsheet resources and the services.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
 import dataclasses
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +36,28 @@ COMMITTEE_MEMBERS = "Nämndledamöter"
 
 # The audit history keeps a change reason in a 100-character column (django-simple-history).
 REASON_MAX_LENGTH = 100
+
+# The reason given for the write under way: every history row written meanwhile keeps it,
+# including rows the database deletes along (a measure's outcomes) and rows a service deletes
+# with a queryset (a cleared entry-page value). django-simple-history reads _change_reason.
+_reason_of_write: ContextVar[str | None] = ContextVar("reason_of_write", default=None)
+
+
+@contextlib.contextmanager
+def reason_in_history(reason: str | None) -> Iterator[None]:
+    """Every save and delete inside keeps ``reason`` in its history (unless it has its own)."""
+    token = _reason_of_write.set((reason or "").strip() or None)
+    try:
+        yield
+    finally:
+        _reason_of_write.reset(token)
+
+
+def keep_reason_of_write(sender, instance, **kwargs) -> None:
+    """pre_save / pre_delete receiver: give the row the reason of the write under way."""
+    reason = _reason_of_write.get()
+    if reason and not getattr(instance, "_change_reason", None):
+        instance._change_reason = reason
 
 
 @dataclass(frozen=True)
@@ -118,6 +142,11 @@ GUARDS: dict[str, Guard] = {
     "goalplan.assignment": Guard("plan", by_decision=True),
     "kpis.measure": Guard("plan", by_decision=True),
     "budget.budgetframe": Guard("plan", by_decision=True),
+    # The rest of a decided plan's budget: frame changes, investments and the savings measures.
+    # (A savings effect also carries the achieved effect, entered during the year: not locked.)
+    "budget.framechange": Guard("frame__plan", by_decision=True),
+    "budget.investment": Guard("plan", by_decision=True),
+    "budget.savingsmeasure": Guard("plan", by_decision=True),
 }
 
 # Rows whose change of these fields moves their guarded rows elsewhere (a measure to another
@@ -126,7 +155,8 @@ GUARDS: dict[str, Guard] = {
 MOVES: dict[str, tuple[str, ...]] = {
     "kpis.measure": ("plan_id",),
     "goalplan.goal": ("plan_id",),
-    "budget.budgetframe": ("plan_id", "year"),
+    # A frame's body says which approved reports print its budget outcomes.
+    "budget.budgetframe": ("plan_id", "year", "body_id"),
     "budget.budgetline": ("frame_id",),
 }
 
@@ -360,12 +390,8 @@ class WriteRules:
 
 def write_rules_for(user) -> WriteRules:
     from goalplan.models import Plan
-    from meetings.selectors import locked_months
+    from meetings.selectors import locked_body_months, locked_months
 
     decided = Plan.objects.filter(state=Plan.State.DECIDED).values_list("pk", flat=True)
-    locked = locked_months()
-    plan_bodies = dict(Plan.objects.filter(pk__in={plan for plan, _year, _month in locked})
-                       .values_list("pk", "body_id"))
-    return WriteRules(scope=outcome_scope_for(user), locked=frozenset(locked),
-                      decided_plans=frozenset(decided),
-                      locked_body_months=frozenset((plan_bodies[plan], year, month) for plan, year, month in locked))
+    return WriteRules(scope=outcome_scope_for(user), locked=frozenset(locked_months()),
+                      decided_plans=frozenset(decided), locked_body_months=frozenset(locked_body_months()))

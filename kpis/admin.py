@@ -20,6 +20,7 @@ from config.admin_guard import (
     GuardedTabularInline,
     request_write_rules,
 )
+from goalplan.selectors import visible_to
 from kpis.access import outcome_scope_for
 from kpis.status import evaluate_measures
 from kpis.forms import (
@@ -171,6 +172,9 @@ class OutcomeAdmin(GuardedHistoryAdmin):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         selection = PeriodSelectionForm(request.GET or None)
+        # The plans a person reads by body (as everywhere in the admin): no other plan's measures
+        # are listed or entered here.
+        selection.fields["plan"].queryset = visible_to(request.user, selection.fields["plan"].queryset, "body")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

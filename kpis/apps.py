@@ -16,7 +16,13 @@ class KpisConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_delete, post_save
 
+        from django.db.models.signals import pre_delete, pre_save
+
+        from kpis.access import keep_reason_of_write
         from kpis.cache import on_model_change
+
+        pre_save.connect(keep_reason_of_write, dispatch_uid="keep-reason-of-write-save")
+        pre_delete.connect(keep_reason_of_write, dispatch_uid="keep-reason-of-write-delete")
 
         for label in DASHBOARD_SOURCES:
             model = apps.get_model(label)

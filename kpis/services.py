@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import Period
-from kpis.access import validate_reason, write_rules_for
+from kpis.access import reason_in_history, validate_reason, write_rules_for
 from kpis.cache import data_changed
 from kpis.models import Measure, Outcome
 
@@ -178,7 +178,9 @@ def outcomes_record_for_period(
             created += 1
             continue
         if entry.is_blank:
-            if not Outcome.objects.filter(pk=current.pk, version=current.version).delete()[0]:
+            with reason_in_history(reason):  # the deleted row's history keeps the reason
+                removed = Outcome.objects.filter(pk=current.pk, version=current.version).delete()[0]
+            if not removed:
                 errors.append(_conflict(entry))
             deleted += 1
             continue

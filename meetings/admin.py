@@ -46,10 +46,17 @@ class MeetingAdmin(GuardedModelAdmin):
     autocomplete_fields = ["plan"]
     inlines = [AgendaItemInline]
 
+    # The meeting of an approved report is frozen with it (its date is part of what the report
+    # says): un-approve the report to change or delete it.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _has_approved_report(obj)
+
     def has_delete_permission(self, request, obj=None):
-        # Deleting the meeting would empty the meeting of an approved (frozen) report.
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and not (obj is not None and obj.reports.filter(state=FollowUpReport.State.APPROVED).exists())
+        return super().has_delete_permission(request, obj) and not _has_approved_report(obj)
+
+
+def _has_approved_report(meeting) -> bool:
+    return meeting is not None and meeting.reports.filter(state=FollowUpReport.State.APPROVED).exists()
 
 
 @admin.register(AgendaItem)

@@ -34,3 +34,12 @@ def locked_months() -> set[tuple[int, int, int]]:
     for report in FollowUpReport.objects.filter(state=FollowUpReport.State.APPROVED, plan__isnull=False):
         locked.update((report.plan_id, year, month) for year, month in report.period.months())
     return locked
+
+
+def locked_body_months() -> set[tuple[int, int, int]]:
+    """(body, year, month) printed by an approved report of the body (its budget follow-up): by
+    the report's own body, so moving its plan to another body does not unlock them."""
+    locked = set()
+    for report in FollowUpReport.objects.filter(state=FollowUpReport.State.APPROVED, plan__isnull=False):
+        locked.update((report.body_id, year, month) for year, month in report.period.months())
+    return locked

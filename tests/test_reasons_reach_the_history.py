@@ -1,0 +1,93 @@
+"""The administrator's reason for changing a locked figure reaches the history on every path that
+writes one: inline rows, the entry page's cleared values, cascaded deletes, goal areas and
+assignments; and a budget frame moved to another body carries its locked budget outcomes."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from budget.models import AccountGroup, BudgetFrame, BudgetLine, BudgetOutcome
+from goalplan.models import Assignment, Body, GoalArea
+from kpis.models import Outcome, Target
+from tests.test_write_locks import (
+    REASON,
+    decided_target,
+    entry_post,
+    entry_url,
+    last_reason,
+    locked_april,  # noqa: F401 (fixture)
+    page_data,
+    stored,
+)
+from tests.selectors import rs_plan_2018
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_reason_of_a_changed_or_deleted_inline_row_is_kept(locked_april):
+    _outcome, _admin, _reporter, clients = locked_april
+    target = decided_target()
+    url = reverse("admin:kpis_measure_change", args=[target.measure_id])
+    data = page_data(clients["admin"].get(url))
+    row = next(key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(target.pk))
+    changed = {**data, f"{row}-value": "5.4", f"{row}-change_reason": REASON}
+    assert clients["admin"].post(url, changed).status_code == 302
+    assert Target.objects.get(pk=target.pk).value == Decimal("5.4") and last_reason(target) == REASON
+    deleted = {**page_data(clients["admin"].get(url)), f"{row}-DELETE": "on", f"{row}-change_reason": "Utgår"}
+    assert clients["admin"].post(url, deleted).status_code == 302
+    assert Target.history.filter(id=target.pk).latest("history_id").history_type == "-"
+    assert Target.history.filter(id=target.pk).latest("history_id").history_change_reason == "Utgår"
+
+
+def test_a_locked_value_cleared_on_the_entry_page_keeps_the_reason(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    assert clients["admin"].post(entry_url(outcome), entry_post(clients["admin"], outcome, "", REASON)).status_code == 302
+    assert not Outcome.objects.filter(pk=outcome.pk).exists()
+    removal = Outcome.history.filter(id=outcome.pk).latest("history_id")
+    assert (removal.history_type, removal.history_change_reason) == ("-", REASON)
+
+
+def test_rows_deleted_along_with_a_measure_keep_the_reason(locked_april):
+    outcome, _admin, _reporter, clients = locked_april
+    measure_id = outcome.measure_id
+    url = reverse("admin:kpis_measure_delete", args=[measure_id])
+    assert clients["admin"].post(url, {"post": "yes", "change_reason": "Mätetalet utgår"}).status_code == 302
+    removal = Outcome.history.filter(id=outcome.pk).latest("history_id")
+    assert (removal.history_type, removal.history_change_reason) == ("-", "Mätetalet utgår")
+    assert all(row.history_change_reason == "Mätetalet utgår"
+               for row in Target.history.filter(measure_id=measure_id, history_type="-"))
+
+
+@pytest.mark.parametrize("model", [GoalArea, Assignment])
+def test_goal_areas_and_assignments_of_a_decided_plan_keep_their_former_values(locked_april, model):
+    _outcome, _admin, _reporter, clients = locked_april
+    row = model.objects.filter(plan=rs_plan_2018()).first() or model.objects.filter(plan__state="decided").first()
+    field = "name" if model is GoalArea else "text"
+    before = getattr(row, field)
+    url = reverse(f"admin:goalplan_{model._meta.model_name}_change", args=[row.pk])
+    data = {**page_data(clients["admin"].get(url)), field: "Ändrad lydelse", "change_reason": REASON}
+    assert clients["admin"].post(url, data).status_code == 302
+    latest, previous = row.history.order_by("-history_id")[:2]
+    assert (getattr(latest, field), latest.history_change_reason) == ("Ändrad lydelse", REASON)
+    assert getattr(previous, field) == before
+    history = clients["admin"].get(reverse(f"admin:goalplan_{model._meta.model_name}_history", args=[row.pk]))
+    assert history.status_code == 200 and REASON in history.content.decode()
+
+
+def test_moving_a_budget_frame_to_another_body_needs_the_reason_its_locked_outcomes_ask(locked_april):
+    _outcome, _admin, _reporter, clients = locked_april
+    plan = rs_plan_2018()
+    plan.state = "draft"
+    plan.save()
+    frame = BudgetFrame.objects.create(plan=plan, body=plan.body, year=2018)
+    line = BudgetLine.objects.create(frame=frame, account_group=AccountGroup.objects.first(), amount_tkr=Decimal(-100))
+    BudgetOutcome.objects.create(line=line, month=2, outcome_tkr=Decimal(-10), forecast_tkr=Decimal(-100))
+    other = Body.objects.exclude(pk=plan.body_id).first()
+    url = reverse("admin:budget_budgetframe_change", args=[frame.pk])
+    data = {**page_data(clients["admin"].get(url)), "body": other.pk}
+    refused = clients["admin"].post(url, data)
+    assert refused.status_code == 200 and BudgetFrame.objects.get(pk=frame.pk).body_id == plan.body_id
+    assert clients["admin"].post(url, {**data, "change_reason": REASON}).status_code == 302
+    assert BudgetFrame.objects.get(pk=frame.pk).body_id == other.pk
+    assert stored(_outcome).value == Decimal("6.4")
