@@ -5,7 +5,7 @@ selectors hand over.
 """
 
 import json
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 import plotly.graph_objects as go
 from django.utils.html import escape
@@ -133,6 +133,24 @@ SVG_LINE_STYLES = {
 SVG_TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="9" fill="#333"'
 
 
+def nice_ticks(low: Decimal, high: Decimal, count: int = 5) -> tuple[Decimal, list[Decimal]]:
+    """About ``count`` y-axis ticks at round numbers (1, 2 or 5 × a power of ten) within low–high."""
+    raw = (high - low) / (count - 1) if high > low else Decimal(1)
+    magnitude = Decimal(10) ** raw.adjusted()
+    step = next(m * magnitude for m in (Decimal(1), Decimal(2), Decimal(5), Decimal(10)) if m * magnitude >= raw)
+    first = (low / step).to_integral_value(rounding=ROUND_CEILING) * step + 0  # never "-0"
+    ticks, value = [], first
+    while value <= high:
+        ticks.append(value)
+        value += step
+    return step, ticks
+
+
+def tick_decimals(step: Decimal) -> int:
+    """As many decimals as the tick step needs (none for 50, one for 0,5)."""
+    return max(0, -step.normalize().as_tuple().exponent)
+
+
 def line_chart_svg(*, title: str, measure, series, target_value: Decimal | None, target_label: str,
                    width: int = 520, height: int = 220) -> str:
     """The same chart as ``measure_figure`` as vector SVG, for the PDF reports.
@@ -165,12 +183,12 @@ def line_chart_svg(*, title: str, measure, series, target_value: Decimal | None,
 
     parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
               f'height="{height}" role="img"><title>{escape(title)}</title>')]
-    for step in range(5):
-        value = low + (high - low) * step / 4
+    step, ticks = nice_ticks(low, high)
+    for value in ticks:
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
                      f'stroke="#e1e5ea" stroke-width="0.6"/>')
         parts.append(f'<text x="{left - 6}" y="{y(value) + 3:.1f}" text-anchor="end" {SVG_TEXT}>'
-                     f'{escape(format_number(value, measure.decimals))}</text>')
+                     f'{escape(format_number(value, tick_decimals(step)))}</text>')
     for position, label in series.ticks:
         parts.append(f'<text x="{x(position):.1f}" y="{top + plot_height + 14}" text-anchor="middle" {SVG_TEXT}>'
                      f'{escape(label)}</text>')

@@ -54,6 +54,8 @@ def report_content(report: FollowUpReport) -> dict:
             "trend": evaluation.trend.text,
             "forecast": evaluation.forecast_text,
             "forecast_status": _status(evaluation.forecast.status) if evaluation.forecast else None,
+            "forecast_coverage": evaluation.forecast.coverage.text if evaluation.forecast and evaluation.forecast.coverage
+            else "",
             "comment": (evaluation.override.comment if evaluation.override else evaluation.value.comment) or "",
             "chart": "",
         }
