@@ -15,6 +15,7 @@ from tests.test_write_locks import (
     decided_target,
     entry_post,
     entry_url,
+    inline_prefix,
     last_reason,
     locked_april,  # noqa: F401 (fixture)
     page_data,
@@ -30,7 +31,7 @@ def test_the_reason_of_a_changed_or_deleted_inline_row_is_kept(locked_april):
     target = decided_target()
     url = reverse("admin:kpis_measure_change", args=[target.measure_id])
     data = page_data(clients["admin"].get(url))
-    row = next(key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(target.pk))
+    row = inline_prefix(data, target.pk)
     changed = {**data, f"{row}-value": "5.4", f"{row}-change_reason": REASON}
     assert clients["admin"].post(url, changed).status_code == 302
     assert Target.objects.get(pk=target.pk).value == Decimal("5.4") and last_reason(target) == REASON

@@ -318,6 +318,11 @@ def test_a_reason_longer_than_the_history_keeps_is_a_form_error_not_a_500(locked
 
 # --- Found by the adversarial review of the write rule ------------------------------------------
 
+def inline_prefix(data: dict, pk: int) -> str:
+    """The form prefix of the inline row that edits row ``pk`` (e.g. "targets-0")."""
+    return next(key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(pk))
+
+
 def page_data(page) -> dict:
     """What the admin page's own forms would post (main form and every inline), unchanged."""
     data = {}
@@ -363,7 +368,7 @@ def test_deleting_a_locked_row_in_an_inline_needs_a_reason(locked_april):
     target = decided_target()
     url = reverse("admin:kpis_measure_change", args=[target.measure_id])
     data = page_data(clients["admin"].get(url))
-    row = next(key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(target.pk))
+    row = inline_prefix(data, target.pk)
     data[f"{row}-DELETE"] = "on"
     refused = clients["admin"].post(url, data)
     assert refused.status_code == 200 and "beslutad" in refused.content.decode()
