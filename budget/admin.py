@@ -109,7 +109,7 @@ class SavingsMeasureAdmin(GuardedHistoryAdmin):
 
 
 @admin.register(SavingsEffect)
-class SavingsEffectAdmin(GuardedModelAdmin):
+class SavingsEffectAdmin(GuardedHistoryAdmin):
     list_display = ["measure", year_column(), "amount_tkr", "target", "outcome_tkr"]
     list_filter = ["year", "measure__plan"]
     list_select_related = ["measure"]

@@ -315,6 +315,9 @@ class SavingsEffect(models.Model):
     outcome_tkr = amount_field(_("achieved effect (tkr)"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
 
+    # The planned effect is decided with the plan: changed only with a reason, kept here.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("savings effect")
         verbose_name_plural = _("savings effects")

@@ -7,20 +7,19 @@ that an admin page cannot change what the rule forbids.
 """
 
 import re
+from decimal import InvalidOperation
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import NotRelationField, get_fields_from_path
-from django.contrib.admin.widgets import AutocompleteMixin
-from django.core.exceptions import FieldDoesNotExist
 from django.contrib.admin.actions import delete_selected
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
+from django.contrib.admin.widgets import AutocompleteMixin
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
 from django.http import Http404, HttpResponseRedirect
-from django.urls import reverse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,12 +28,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kpis.access import (
     REASON_MAX_LENGTH,
-    reason_in_history,
     UnitNotAllowed,
     WriteLocked,
     WriteRules,
     guard_of,
     is_guarded,
+    reason_in_history,
     write_rules_for,
 )
 from kpis.admin_imports import LimitedImportExportMixin
@@ -159,6 +158,27 @@ class RowNumbersOnlyMixin:
         return super().optgroups(name, [v for v in value if ROW_NUMBER.match(str(v))], attr)
 
 
+class RowNumbersOnlyMultipleChoiceMixin:
+    """A many-to-many field that refuses a value that cannot be a row before the database sees it
+    (SQLite overflows on a 30-digit number)."""
+
+    def _check_values(self, value):
+        if any(not ROW_NUMBER.match(str(v)) for v in value or ()):
+            raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                  params={"pk": next(v for v in value if not ROW_NUMBER.match(str(v)))})
+        return super()._check_values(value)
+
+
+def _row_numbers_only(formfield):
+    if isinstance(formfield, forms.ModelMultipleChoiceField) and not isinstance(
+            formfield, RowNumbersOnlyMultipleChoiceMixin):
+        cls = type(formfield)
+        if cls not in _SAFE_WIDGETS:
+            _SAFE_WIDGETS[cls] = type(f"RowNumbersOnly{cls.__name__}", (RowNumbersOnlyMultipleChoiceMixin, cls), {})
+        formfield.__class__ = _SAFE_WIDGETS[cls]
+    return formfield
+
+
 def _safe_autocomplete(formfield):
     widget = getattr(formfield, "widget", None)
     if isinstance(widget, AutocompleteMixin) and not isinstance(widget, RowNumbersOnlyMixin):
@@ -190,7 +210,9 @@ class RelatedChoicesMixin:
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
-        return _safe_autocomplete(_visible_choices(formfield, request)) if formfield is not None else None
+        if formfield is None:
+            return None
+        return _row_numbers_only(_safe_autocomplete(_visible_choices(formfield, request)))
 
 
 class GuardedAdminMixin(RelatedChoicesMixin):
@@ -237,13 +259,26 @@ class GuardedAdminMixin(RelatedChoicesMixin):
         return (item, admin.RelatedOnlyFieldListFilter) if field.is_relation else item
 
     def changelist_view(self, request, extra_context=None):
-        # Django answers an impossible date in the date hierarchy (year 10^20, month 13) with an
-        # error page: say it, and show the list without the filter.
+        # Django answers an impossible date in the date hierarchy (year 10^20, month 13, year 9999
+        # whose next year it cannot form) with an error page: say it, and show the list without it.
         if self.date_hierarchy and not _date_hierarchy_valid(request.GET, self.date_hierarchy):
             self.message_user(request, _("The date in the address is not valid; the list is shown without it."),
                               messages.WARNING)
             return HttpResponseRedirect(request.path)
-        return super().changelist_view(request, extra_context)
+        # Any other filter in the address the database cannot take (a 10^20 year, a broken regular
+        # expression, a number past PostgreSQL's range): rendered here, so that its error is ours.
+        try:
+            with transaction.atomic():
+                response = super().changelist_view(request, extra_context)
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()
+        except (OverflowError, ValueError, InvalidOperation, DatabaseError):
+            if not request.GET:
+                raise
+            self.message_user(request, _("The filter in the address is not valid; the list is shown without it."),
+                              messages.WARNING)
+            return HttpResponseRedirect(request.path)
+        return response
 
     def get_search_results(self, request, queryset, search_term):
         # PostgreSQL refuses NUL in a text comparison (the autocomplete passes the term as typed).
@@ -353,7 +388,7 @@ class GuardedAdminMixin(RelatedChoicesMixin):
 
 
 def _date_hierarchy_valid(query, field: str) -> bool:
-    limits = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+    limits = {"year": (1, 9998), "month": (1, 12), "day": (1, 31)}
     for part, (low, high) in limits.items():
         value = query.get(f"{field}__{part}")
         if value is not None and not (value.isdigit() and low <= int(value) <= high):

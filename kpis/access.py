@@ -9,7 +9,7 @@ Figures that a committee has acted on are *locked*:
 - outcomes, status overrides, goal assessments and budget outcomes of a month in an approved
   follow-up report (budget outcomes for every approved report of the body);
 - a decided plan and what it decided: goal areas, goals, assignments, measures, targets, budget
-  frames and lines, frame changes, investments and savings measures.
+  frames and lines, frame changes, investments, savings measures and their planned effects.
 Moving a row that carries locked rows along (a measure to another plan) counts as changing them.
 Only an administrator may change, move or delete a locked figure, and only with a reason, which
 is kept in the audit history. Every write path asks this module: the admin forms and inlines, the
@@ -142,11 +142,18 @@ GUARDS: dict[str, Guard] = {
     "goalplan.assignment": Guard("plan", by_decision=True),
     "kpis.measure": Guard("plan", by_decision=True),
     "budget.budgetframe": Guard("plan", by_decision=True),
-    # The rest of a decided plan's budget: frame changes, investments and the savings measures.
-    # (A savings effect also carries the achieved effect, entered during the year: not locked.)
+    # The rest of a decided plan's budget: frame changes, investments, the savings measures and
+    # their planned effects (the achieved effect is follow-up: see FOLLOW_UP_FIELDS).
     "budget.framechange": Guard("frame__plan", by_decision=True),
     "budget.investment": Guard("plan", by_decision=True),
     "budget.savingsmeasure": Guard("plan", by_decision=True),
+    "budget.savingseffect": Guard("measure__plan", by_decision=True),
+}
+
+# Fields of a decided row that are follow-up, entered during the year: changing only these is
+# not changing what was decided.
+FOLLOW_UP_FIELDS: dict[str, frozenset[str]] = {
+    "budget.savingseffect": frozenset({"outcome_tkr", "comment"}),
 }
 
 # Rows whose change of these fields moves their guarded rows elsewhere (a measure to another
@@ -272,6 +279,18 @@ def carried_rows(obj: Model) -> list[tuple[type[Model], list[int]]]:
     return carried
 
 
+def _facts_after_move(facts: Facts, guard: Guard, new: Model) -> Facts:
+    """A carried row's facts once ``new`` (a measure, goal, budget frame or line) is saved: its
+    plan, and for budget outcomes the frame's year and body."""
+    holder = new.frame if hasattr(new, "frame_id") and new.frame_id else new
+    changes = {"plan_id": getattr(holder, "plan_id", facts.plan_id)}
+    if guard.month_field and hasattr(holder, "year"):
+        changes["year"] = holder.year
+    if guard.body_path and hasattr(holder, "body_id"):
+        changes["body_id"] = holder.body_id
+    return dataclasses.replace(facts, **changes)
+
+
 def validate_reason(reason: str) -> str:
     """The reason stripped, refused when longer than the history can keep or not plain text."""
     reason = (reason or "").strip()
@@ -350,14 +369,23 @@ class WriteRules:
     def check_write(self, *, stored: Model | None, new: Model | None, reason: str = "") -> None:
         """Check a change: the stored row (what leaves its period, unit or plan) and the new one;
         and, for a row that carries guarded rows along (MOVES), the rows it would move."""
+        follow_up = FOLLOW_UP_FIELDS.get(type(new or stored)._meta.label_lower)
+        if follow_up and stored is not None and new is not None and all(
+                getattr(stored, f.attname) == getattr(new, f.attname)
+                for f in type(new)._meta.concrete_fields if f.name not in follow_up):
+            return  # only the follow-up of a decided row changes (an achieved savings effect)
         for row in (stored, new):
             if row is not None and (guard := guard_of(type(row))) is not None:
                 self.check_facts(facts_of(row), guard=guard, reason=reason)
         moving = MOVES.get(type(stored)._meta.label_lower, ()) if stored is not None else ()
         if new is not None and any(getattr(stored, field) != getattr(new, field) for field in moving):
             for model, pks in carried_rows(stored):
+                guard = guard_of(model)
                 for facts in stored_facts(model, pks):
-                    self.check_facts(facts, guard=guard_of(model), reason=reason)
+                    # Where the rows are (a locked month they would leave) and where they would be
+                    # (a locked month they would enter).
+                    self.check_facts(facts, guard=guard, reason=reason)
+                    self.check_facts(_facts_after_move(facts, guard, new), guard=guard, reason=reason)
 
     def check_delete(self, objs: Iterable[Model], *, reason: str = "", using: str = "default") -> None:
         """Check a delete, including every guarded row the database would delete with it."""

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from goalplan.choices import Sex
 from goalplan.models import MAX_YEAR, MIN_YEAR, OrganisationalUnit
 from goalplan.periods import MONTH_NAMES, Period, PeriodKind
+from goalplan.selectors import visible_to
 from kpis.access import validate_reason, write_rules_for
 from kpis.cache import data_changed
 from kpis.forms import parse_swedish_decimal
@@ -170,7 +171,11 @@ def import_outcomes(
         raise ImportFailed([RowError(1, ", ".join(COLUMN_NAMES[name][0] for name in missing),
                                      _("The column is missing from the heading."))])
 
-    measures = {m.pk: m for m in Measure.objects.only("pk", "plan_id", "split_by_sex")}
+    # Only measures of plans the person reads (by body): another body's measure is no measure.
+    readable = Measure.objects.only("pk", "plan_id", "split_by_sex")
+    if user is not None:
+        readable = visible_to(user, readable, "plan__body")
+    measures = {m.pk: m for m in readable}
     find_unit = _unit_lookup()
     rules = write_rules_for(user)
     parse_period = _period_parser()

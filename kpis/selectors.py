@@ -130,6 +130,17 @@ def _reported_as(kinds: dict, year: int) -> str:
     return PeriodKind.YEAR if kinds.get(PeriodKind.YEAR) else PeriodKind.MONTH
 
 
+def _running_sum(values: dict[int, Decimal]) -> dict[int, Decimal]:
+    """{1: 10, 2: 12, 4: 9} → {1: 10, 2: 22}: the sum so far, up to the first gap."""
+    running, total = {}, Decimal(0)
+    for number in range(1, max(values, default=0) + 1):
+        if number not in values:
+            break
+        total += values[number]
+        running[number] = total
+    return running
+
+
 def chart_series(measures, *, year: int) -> dict[int, ChartSeries]:
     """Each measure's chart for a year (whole scope, total), in the form it is reported: per month,
     year to date, per tertial (this year and last year, January–December) or per year (the last
@@ -160,6 +171,11 @@ def chart_series(measures, *, year: int) -> dict[int, ChartSeries]:
         else:
             ticks = months
         by_year = kinds.get(kind, {})
+        if measure.aggregation == Measure.Aggregation.SUM_YEAR_TO_DATE and kind != PeriodKind.YEAR_TO_DATE:
+            # A cumulative measure's target is for the year: drawn as the running sum, so the
+            # target line is met or missed where the line ends, not by every month's own value.
+            by_year = {y: _running_sum(values) for y, values in by_year.items()}
+            kind = PeriodKind.YEAR_TO_DATE if kind == PeriodKind.MONTH else kind
         step = 4 if kind == PeriodKind.TERTIAL else 1  # a tertial is drawn at its last month
         charts[measure.pk] = ChartSeries(kind, ticks, [
             (str(y), {step * n: v for n, v in by_year.get(y, {}).items()}, style)

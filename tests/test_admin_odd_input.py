@@ -110,3 +110,44 @@ def test_the_meeting_of_an_approved_report_is_frozen_with_it(locked_april):
     clients["admin"].post(url, {"title": "ÄNDRAD", "body": body("RS").pk, "kind": meeting.kind,
                                 "starts_on": "2018-06-30"})
     assert Meeting.objects.get(pk=meeting.pk).title != "ÄNDRAD"
+
+
+def test_under_members_only_a_reporters_import_knows_no_other_bodys_measure(members_mode, reporter):
+    from kpis.imports import ImportFailed, import_outcomes
+
+    client, unit = reporter
+    user = client.get(reverse("admin:kpis_outcome_entry")).wsgi_request.user
+    rs_measure = Measure.objects.filter(plan=rs_plan_2018()).first()
+    data = f"mätetal;år;period;enhet;kön;värde\n{rs_measure.pk};2018;month-5;{unit.name};T;42\n".encode()
+    with pytest.raises(ImportFailed) as refused:
+        import_outcomes(data, "utfall.csv", user=user)
+    assert "mätetal" in str(refused.value.errors[0]) or refused.value.error_count == 1
+    assert not Outcome.objects.filter(measure=rs_measure, value=42).exists()
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "9223372036854775808"])
+def test_a_huge_number_in_a_many_to_many_field_is_a_form_error(admin_client_sv, value):
+    from goalplan.models import Goal
+
+    goal = Goal.objects.first()
+    url = reverse("admin:goalplan_goal_change", args=[goal.pk])
+    response = admin_client_sv.post(url, {"plan": goal.plan_id, "kind": goal.kind, "title": goal.title,
+                                          "shared_with": value})
+    assert response.status_code == 200
+
+
+def test_year_9999_in_the_date_hierarchy_is_said_not_a_500(admin_client_sv):
+    response = admin_client_sv.get(reverse("admin:meetings_meeting_changelist") + "?starts_on__year=9999", follow=True)
+    assert response.status_code == 200 and "Datumet i adressen är ogiltigt" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["starts_on__year__gt=99999999999999999999", "starts_on__month=99999999999999999999"])
+def test_dates_the_database_cannot_take_are_not_a_500(admin_client_sv, query):
+    response = admin_client_sv.get(reverse("admin:meetings_meeting_changelist") + f"?{query}", follow=True)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["value__gt=1e999999", "value__regex=(", "entered_at__year=99999999999999999999"])
+def test_filters_the_database_cannot_take_are_said_not_a_500(admin_client_sv, query):
+    response = admin_client_sv.get(reverse("admin:kpis_outcome_changelist") + f"?{query}", follow=True)
+    assert response.status_code == 200

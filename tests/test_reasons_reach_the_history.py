@@ -92,3 +92,34 @@ def test_moving_a_budget_frame_to_another_body_needs_the_reason_its_locked_outco
     assert clients["admin"].post(url, {**data, "change_reason": REASON}).status_code == 302
     assert BudgetFrame.objects.get(pk=frame.pk).body_id == other.pk
     assert stored(_outcome).value == Decimal("6.4")
+
+
+def test_moving_a_budget_frame_into_a_body_whose_months_are_locked_needs_a_reason(locked_april):
+    _outcome, _admin, _reporter, clients = locked_april
+    plan = rs_plan_2018()
+    plan.state = "draft"
+    plan.save()
+    other = Body.objects.exclude(pk=plan.body_id).first()
+    frame = BudgetFrame.objects.create(plan=plan, body=other, year=2018)  # outside RS's locked months
+    line = BudgetLine.objects.create(frame=frame, account_group=AccountGroup.objects.first(), amount_tkr=Decimal(-100))
+    BudgetOutcome.objects.create(line=line, month=2, outcome_tkr=Decimal(-10), forecast_tkr=Decimal(-100))
+    url = reverse("admin:budget_budgetframe_change", args=[frame.pk])
+    data = {**page_data(clients["admin"].get(url)), "body": plan.body_id}  # into RS, locked Jan–Apr 2018
+    assert clients["admin"].post(url, data).status_code == 200
+    assert BudgetFrame.objects.get(pk=frame.pk).body_id == other.pk
+    assert clients["admin"].post(url, {**data, "change_reason": REASON}).status_code == 302
+
+
+def test_a_decided_savings_effect_changes_its_plan_only_with_a_reason_but_its_outcome_freely(locked_april):
+    from budget.models import SavingsEffect
+
+    _outcome, _admin, _reporter, clients = locked_april
+    effect = SavingsEffect.objects.filter(measure__plan__state="decided").first()
+    url = reverse("admin:budget_savingseffect_change", args=[effect.pk])
+    data = page_data(clients["admin"].get(url))
+    assert clients["admin"].post(url, {**data, "amount_tkr": "4242"}).status_code == 200
+    assert SavingsEffect.objects.get(pk=effect.pk).amount_tkr == effect.amount_tkr
+    assert clients["admin"].post(url, {**data, "outcome_tkr": "1000"}).status_code == 302
+    assert SavingsEffect.objects.get(pk=effect.pk).outcome_tkr == Decimal(1000)
+    assert clients["admin"].post(url, {**data, "amount_tkr": "4242", "change_reason": REASON}).status_code == 302
+    assert last_reason(SavingsEffect.objects.get(pk=effect.pk)) == REASON

@@ -288,8 +288,8 @@ def test_a_measure_reported_year_to_date_gets_its_chart_and_a_trend_against_last
     assert (evaluation.value.value, evaluation.value.stored) == (D(44000), True)
     assert evaluation.forecast.method == ForecastMethod.SEASONAL  # 44 000 × 124 000 / 41 000
     assert evaluation.forecast.value == D("133073.1707")
-    # No September–December 2025 was reported: compared with January–April 2025 instead.
-    assert (evaluation.trend, evaluation.trend_compared_with.label()) == (Trend.IMPROVING, "jan–apr 2025")
+    # September–December 2025 is Ack december − Ack augusti 2025 (124 000 − 80 000 = 44 000).
+    assert (evaluation.trend, evaluation.trend_compared_with.label()) == (Trend.FLAT, "sep–dec 2025")
     page = measure_page(admin_client_sv, visits)
     assert_explained(page, span="jan–apr 2026", limit="minst 120\xa0000")
     assert "Det rapporterade värdet för perioden." in explanation(page)
@@ -311,3 +311,152 @@ def test_a_measure_reported_per_year_is_charted_per_year(plan, admin_client_sv):
     [per_year] = [trace for trace in chart["data"] if trace["name"] == "Per år"]
     assert per_year["x"] == [2021, 2022, 2023, 2024, 2025, 2026]
     assert per_year["y"] == [None, None, 12.0, 20.0, 31.0, None]
+
+
+# 9. What a controller found checking this plan by hand ---------------------------------------------
+
+def store(measure, year, number, value=None, kind=PeriodKind.MONTH, **fields):
+    return Outcome.objects.create(measure=measure, year=year, period_kind=kind, period_number=number,
+                                  value=None if value is None else D(str(value)), **fields)
+
+
+def test_a_cumulative_measure_closing_the_year_is_judged_on_the_years_sum(plan):
+    waste = add_measure(plan, "Avfall", kind="at_most", value="3000", wording="Högst 3 000", aggregation="ytd_sum")
+    for month in range(1, 13):
+        store(waste, 2026, month, 300)  # 3 600 for the year
+    for period in (Period.tertial(2026, 3), Period(2026, PeriodKind.MONTH, 12), Period.full_year(2026)):
+        evaluation = one(waste, period)
+        assert (evaluation.forecast.value, evaluation.status) == (D(3600), Status.RED), period
+    with translation.override("sv"):
+        assert "Bedömt på årets utfall (hela året, 3\xa0600\xa0ton)." in one(waste, Period.tertial(2026, 3)).explanation
+
+
+def test_no_value_for_the_period_is_never_green_whatever_the_year_to_date_says(plan):
+    trips = add_measure(plan, "Resor", kind="change_from_base", value="-10", base_year=2018, base_value="867",
+                        wording="Minska med 10 %", aggregation="ytd_sum")
+    for month, value in ((4, 250), (8, 510), (12, 800)):
+        store(trips, 2026, month, value, kind=PeriodKind.YEAR_TO_DATE)
+    april = one(trips, Period(2026, PeriodKind.MONTH, 4))
+    assert (april.value.value, april.status) == (None, Status.MISSING)  # the year to date alone is no April
+    second = one(trips, Period.tertial(2026, 2))
+    assert (second.value.value, second.forecast.value) == (D(260), D(765))  # Ack aug − Ack april; 510 × 12 / 8
+    assert one(trips, Period.full_year(2026)).status == Status.YELLOW  # 800 against högst 780
+
+
+def test_a_yearly_measure_with_its_years_figure_is_judged_in_t3(plan):
+    share = add_measure(plan, "Andel", kind="more_than", value="60", wording="Mer än 60", unit="%",
+                        direction="higher", frequency="yearly")
+    store(share, 2026, 0, 63, kind=PeriodKind.YEAR)
+    assert (one(share, Period.tertial(2026, 3)).value.value, one(share, Period.tertial(2026, 3)).status) == (
+        D(63), Status.GREEN)
+
+
+def test_an_accomplished_target_is_green_from_the_month_it_was_done(plan):
+    adopted = add_measure(plan, "Antagen plan", kind="accomplished", wording="Genomfört ja/nej", unit="")
+    store(adopted, 2026, 3, accomplished=True)
+    for period in (Period.tertial(2026, 1), Period.tertial(2026, 2), Period.tertial(2026, 3), Period.full_year(2026)):
+        assert one(adopted, period).status == Status.GREEN, period
+    assert one(adopted, Period(2026, PeriodKind.MONTH, 2)).status == Status.MISSING
+
+
+def test_the_limit_is_compared_as_it_is_printed(plan):
+    units = add_measure(plan, "Enheter", kind="change_from_base", value="-20", base_year=2019, base_value="251",
+                        wording="Minska med 20 %", unit="st")
+    store(units, 2026, 4, "200.6")
+    evaluation = one(units)
+    with translation.override("sv"):
+        assert (evaluation.value_text, evaluation.threshold_text.split(" (")[0]) == ("201\xa0st", "högst 201\xa0st")
+    assert evaluation.status == Status.GREEN
+
+
+def test_a_units_sum_is_not_compared_with_the_regions_base_year(plan):
+    waste = add_measure(plan, "Avfall per enhet", kind="change_from_base", value="-20", base_year=2019,
+                        wording="Minska med 20 %", aggregation="ytd_sum")
+    unit = OrganisationalUnit.objects.get(code="KT")
+    for month in range(1, 13):
+        store(waste, 2019, month, 20)
+    for month in range(1, 5):
+        store(waste, 2026, month, 8, unit=unit)
+    [by_unit] = [e for e in evaluate_measures([waste], T1, unit="all-units") if e.unit_id == unit.pk]
+    [filtered] = [e for e in evaluate_measures([waste], T1, unit=unit) if e.unit_id == unit.pk]
+    assert by_unit.status == filtered.status == Status.MISSING  # no base year of the unit's own
+    assert by_unit.reference is None
+
+
+def test_a_weighted_mean_says_when_a_month_has_no_count(plan):
+    share = add_measure(plan, "Andel viktad", kind="at_least", value="75", wording="Minst 75 %", unit="%",
+                        direction="higher", aggregation="weighted_mean")
+    store(share, 2026, 1, 80, count=100)
+    store(share, 2026, 2, 40)  # no count: not in the weighted mean
+    store(share, 2026, 3, 80, count=100)
+    store(share, 2026, 4, 80, count=100)
+    evaluation = one(share)
+    assert (evaluation.value.value, evaluation.value.coverage.months_with_data) == (D(80), 3)
+    assert evaluation.status == Status.YELLOW
+
+
+def test_a_point_in_time_measure_read_per_tertial_trends_against_the_tertial_before(plan):
+    share = add_measure(plan, "Andel per tertial", kind="at_least", value="90", wording="Minst 90 %", unit="%",
+                        direction="higher", frequency="tertial")
+    store(share, 2026, 4, 85)
+    store(share, 2026, 8, 60)
+    evaluation = one(share, Period.tertial(2026, 2))
+    assert (evaluation.trend, evaluation.trend_compared_with.label()) == (Trend.WORSENING, "april 2026")
+
+
+def test_an_override_of_t1_is_the_override_of_year_to_date_april(plan):
+    from kpis.models import StatusOverride
+
+    share = add_measure(plan, "Andel med bedömning", kind="at_least", value="70", wording="Minst 70 %", unit="%",
+                        direction="higher", aggregation="ytd_mean")
+    for month in range(1, 5):
+        store(share, 2026, month, 73)
+    StatusOverride.objects.create(measure=share, year=2026, period_kind=PeriodKind.TERTIAL, period_number=1,
+                                  status=Status.RED, comment="Bristande underlag")
+    assert one(share, T1).status == one(share, APRIL_YTD).status == Status.RED
+
+
+def test_an_r12_forecast_is_judged_against_the_same_limit_as_its_value(plan):
+    sick = add_measure(plan, "Sjukfrånvaro R12", kind="lower_than_year", base_year=2025, wording="Lägre än 2025",
+                       unit="%", decimals=1, aggregation="r12_mean")
+    for month in range(1, 13):
+        store(sick, 2024, month, 7)
+        store(sick, 2025, month, "7.5")
+    for month in range(1, 5):
+        store(sick, 2026, month, "6.5")
+    evaluation = one(sick)
+    assert evaluation.forecast.value == evaluation.value.value
+    assert evaluation.forecast.status == evaluation.status
+
+
+def test_figures_stored_per_tertial_or_year_to_date_make_the_spans_they_tile(plan):
+    energy = add_measure(plan, "Energi per tertial", kind="at_most", value="3000", wording="Högst 3 000 MWh",
+                         unit="MWh", aggregation="ytd_sum", frequency="tertial")
+    for number, value in ((1, 1150), (2, 950), (3, 1200)):
+        store(energy, 2026, number, value, kind=PeriodKind.TERTIAL)
+    interim = one(energy, Period.interim(2026))
+    assert (interim.value.value, interim.value.stored) == (D(2100), True)  # T1 + T2
+    assert one(energy, Period.full_year(2026)).value.value == D(3300)
+    assert one(energy, Period.full_year(2026)).status == Status.RED
+    assert one(energy, Period.tertial(2026, 2)).forecast.value == D(3150)  # 2 100 × 12 / 8
+    visits = add_measure(plan, "Besök ack", kind="at_least", value="100", wording="Minst 100", unit="antal",
+                         direction="higher", aggregation="ytd_sum")
+    for month, value in ((4, 250), (8, 510), (12, 800)):
+        store(visits, 2026, month, value, kind=PeriodKind.YEAR_TO_DATE)
+    assert one(visits, Period.tertial(2026, 2)).value.value == D(260)  # Ack augusti − Ack april
+    assert one(visits, Period.tertial(2026, 3)).value.value == D(290)
+    share = add_measure(plan, "Nöjdhet per tertial", kind="at_least", value="80", wording="Minst 80 %", unit="%",
+                        direction="higher", aggregation="ytd_mean", frequency="tertial")
+    store(share, 2026, 1, 79, kind=PeriodKind.TERTIAL)
+    store(share, 2026, 2, "82.5", kind=PeriodKind.TERTIAL)
+    assert one(share, Period.interim(2026)).value.value == D("80.75")
+
+
+def test_a_cumulative_measure_reported_per_month_is_charted_as_its_running_sum(plan, admin_client_sv):
+    visits = add_measure(plan, "Besök per månad", kind="at_least", value="12000", wording="Minst 12 000",
+                         unit="antal", direction="higher", aggregation="ytd_sum")
+    for month in range(1, 5):
+        store(visits, 2026, month, 1000)
+    lines = {trace["name"]: trace["y"] for trace in chart_of(measure_page(admin_client_sv, visits))["data"]}
+    assert lines["2026"][:5] == [1000.0, 2000.0, 3000.0, 4000.0, None]  # against the year's 12 000
+    assert lines["Gräns: minst 12\xa0000"] == [12000.0, 12000.0]

@@ -1,6 +1,6 @@
 """Properties of the status engine on random measures, targets and series (hypothesis)."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.db import transaction
@@ -87,14 +87,16 @@ def test_a_better_outcome_never_has_a_worse_status(case, start, step, on_track):
 @given(case=measure_and_target(), offset=st.integers(min_value=-400, max_value=400))
 def test_the_limit_and_the_bands_edges_agree_with_the_status(case, offset):
     measure, target, reference = case
-    operator, limit = expected_limit(target, measure, reference)
+    operator, exact_limit = expected_limit(target, measure, reference)
+    # Compared as printed: the limit rounded half up to the measure's decimals, like the value.
+    digit = D(1).scaleb(-measure.decimals)
+    limit = exact_limit.quantize(digit, rounding=ROUND_HALF_UP)
     result = evaluate_target(target=target, measure=measure, value=limit, reference=reference)
     assert result.threshold.operator == operator
-    assert abs(result.threshold.value - limit) < D("0.0001")
+    assert result.threshold.value == limit
     band = target.tolerance if target.tolerance is not None else abs(limit) * default_tolerance_percent() / 100
     assert result.band == pytest.approx(band, abs=D("0.0001"))
     # A value a number of printed digits from the limit, as the engine rounds it.
-    digit = D(1).scaleb(-measure.decimals)
     value = (result.threshold.value + offset * digit).quantize(digit)
     passes = {">=": value >= limit, ">": value > limit, "<=": value <= limit, "<": value < limit}[operator]
     expected = Status.GREEN if passes else (Status.YELLOW if abs(value - limit) <= band + D("0.0001") else Status.RED)

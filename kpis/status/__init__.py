@@ -11,7 +11,9 @@ Span (``values``, ``queries``)
     A value covers a span of months: the period's own months (T1 and "Ack april" are the same
     span, January–April, and get the same value, status and trend), or for R12 measures the
     twelve months ending in the period's last month. A figure stored for a period covering
-    exactly the span (e.g. the reported "Ack april 61 %") wins; otherwise the value is formed
+    exactly the span (e.g. the reported "Ack april 61 %") wins; a span that stored figures tile
+    is made of them (Jan–Aug from T1 and T2: their sum, or their mean by months; May–Aug of a
+    cumulative measure as Ack augusti − Ack april); otherwise the value is formed
     from monthly outcomes by the measure's aggregation (latest month with data, sum, mean,
     count-weighted mean, R12 sum or mean). The database does the arithmetic in a fixed number
     of queries, whatever the number of measures, units and sexes.
@@ -50,13 +52,19 @@ Status
     ``KPI_YELLOW_TOLERANCE_PERCENT`` of the limit) or on track (the full-year forecast meets the
     target) = yellow. Otherwise red. No value, no target, a target that is only words or a
     missing reference = "Uppgift saknas", never green. A yes/no target not yet accomplished is
-    yellow until the period that closes the year, then red. A cumulative measure is judged on
-    its forecast for the year before December. A ``StatusOverride`` (a person's judgement with its
-    reason) replaces the computed status; the computed one is kept beside it.
+    yellow until the period that closes the year, then red; it is met once it is done in the year.
+    A cumulative measure's target is for the year: it is judged on its forecast for the year, and
+    on the year's own sum once the period closes the year (T3, December). The limit is compared
+    as printed, rounded to the measure's decimals like the value. A measure reported per year is
+    valued by its year's figure in a period that closes the year. No value for the period is never
+    green, whatever the year to date says. A ``StatusOverride`` (a person's judgement with its
+    reason) replaces the computed status, for every name of the same months (T1 and "Ack april");
+    the computed one is kept beside it.
 
 Trend (``trend``)
     The value against the value of the span just before it: for readings at a month (point in
-    time, R12) the reading a month earlier (R12 January against R12 December the year before);
+    time, R12) the reading before (a month earlier, or a tertial earlier for a measure read per
+    tertial; R12 January against R12 December the year before);
     for sums and means the span of the same length just before (a month against the month
     before, January–April against September–December, a year against the year before), so a
     cumulative measure trends on its months' own values. When the span just before has no value
@@ -68,7 +76,8 @@ Forecast (``forecast``)
     From the year to date through the period's last month. Cumulative measures: scaled by last
     year's share of the full year reached by the same month when this year's months are all
     there, else the months there are extrapolated linearly. R12 measures: the twelve months
-    ending now (the rest of the year as the same months last year). Levels: moved by last year's
+    ending now (the rest of the year as the same months last year), judged against the same
+    reference as the value. Levels: moved by last year's
     change from the same month to the full year, else held. The forecast says what it rests on.
 
 Goal (``goals``)
@@ -83,8 +92,9 @@ Counts (``counts``)
 from kpis.status.counts import GoalCounts, StatusCounts, count_goals, count_statuses
 from kpis.status.forecast import Forecast, ForecastMethod, forecast_year
 from kpis.status.goals import GoalEvaluation, combine_statuses, evaluate_goals
-from kpis.status.measures import Evaluation, evaluate_measures, evaluate_plan, is_due
+from kpis.status.measures import Evaluation, evaluate_measures, evaluate_plan
 from kpis.status.queries import ALL_UNITS, period_values, period_values_many
+from kpis.status.spans import is_due
 from kpis.status.targets import (
     Reference,
     TargetResult,

@@ -7,33 +7,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from goalplan.choices import Sex, Status
 from goalplan.models import Plan
-from goalplan.periods import MonthSpan, Period, PeriodKind
+from goalplan.periods import MonthSpan, Period
 from kpis.formatting import format_measure_value, format_period_value
 from kpis.models import Measure, StatusOverride, Target, TargetKind
-from kpis.status.forecast import Forecast, forecast_year
+from kpis.status.forecast import Forecast, ForecastMethod, forecast_year
 from kpis.status.queries import ALL_UNITS, span_values, unit_filter
 from kpis.status.references import base_reference, base_year_spans, national_references
+from kpis.status.spans import Spans, is_due, spans_of
 from kpis.status.targets import BASE_YEAR_KINDS, Reason, Reference, TargetResult, evaluate_target
-from kpis.status.trend import Trend, fallback_trend_span, trend_between, trend_span
-from kpis.status.values import MISSING_VALUE, Key, PeriodValue, window_of
+from kpis.status.trend import Trend, trend_between
+from kpis.status.values import MISSING_VALUE, ROLLING, Key, PeriodValue
 
 Aggregation = Measure.Aggregation
 Frequency = Measure.Frequency
-
-
-def is_due(measure: Measure, period: Period) -> bool:
-    """Whether the measure's frequency has a value due for the period: a yearly measure only in a
-    period that closes the year, a tertial measure only in one that ends with a tertial."""
-    if measure.frequency == Frequency.YEARLY:
-        return period.closes_year
-    if measure.frequency == Frequency.TERTIAL:
-        return period.end_month % 4 == 0
-    return True
 
 
 @dataclass
@@ -116,7 +108,10 @@ class Evaluation:
             parts.append(_("Limit: %(limit)s.") % {"limit": self.threshold_text})
         if self.value.described_span and not self.value.is_missing:
             parts.append(_("Value for %(span)s.") % {"span": self.value.described_span.label()})
-        if self.judged_on_forecast:
+        if self.judged_on_forecast and self.forecast.method == ForecastMethod.FINAL:
+            parts.append(_("Judged on the year's outcome (the whole year, %(value)s).") % {
+                "value": self.forecast_text})
+        elif self.judged_on_forecast:
             parts.append(_("Judged on the forecast for the year (%(method)s).") % {
                 "method": self.forecast.basis_text})
         if self.coverage_text:
@@ -132,32 +127,7 @@ def _sexes(measure: Measure) -> list[str]:
     return [Sex.TOTAL, Sex.WOMEN, Sex.MEN] if measure.split_by_sex else [Sex.TOTAL]
 
 
-@dataclass(frozen=True)
-class _Spans:
-    """The spans one measure's evaluation reads."""
-
-    now: MonthSpan
-    before: MonthSpan | None
-    year_before: MonthSpan | None  # the trend's comparison when ``before`` has no value
-    year_to_date: MonthSpan | None
-    year_to_date_last_year: MonthSpan | None
-    last_year: MonthSpan | None
-
-
-def _spans_of(measure: Measure, period: Period, *, with_trend: bool, with_forecast: bool) -> _Spans:
-    now = window_of(period, measure.aggregation)
-    ytd = window_of(period.year_to_date, measure.aggregation) if with_forecast else None
-    return _Spans(
-        now=now,
-        before=trend_span(now, measure.aggregation) if with_trend else None,
-        year_before=fallback_trend_span(now, measure.aggregation) if with_trend else None,
-        year_to_date=ytd,
-        year_to_date_last_year=ytd.in_year(period.year - 1) if ytd else None,
-        last_year=window_of(Period(period.year - 1, PeriodKind.YEAR), measure.aggregation) if ytd else None,
-    )
-
-
-def _forecast(measure, period, target, spans: _Spans, get, key, reference: Reference | None) -> Forecast | None:
+def _forecast(measure, period, target, spans: Spans, get, key, reference: Reference | None) -> Forecast | None:
     if spans.year_to_date is None or target is None or target.kind == TargetKind.ACCOMPLISHED:
         return None
     ytd, last_ytd, last_year = get(spans.year_to_date, key), get(spans.year_to_date_last_year, key), get(spans.last_year, key)
@@ -176,7 +146,7 @@ def _forecast(measure, period, target, spans: _Spans, get, key, reference: Refer
     return Forecast(expected[0], expected[1], status, ytd.coverage)
 
 
-def _reference(measure, target, spans: _Spans, computed, key: Key, national, *, full_year: bool) -> Reference | None:
+def _reference(measure, target, spans: Spans, computed, key: Key, national, *, full_year: bool) -> Reference | None:
     if target is None:
         return None
     if target.kind in BASE_YEAR_KINDS:
@@ -185,7 +155,7 @@ def _reference(measure, target, spans: _Spans, computed, key: Key, national, *, 
     return national.get((key[0], key[2]))
 
 
-def _evaluate_key(key: Key, measure: Measure, period: Period, target: Target | None, spans: _Spans, computed,
+def _evaluate_key(key: Key, measure: Measure, period: Period, target: Target | None, spans: Spans, computed,
                   national, override: StatusOverride | None) -> Evaluation:
     """One (measure, unit, sex): the rules of the package's docstring, in their order."""
 
@@ -195,16 +165,20 @@ def _evaluate_key(key: Key, measure: Measure, period: Period, target: Target | N
     value = get(spans.now, key)
     if value.span is None:
         value = replace(value, span=spans.now)
-    year_reference = _reference(measure, target, spans, computed, key, national, full_year=True)
+    period_reference = _reference(measure, target, spans, computed, key, national, full_year=False)
+    year_reference = period_reference if measure.aggregation in ROLLING else _reference(
+        measure, target, spans, computed, key, national, full_year=True)
     forecast = _forecast(measure, period, target, spans, get, key, year_reference)
-    # A cumulative measure's target is for the whole year: before December its sum so far says
-    # nothing against it, so the forecast for the year is what is judged.
-    judged_on_forecast = bool(forecast and measure.aggregation == Aggregation.SUM_YEAR_TO_DATE
-                              and not period.closes_year)
-    reference = year_reference if judged_on_forecast else _reference(
-        measure, target, spans, computed, key, national, full_year=False)
-    if value.is_missing and not is_due(measure, period):
-        result = TargetResult(Status.NOT_DUE, reason=Reason.NOT_DUE)
+    # A cumulative measure's target is for the whole year: its sum for a month or a tertial says
+    # nothing against it, so the forecast for the year is what is judged (the year's own sum once
+    # the period closes the year).
+    judged_on_forecast = bool(forecast and measure.aggregation == Aggregation.SUM_YEAR_TO_DATE)
+    reference = year_reference if judged_on_forecast else period_reference
+    if value.is_missing:
+        # No value is never green, whatever the year to date says: not due, or missing.
+        reason, status = (Reason.NOT_DUE, Status.NOT_DUE) if not is_due(measure, period) else (
+            Reason.NO_OUTCOME, Status.MISSING)
+        result = TargetResult(status, reason=reason)
     else:
         result = evaluate_target(
             target=target, measure=measure, value=forecast.value if judged_on_forecast else value.value,
@@ -212,7 +186,8 @@ def _evaluate_key(key: Key, measure: Measure, period: Period, target: Target | N
             on_track=bool(forecast and forecast.status == Status.GREEN and not period.closes_year),
         )
         basis = forecast.coverage if judged_on_forecast else value.coverage
-        if result.status == Status.GREEN and not basis.complete:
+        accomplishment = target is not None and target.kind == TargetKind.ACCOMPLISHED
+        if result.status == Status.GREEN and not basis.complete and not accomplishment:
             # An incomplete value is never green: the missing months could change it.
             result = replace(result, status=Status.YELLOW, reason=Reason.MET_INCOMPLETE)
     trend, compared_with = Trend.UNKNOWN, None
@@ -234,32 +209,37 @@ def evaluate_measures(
     sexes = [Sex.TOTAL] if total_only else None
     measures = list(measures)
     targets = {t.measure_id: t for t in Target.objects.filter(measure__in=measures, year=period.year)}
-    spans_of = {m.pk: _spans_of(m, period, with_trend=with_trend, with_forecast=with_forecast) for m in measures}
+    spans_by_measure = {m.pk: spans_of(m, period, targets.get(m.pk), with_trend=with_trend, with_forecast=with_forecast)
+                for m in measures}
     # Every span the evaluation reads (the period, the span before for the trend, the year to date
     # now and last year, last year, the base years) is computed in one pass.
     requests: dict[MonthSpan, list[Measure]] = defaultdict(list)
     for measure in measures:
-        spans = spans_of[measure.pk]
+        spans = spans_by_measure[measure.pk]
         wanted = [spans.now, spans.before, spans.year_before, spans.year_to_date, spans.year_to_date_last_year,
                   spans.last_year]
         wanted += base_year_spans(measure, targets.get(measure.pk), spans.now)
         for span in dict.fromkeys(s for s in wanted if s is not None):
             requests[span].append(measure)
-    computed = span_values(requests, unit=unit, sexes=sexes, asked={spans_of[m.pk].now: period for m in measures},
+    computed = span_values(requests, unit=unit, sexes=sexes, asked={spans_by_measure[m.pk].now: period for m in measures},
                            yes_no={pk for pk, target in targets.items() if target.kind == TargetKind.ACCOMPLISHED})
     national = national_references(measures, targets, period)
-    overrides = {
-        (o.measure_id, o.unit_id, o.sex): o
-        for o in StatusOverride.objects.filter(
-            unit_filter(unit), measure__in=measures, year=period.year, period_kind=period.kind,
-            period_number=period.number, **({"sex__in": sexes} if sexes else {}),
-        )
-    }
+    # An override set under another name of the same months (T1 for "Ack april") counts too;
+    # the one under the period's own name first.
+    same_months = [period, *(p for p in period.span.stored_periods() if p != period)]
+    named = Q(pk__in=[])
+    for one in same_months:
+        named |= Q(year=one.year, period_kind=one.kind, period_number=one.number)
+    overrides: dict[Key, StatusOverride] = {}
+    for o in sorted(StatusOverride.objects.filter(unit_filter(unit), named, measure__in=measures,
+                                                  **({"sex__in": sexes} if sexes else {})),
+                    key=lambda o: same_months.index(o.period)):
+        overrides.setdefault((o.measure_id, o.unit_id, o.sex), o)
     # Every measure is reported for the scope asked for, with or without data ("saknas").
     scope_unit_id = None if unit in (None, ALL_UNITS) else unit.pk
     ids_by_span: dict[MonthSpan, set[int]] = defaultdict(set)
     for measure in measures:
-        ids_by_span[spans_of[measure.pk].now].add(measure.pk)
+        ids_by_span[spans_by_measure[measure.pk].now].add(measure.pk)
     keys = {key for span, ids in ids_by_span.items() for key in computed.get(span, {}) if key[0] in ids}
     keys |= set(overrides)
     for measure in measures:
@@ -269,7 +249,7 @@ def evaluate_measures(
     sex_order = {sex: index for index, sex in enumerate(Sex.values)}
     evaluations = []
     for key in sorted(keys, key=lambda k: (position[k[0]], k[1] is not None, k[1] or 0, sex_order[k[2]])):
-        evaluations.append(_evaluate_key(key, by_id[key[0]], period, targets.get(key[0]), spans_of[key[0]],
+        evaluations.append(_evaluate_key(key, by_id[key[0]], period, targets.get(key[0]), spans_by_measure[key[0]],
                                          computed, national, overrides.get(key)))
     return evaluations
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Q, Sum, Window
 from django.db.models.functions import RowNumber
 
-from goalplan.periods import SPAN_KINDS, MonthSpan, Period, PeriodKind
+from goalplan.periods import MONTHS_PER_TERTIAL, SPAN_KINDS, MonthSpan, Period, PeriodKind
 from kpis.models import Measure, Outcome
 from kpis.status.values import (
     Aggregation,
@@ -16,6 +17,7 @@ from kpis.status.values import (
     Key,
     PeriodValue,
     SpanSums,
+    quantized,
     value_from_sums,
     window_of,
 )
@@ -56,6 +58,7 @@ def span_values(
     by_id = {m.pk: m for measures in requests.values() for m in measures}
     scope = unit_filter(unit) & (Q(sex__in=list(sexes)) if sexes is not None else Q())
     _stored_figures(requests, scope, asked or {}, results)
+    _composed_figures(requests, scope, results)
 
     rows_wanted, years, annotations, spans = Q(pk__in=[]), set(), {}, list(requests)
     for index, span in enumerate(spans):
@@ -70,6 +73,7 @@ def span_values(
                                                                                              decimal_places=4))
             annotations[f"s{index}_weighted"] = Sum(weighted, filter=inside & Q(count__isnull=False))
             annotations[f"s{index}_weight"] = Sum("count", filter=inside & Q(value__isnull=False))
+            annotations[f"s{index}_weighted_n"] = Count("count", filter=inside & Q(value__isnull=False))
         if yes_no is None or any(m.pk in yes_no for m in requests[span]):
             annotations[f"s{index}_rows"] = Count("pk", filter=inside)
             annotations[f"s{index}_yes"] = Count("pk", filter=inside & Q(accomplished=True))
@@ -103,7 +107,7 @@ def span_values(
                 continue
             values[key] = value_from_sums(by_id[key[0]].aggregation, span, SpanSums(
                 value_sum=row[prefix + "sum"], value_n=row[prefix + "n"], weighted_sum=row.get(prefix + "weighted"),
-                weight=row.get(prefix + "weight"), rows=row[rows_key], yes=row.get(prefix + "yes", 0),
+                weight=row.get(prefix + "weight"), weighted_n=row.get(prefix + "weighted_n"), rows=row[rows_key], yes=row.get(prefix + "yes", 0),
                 no=row.get(prefix + "no", 0), latest=latest.get(key),
             ))
     return results
@@ -147,6 +151,58 @@ def _stored_figures(requests, scope: Q, asked: Mapping[MonthSpan, Period], resul
             chosen[(span, key)] = rank
             coverage = Coverage(span.length, span.length, reported=True)
             results[span][key] = PeriodValue(value, accomplished, comment, coverage, span)
+
+
+def _pieces(span: MonthSpan) -> tuple[list[Period], tuple[Period, Period | None] | None]:
+    """How a span within one year is made of stored figures: the tertials that tile it, and (for
+    sums) the difference of two year-to-date figures (Ack augusti − Ack april = May–August)."""
+    (first_year, first), (year, last) = span.months()[0], span.end
+    if first_year != year or span.length == 1:
+        return [], None
+    tertials = []
+    if first % MONTHS_PER_TERTIAL == 1 and last % MONTHS_PER_TERTIAL == 0:
+        tertials = [Period.tertial(year, t) for t in range(first // MONTHS_PER_TERTIAL + 1, last // MONTHS_PER_TERTIAL + 1)]
+    before = Period(year, PeriodKind.YEAR_TO_DATE, first - 1) if first > 1 else None
+    return tertials, (Period(year, PeriodKind.YEAR_TO_DATE, last), before)
+
+
+def _composed_figures(requests, scope: Q, results) -> None:
+    """Spans no figure covers exactly, made of the figures stored for their parts: a measure
+    reported per tertial has a Jan–Aug and a full-year value (a sum of its tertials, or their mean
+    by months), a cumulative one reported year to date has a value for each tertial."""
+    plans = {span: _pieces(span) for span in requests}
+    wanted = Q(pk__in=[])
+    for tertials, difference in plans.values():
+        for period in [*tertials, *(difference or ())]:
+            if period is not None:
+                wanted |= Q(year=period.year, period_kind=period.kind, period_number=period.number)
+    ids = [m.pk for m in {m for measures in requests.values() for m in measures}
+           if m.aggregation in (Aggregation.SUM_YEAR_TO_DATE, Aggregation.MEAN_YEAR_TO_DATE, Aggregation.WEIGHTED_MEAN)]
+    if not ids:
+        return
+    stored: dict[tuple, Decimal] = {}
+    for measure_id, unit_id, sex, value, year, kind, number in (
+        Outcome.objects.filter(scope, wanted, measure_id__in=ids, value__isnull=False)
+        .values_list("measure_id", "unit_id", "sex", "value", "year", "period_kind", "period_number").order_by()
+    ):
+        stored[(measure_id, unit_id, sex, Period(year, kind, number))] = value
+    keys = {key[:3] for key in stored}
+    for span, measures in requests.items():
+        tertials, difference = plans[span]
+        for measure in measures:
+            if measure.pk not in ids:
+                continue
+            cumulative = measure.aggregation == Aggregation.SUM_YEAR_TO_DATE
+            for key in (k for k in keys if k[0] == measure.pk and k not in results[span]):
+                parts = [stored.get((*key, tertial)) for tertial in tertials]
+                value = None
+                if tertials and None not in parts:
+                    value = sum(parts) if cumulative else quantized(sum(parts) / len(parts))
+                elif cumulative and difference and (*key, difference[0]) in stored and (
+                        difference[1] is None or (*key, difference[1]) in stored):
+                    value = stored[(*key, difference[0])] - (stored[(*key, difference[1])] if difference[1] else 0)
+                if value is not None:
+                    results[span][key] = PeriodValue(value, None, "", Coverage(span.length, span.length, True), span)
 
 
 def _latest_in_span(span: MonthSpan, measure_ids: list[int], scope: Q) -> dict[Key, tuple]:

@@ -45,8 +45,9 @@ def base_reference(
 
     def found(span: MonthSpan) -> PeriodValue | None:
         by_key = values.get(span, {})
-        # A unit's target is compared with the unit's own base value, else the whole scope's.
-        value = by_key.get(key) or by_key.get((key[0], None, key[2]))
+        # A unit's target is compared with the unit's own base value, else (for a level, which
+        # does not grow with the unit's size) the whole scope's; a unit's sum never with the region's.
+        value = by_key.get(key) or (None if cumulative else by_key.get((key[0], None, key[2])))
         if value is None or value.value is None or (cumulative and not value.complete):
             return None
         return value

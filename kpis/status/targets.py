@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -178,6 +178,9 @@ def evaluate_target(
     threshold = resolve_threshold(target, measure, reference)
     if threshold is None:
         return TargetResult(Status.MISSING, reason=Reason.NO_REFERENCE)
+    # Compared as printed: the value and the limit both rounded to the measure's decimals, so
+    # "201 st" against "högst 201 st" is met (the unrounded limit 200,8 would fail it).
+    threshold = replace(threshold, value=rounded_to_measure(threshold.value, measure))
     compared = rounded_to_measure(value, measure)
     band = tolerance_band(target, threshold)
     if threshold.passes(compared):

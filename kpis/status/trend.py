@@ -44,16 +44,22 @@ TREND_LABELS = {
 TREND_SYMBOLS = {Trend.IMPROVING: "↗", Trend.WORSENING: "↘", Trend.FLAT: "→", Trend.UNKNOWN: "·"}
 
 
-def trend_span(span: MonthSpan, aggregation: str) -> MonthSpan:
+# How far back the reading before lies, by the measure's frequency (a tertial measure is read in
+# April, August and December).
+READING_STEP_MONTHS = {"monthly": 1, "tertial": 4, "yearly": 12}
+
+
+def trend_span(span: MonthSpan, aggregation: str, frequency: str = "monthly") -> MonthSpan:
     """The span a value is compared with for its trend.
 
-    Readings at a month (point in time, R12) are compared with the reading a month earlier (so R12
+    Readings at a month (point in time, R12) are compared with the reading before (a month earlier
+    for a monthly measure, a tertial earlier for one read per tertial; so R12
     January is compared with R12 December of the year before); sums and means with the span of the
     same length just before (a month with the month before, January–April with September–December,
     a year with the year before). A cumulative measure thus trends on its months' own values,
     never on a year-to-date sum that can only rise.
     """
-    return span.before(1) if aggregation in READINGS else span.before()
+    return span.before(READING_STEP_MONTHS.get(frequency, 1)) if aggregation in READINGS else span.before()
 
 
 def fallback_trend_span(span: MonthSpan, aggregation: str) -> MonthSpan | None:

@@ -116,6 +116,7 @@ class SpanSums:
     value_n: int = 0
     weighted_sum: Decimal | None = None
     weight: int | None = None
+    weighted_n: int | None = None  # months with both a value and a count
     rows: int = 0
     yes: int = 0
     no: int = 0
@@ -125,8 +126,12 @@ class SpanSums:
 def value_from_sums(aggregation: str, span: MonthSpan, sums: SpanSums) -> PeriodValue:
     """A span's value by the measure's aggregation (the one place the arithmetic is decided)."""
     point_in_time = aggregation == Aggregation.LATEST
+    months_with_data = sums.rows if point_in_time else sums.value_n or sums.rows
+    if aggregation == Aggregation.WEIGHTED_MEAN and sums.weight:
+        # A month without its count is not in the weighted mean: the value rests on the others.
+        months_with_data = sums.weighted_n if sums.weighted_n is not None else months_with_data
     coverage = Coverage(
-        months_with_data=sums.rows if point_in_time else sums.value_n or sums.rows,
+        months_with_data=months_with_data,
         months_needed=span.length,
         point_in_time=point_in_time,
         last_month_present=bool(sums.latest and sums.latest[3] == span.last) if point_in_time else True,
@@ -162,6 +167,7 @@ def aggregate_series(series: Mapping[tuple[int, int], MonthValue], period: Perio
         value_n=len(present),
         weighted_sum=sum((m.value * m.count for m in weighted), Decimal(0)),
         weight=sum(m.count for m in weighted),
+        weighted_n=len(weighted),
         rows=len(present),
         latest=(present[-1][1].value, None, "", present[-1][0]) if present else None,
     ))
