@@ -18,9 +18,13 @@ def format_number(value: Decimal, decimals: int) -> str:
     return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
+# The quantum of each number of decimals (0 → 1, 1 → 0.1, …): made once, used for every value.
+QUANTA = {decimals: Decimal(1).scaleb(-decimals) for decimals in range(0, 9)}
+
+
 def rounded_to_measure(value: Decimal, measure) -> Decimal:
     """The value as printed: rounded half up to the measure's decimals."""
-    return value.quantize(Decimal(1).scaleb(-measure.decimals), rounding=ROUND_HALF_UP)
+    return value.quantize(QUANTA[measure.decimals], rounding=ROUND_HALF_UP)
 
 
 def format_measure_value(value: Decimal | None, measure) -> str:

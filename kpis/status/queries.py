@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Q, Sum, Window
 from django.db.models.functions import RowNumber
@@ -58,7 +57,6 @@ def span_values(
     by_id = {m.pk: m for measures in requests.values() for m in measures}
     scope = unit_filter(unit) & (Q(sex__in=list(sexes)) if sexes is not None else Q())
     _stored_figures(requests, scope, asked or {}, results)
-    _composed_figures(requests, scope, results)
 
     rows_wanted, years, annotations, spans = Q(pk__in=[]), set(), {}, list(requests)
     for index, span in enumerate(spans):
@@ -113,11 +111,16 @@ def span_values(
     return results
 
 
+COMPOSABLE = (Aggregation.SUM_YEAR_TO_DATE, Aggregation.MEAN_YEAR_TO_DATE, Aggregation.WEIGHTED_MEAN)
+
+
 def _stored_figures(requests, scope: Q, asked: Mapping[MonthSpan, Period], results) -> None:
-    """Figures stored for the period asked for, or for a period covering exactly a span (the
-    reported "Ack april 61 %"), the one stored under the asked period's own name first."""
-    wanted = Q(pk__in=[])
-    spans_of: dict[tuple, list[MonthSpan]] = defaultdict(list)
+    """Figures stored for longer periods, in one query: those covering a span exactly (the reported
+    "Ack april 61 %", the one stored under the asked period's own name first), then the spans that
+    stored figures tile (``_composed``)."""
+    exact_of: dict[Period, list[MonthSpan]] = defaultdict(list)
+    plans = {span: _pieces(span) for span in requests}
+    wanted_periods: set[Period] = set()
     for span in requests:
         candidates = span.stored_periods()
         if span in asked:
@@ -126,31 +129,42 @@ def _stored_figures(requests, scope: Q, asked: Mapping[MonthSpan, Period], resul
             # "7 % per april").
             candidates += [p for p in asked[span].span.stored_periods() if p not in candidates]
         for period in candidates:
-            spans_of[(period.year, period.kind, period.number)].append(span)
-            wanted |= Q(year=period.year, period_kind=period.kind, period_number=period.number)
+            exact_of[period].append(span)
+        tertials, difference = plans[span]
+        wanted_periods.update([*candidates, *tertials, *(p for p in difference or () if p is not None)])
     ids = list({m.pk for measures in requests.values() for m in measures})
-    rows = (
-        Outcome.objects.filter(scope, wanted, measure_id__in=ids, period_kind__in=SPAN_KINDS)
+    stored: dict[tuple, tuple] = {}
+    # By year and kind (what the (measure, year, kind, number) index answers at once), the exact
+    # periods picked here: an OR of some thirty periods costs the database more than the few
+    # rows of longer periods a year holds.
+    for measure_id, unit_id, sex, value, accomplished, comment, year, kind, number in (
+        Outcome.objects.filter(scope, measure_id__in=ids, year__in=sorted({p.year for p in wanted_periods}),
+                               period_kind__in=sorted({p.kind for p in wanted_periods}))
         .values_list("measure_id", "unit_id", "sex", "value", "accomplished", "comment", "year", "period_kind",
                      "period_number")
         .order_by()
-    )
+    ):
+        period = Period(year, kind, number)
+        if period in wanted_periods:
+            stored[(measure_id, unit_id, sex, period)] = (value, accomplished, comment)
+    if not stored:
+        return
     wanted_by_span = {span: {m.pk for m in measures} for span, measures in requests.items()}
     chosen: dict[tuple, tuple] = {}
-    for measure_id, unit_id, sex, value, accomplished, comment, year, kind, number in rows:
-        for span in spans_of[(year, kind, number)]:
+    for (measure_id, unit_id, sex, stored_as), (value, accomplished, comment) in stored.items():
+        for span in exact_of.get(stored_as, ()):
             if measure_id not in wanted_by_span[span]:
                 continue
             key = (measure_id, unit_id, sex)
-            stored_as = Period(year, kind, number)
             as_asked = asked.get(span)
             rank = (stored_as == as_asked, as_asked is not None and stored_as.span == as_asked.span,
-                    stored_as.span == span, -SPAN_KINDS.index(kind))
+                    stored_as.span == span, -SPAN_KINDS.index(stored_as.kind))
             if (span, key) in chosen and chosen[(span, key)] >= rank:
                 continue
             chosen[(span, key)] = rank
             coverage = Coverage(span.length, span.length, reported=True)
             results[span][key] = PeriodValue(value, accomplished, comment, coverage, span)
+    _composed(requests, plans, stored, results)
 
 
 def _pieces(span: MonthSpan) -> tuple[list[Period], tuple[Period, Period | None] | None]:
@@ -166,41 +180,28 @@ def _pieces(span: MonthSpan) -> tuple[list[Period], tuple[Period, Period | None]
     return tertials, (Period(year, PeriodKind.YEAR_TO_DATE, last), before)
 
 
-def _composed_figures(requests, scope: Q, results) -> None:
+def _composed(requests, plans, stored: dict[tuple, tuple], results) -> None:
     """Spans no figure covers exactly, made of the figures stored for their parts: a measure
     reported per tertial has a Jan–Aug and a full-year value (a sum of its tertials, or their mean
     by months), a cumulative one reported year to date has a value for each tertial."""
-    plans = {span: _pieces(span) for span in requests}
-    wanted = Q(pk__in=[])
-    for tertials, difference in plans.values():
-        for period in [*tertials, *(difference or ())]:
-            if period is not None:
-                wanted |= Q(year=period.year, period_kind=period.kind, period_number=period.number)
-    ids = [m.pk for m in {m for measures in requests.values() for m in measures}
-           if m.aggregation in (Aggregation.SUM_YEAR_TO_DATE, Aggregation.MEAN_YEAR_TO_DATE, Aggregation.WEIGHTED_MEAN)]
-    if not ids:
-        return
-    stored: dict[tuple, Decimal] = {}
-    for measure_id, unit_id, sex, value, year, kind, number in (
-        Outcome.objects.filter(scope, wanted, measure_id__in=ids, value__isnull=False)
-        .values_list("measure_id", "unit_id", "sex", "value", "year", "period_kind", "period_number").order_by()
-    ):
-        stored[(measure_id, unit_id, sex, Period(year, kind, number))] = value
-    keys = {key[:3] for key in stored}
+    values = {key: value for key, (value, _done, _comment) in stored.items() if value is not None}
+    keys_of: dict[int, set[tuple]] = defaultdict(set)
+    for measure_id, unit_id, sex, _period in values:
+        keys_of[measure_id].add((measure_id, unit_id, sex))
     for span, measures in requests.items():
         tertials, difference = plans[span]
         for measure in measures:
-            if measure.pk not in ids:
+            if measure.aggregation not in COMPOSABLE or measure.pk not in keys_of:
                 continue
             cumulative = measure.aggregation == Aggregation.SUM_YEAR_TO_DATE
-            for key in (k for k in keys if k[0] == measure.pk and k not in results[span]):
-                parts = [stored.get((*key, tertial)) for tertial in tertials]
+            for key in keys_of[measure.pk] - results[span].keys():
+                parts = [values.get((*key, tertial)) for tertial in tertials]
                 value = None
                 if tertials and None not in parts:
                     value = sum(parts) if cumulative else quantized(sum(parts) / len(parts))
-                elif cumulative and difference and (*key, difference[0]) in stored and (
-                        difference[1] is None or (*key, difference[1]) in stored):
-                    value = stored[(*key, difference[0])] - (stored[(*key, difference[1])] if difference[1] else 0)
+                elif cumulative and difference and (*key, difference[0]) in values and (
+                        difference[1] is None or (*key, difference[1]) in values):
+                    value = values[(*key, difference[0])] - (values[(*key, difference[1])] if difference[1] else 0)
                 if value is not None:
                     results[span][key] = PeriodValue(value, None, "", Coverage(span.length, span.length, True), span)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from goalplan.choices import Status
 from kpis.formatting import format_measure_value, format_percent_change, rounded_to_measure
 from kpis.models import Measure, Target, TargetKind
-from kpis.status.values import VALUE_PRECISION
 
 Direction = Measure.Direction
 
@@ -84,21 +83,23 @@ def resolve_threshold(target: Target, measure: Measure, reference: Reference | N
     the largest rise allowed; for a higher-is-better measure a positive p is the rise asked for
     and a negative p the largest fall allowed.
     """
+    # The limit is compared as printed: rounded to the measure's decimals like the value, so
+    # "201 st" against "högst 201 st" is met (the unrounded 200,8 would fail it).
     kind, value = target.kind, target.value
     fixed = {TargetKind.AT_LEAST: ">=", TargetKind.MORE_THAN: ">", TargetKind.AT_MOST: "<=", TargetKind.LESS_THAN: "<"}
     if kind in fixed:
-        return Threshold(fixed[kind], value)
+        return Threshold(fixed[kind], rounded_to_measure(value, measure))
     if reference is None:
         return None
     if kind == TargetKind.LOWER_THAN_YEAR:
-        return Threshold("<", reference.value, reference)
+        return Threshold("<", rounded_to_measure(reference.value, measure), reference)
     if kind == TargetKind.HIGHER_THAN_YEAR:
-        return Threshold(">", reference.value, reference)
+        return Threshold(">", rounded_to_measure(reference.value, measure), reference)
     if kind == TargetKind.CHANGE_FROM_BASE_YEAR:
-        limit = (reference.value * (1 + value / 100)).quantize(VALUE_PRECISION)
+        limit = rounded_to_measure(reference.value * (1 + value / 100), measure)
         return Threshold(_better(measure), limit, reference, percent=value)
     if kind == TargetKind.RELATIVE_TO_NATIONAL:
-        return Threshold(_better(measure), reference.value + value, reference)
+        return Threshold(_better(measure), rounded_to_measure(reference.value + value, measure), reference)
     return None
 
 
@@ -178,9 +179,6 @@ def evaluate_target(
     threshold = resolve_threshold(target, measure, reference)
     if threshold is None:
         return TargetResult(Status.MISSING, reason=Reason.NO_REFERENCE)
-    # Compared as printed: the value and the limit both rounded to the measure's decimals, so
-    # "201 st" against "högst 201 st" is met (the unrounded limit 200,8 would fail it).
-    threshold = replace(threshold, value=rounded_to_measure(threshold.value, measure))
     compared = rounded_to_measure(value, measure)
     band = tolerance_band(target, threshold)
     if threshold.passes(compared):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -123,6 +124,13 @@ class SpanSums:
     latest: tuple | None = None  # (value, accomplished, comment, month index) of the last month with data
 
 
+@functools.cache
+def _coverage(months_with_data: int, months_needed: int, point_in_time: bool, last_month_present: bool) -> Coverage:
+    # The same few coverages recur for every key of a region: made once each.
+    return Coverage(months_with_data, months_needed, point_in_time=point_in_time,
+                    last_month_present=last_month_present)
+
+
 def value_from_sums(aggregation: str, span: MonthSpan, sums: SpanSums) -> PeriodValue:
     """A span's value by the measure's aggregation (the one place the arithmetic is decided)."""
     point_in_time = aggregation == Aggregation.LATEST
@@ -130,12 +138,8 @@ def value_from_sums(aggregation: str, span: MonthSpan, sums: SpanSums) -> Period
     if aggregation == Aggregation.WEIGHTED_MEAN and sums.weight:
         # A month without its count is not in the weighted mean: the value rests on the others.
         months_with_data = sums.weighted_n if sums.weighted_n is not None else months_with_data
-    coverage = Coverage(
-        months_with_data=months_with_data,
-        months_needed=span.length,
-        point_in_time=point_in_time,
-        last_month_present=bool(sums.latest and sums.latest[3] == span.last) if point_in_time else True,
-    )
+    coverage = _coverage(months_with_data, span.length, point_in_time,
+                         bool(sums.latest and sums.latest[3] == span.last) if point_in_time else True)
     value, accomplished, comment, as_of = None, None, "", None
     if point_in_time:
         if sums.latest:
