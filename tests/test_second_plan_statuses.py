@@ -460,3 +460,13 @@ def test_a_cumulative_measure_reported_per_month_is_charted_as_its_running_sum(p
     lines = {trace["name"]: trace["y"] for trace in chart_of(measure_page(admin_client_sv, visits))["data"]}
     assert lines["2026"][:5] == [1000.0, 2000.0, 3000.0, 4000.0, None]  # against the year's 12 000
     assert lines["Gräns: minst 12\xa0000"] == [12000.0, 12000.0]
+
+
+def test_a_yes_no_answer_shows_no_coverage_and_its_latest_answer_counts(plan):
+    adopted = add_measure(plan, "Antagen policy", kind="accomplished", wording="Genomfört ja/nej", unit="")
+    store(adopted, 2026, 3, accomplished=True)
+    first = one(adopted, Period.tertial(2026, 1))
+    assert (first.status, first.coverage_text) == (Status.GREEN, "")
+    store(adopted, 2026, 6, accomplished=False)  # undone in June
+    assert one(adopted, Period.tertial(2026, 2)).status == Status.YELLOW
+    assert one(adopted, Period.full_year(2026)).status == Status.RED

@@ -52,7 +52,8 @@ Status
     ``KPI_YELLOW_TOLERANCE_PERCENT`` of the limit) or on track (the full-year forecast meets the
     target) = yellow. Otherwise red. No value, no target, a target that is only words or a
     missing reference = "Uppgift saknas", never green. A yes/no target not yet accomplished is
-    yellow until the period that closes the year, then red; it is met once it is done in the year.
+    yellow until the period that closes the year, then red; it is met from the month it is reported
+    done, and the latest answer in the year counts (a later "no" undoes it).
     A cumulative measure's target is for the year: it is judged on its forecast for the year, and
     on the year's own sum once the period closes the year (T3, December). The limit is compared
     as printed, rounded to the measure's decimals like the value. A measure reported per year is

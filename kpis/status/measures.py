@@ -89,8 +89,10 @@ class Evaluation:
 
     @property
     def coverage_text(self) -> str:
-        """E.g. "3 av 4 månader" when the value rests on fewer months than it needs."""
-        return "" if self.value.is_missing else self.value.coverage.text
+        """E.g. "3 av 4 månader" when the value rests on fewer months than it needs (a yes/no
+        answer needs no months: it is done or not)."""
+        accomplishment = self.target is not None and self.target.kind == TargetKind.ACCOMPLISHED
+        return "" if self.value.is_missing or accomplishment else self.value.coverage.text
 
     @property
     def reference_text(self) -> str:
