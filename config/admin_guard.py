@@ -273,8 +273,8 @@ class GuardedAdminMixin(RelatedChoicesMixin):
                 if hasattr(response, "render") and not response.is_rendered:
                     response.render()
         except (OverflowError, ValueError, InvalidOperation, DatabaseError):
-            if not request.GET:
-                raise
+            if request.method != "GET" or not request.GET:
+                raise  # not a filter in the address (an action's or a save's own error)
             self.message_user(request, _("The filter in the address is not valid; the list is shown without it."),
                               messages.WARNING)
             return HttpResponseRedirect(request.path)
