@@ -47,7 +47,7 @@ def main() -> None:
     units = OrganisationalUnit.objects.bulk_create(
         OrganisationalUnit(name=f"Enhet {i:02d}", code=f"E{i:02d}", kind="unit", parent=region) for i in range(60)
     )
-    measures = Measure.objects.bulk_create(Measure(plan=plan, name=f"Mätetal {i}", order=i) for i in range(100))
+    measures = [Measure.objects.create(plan=plan, name=f"Mätetal {i}", order=i) for i in range(100)]
     lines = ["mätetal;år;period;enhet;kön;värde;kommentar"]
     for year in (2024, 2025, 2026):
         for month in range(1, 13):

@@ -51,7 +51,7 @@ def main() -> None:
         Target.objects.create(measure=measure, year=2025, kind="at_least", value=80, wording="Minst 80 %")
         level = Decimal(60 if i % 2 else 85)  # every other measure is not met: 30 charts
         Outcome.objects.bulk_create(
-            Outcome(measure=measure, year=year, period_kind="month", period_number=month,
+            Outcome(indicator=measure.indicator, year=year, period_kind="month", period_number=month,
                     value=level + (month % 5) - (2 if year == 2024 else 0), comment="Kommentar" if month == 4 else "")
             for year in (2024, 2025) for month in range(1, 13 if year == 2024 else 5)
         )

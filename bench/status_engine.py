@@ -40,7 +40,7 @@ def populate(measure_count: int, years: int, unit_count: int, last_year: int) ->
     from django.db import connection, transaction
 
     from goalplan.models import Body, OrganisationalUnit, Plan
-    from kpis.models import Measure, Target
+    from kpis.models import Indicator, Measure, Target
 
     with transaction.atomic():
         body = Body.objects.create(name="Bänknämnden", short_name="BN", kind="committee", order=9)
@@ -50,10 +50,14 @@ def populate(measure_count: int, years: int, unit_count: int, last_year: int) ->
         units = OrganisationalUnit.objects.bulk_create(
             OrganisationalUnit(name=f"Enhet {i:02d}", kind="unit", parent=region) for i in range(unit_count)
         )
-        measures = Measure.objects.bulk_create(
-            Measure(plan=plan, name=f"Mätetal {i:03d}", unit="%", decimals=1, order=i, split_by_sex=True,
-                    direction="higher" if i % 3 else "lower", aggregation=AGGREGATIONS[i % len(AGGREGATIONS)])
+        indicators = Indicator.objects.bulk_create(
+            Indicator(name=f"Nyckeltal {i:03d}", unit="%", decimals=1, split_by_sex=True,
+                      direction="higher" if i % 3 else "lower", aggregation=AGGREGATIONS[i % len(AGGREGATIONS)])
             for i in range(measure_count)
+        )
+        measures = Measure.objects.bulk_create(
+            Measure(plan=plan, indicator=indicator, name=f"Mätetal {i:03d}", order=i)
+            for i, indicator in enumerate(indicators)
         )
         Target.objects.bulk_create(
             Target(measure=m, year=last_year, kind="at_least" if m.direction == "higher" else "at_most",
@@ -63,12 +67,12 @@ def populate(measure_count: int, years: int, unit_count: int, last_year: int) ->
     first_year = last_year - years + 1
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        # One row per measure × unit (NULL = whole scope) × sex × month; values vary smoothly.
+        # One row per indicator × unit (NULL = whole scope) × sex × month; values vary smoothly.
         cursor.execute(
             """
-            INSERT INTO kpis_outcome (measure_id, unit_id, sex, year, period_kind, period_number, value, count,
+            INSERT INTO kpis_outcome (indicator_id, unit_id, sex, year, period_kind, period_number, value, count,
                                       comment, entered_at, updated_at, version)
-            SELECT m.id, u.id, s.sex, y, 'month', mo,
+            SELECT m.indicator_id, u.id, s.sex, y, 'month', mo,
                    round((40 + 20 * sin(m.id + y * 12 + mo) + coalesce(u.id, 0) %% 7)::numeric, 4),
                    100 + (m.id + mo) %% 50, '', now(), now(), 1
             FROM kpis_measure m
@@ -130,7 +134,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if args.reuse and Plan.objects.filter(title="Bänkplan").exists():
         plan = Plan.objects.get(title="Bänkplan")
-        print(f"data: reused, {Outcome.objects.filter(measure__plan=plan).count():,} outcome rows")
+        print(f"data: reused, {Outcome.objects.filter(indicator__measures__plan=plan).count():,} outcome rows")
     else:
         plan, _units, rows, load_seconds = populate(args.measures, args.years, args.units, args.year)
         print(f"data: {args.measures} measures × {args.years} years monthly × ({args.units} units + whole scope) "

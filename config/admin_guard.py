@@ -126,9 +126,11 @@ BODY_PATHS: dict[str, tuple[str, ...]] = {
     "goalplan.assignmentfollowup": ("assignment__plan__body",),
     "kpis.measure": ("plan__body",),
     "kpis.target": ("measure__plan__body",),
-    "kpis.outcome": ("measure__plan__body",),
-    "kpis.nationalvalue": ("measure__plan__body",),
-    "kpis.statusoverride": ("measure__plan__body",),
+    # An indicator's rows are read by whoever reads a plan adopting it.
+    "kpis.indicator": ("measures__plan__body",),
+    "kpis.outcome": ("indicator__measures__plan__body",),
+    "kpis.nationalvalue": ("indicator__measures__plan__body",),
+    "kpis.statusoverride": ("indicator__measures__plan__body",),
     "budget.budgetframe": ("body",),
     "budget.budgetline": ("frame__body",),
     "budget.budgetoutcome": ("line__frame__body",),
@@ -169,7 +171,7 @@ class RowNumbersOnlyMultipleChoiceMixin:
         return super()._check_values(value)
 
 
-def _row_numbers_only(formfield):
+def row_numbers_only(formfield):
     if isinstance(formfield, forms.ModelMultipleChoiceField) and not isinstance(
             formfield, RowNumbersOnlyMultipleChoiceMixin):
         cls = type(formfield)
@@ -212,7 +214,24 @@ class RelatedChoicesMixin:
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         if formfield is None:
             return None
-        return _row_numbers_only(_safe_autocomplete(_visible_choices(formfield, request)))
+        return row_numbers_only(_safe_autocomplete(_visible_choices(formfield, request)))
+
+
+class ReadableRelatedOnlyFieldListFilter(admin.RelatedOnlyFieldListFilter):
+    """The rows the list holds, and of those only the ones the person reads: a filter through many
+    rows (an outcome's plans, through the measures adopting its indicator) would otherwise name
+    another body's plan."""
+
+    def field_choices(self, field, request, model_admin):
+        from goalplan.selectors import visible_to
+
+        choices = super().field_choices(field, request, model_admin)
+        paths = BODY_PATHS.get(field.related_model._meta.label_lower)
+        if not paths:
+            return choices
+        readable = set(visible_to(request.user, field.related_model._default_manager.all(), *paths)
+                       .values_list("pk", flat=True))
+        return [(pk, label) for pk, label in choices if pk in readable]
 
 
 class GuardedAdminMixin(RelatedChoicesMixin):
@@ -256,7 +275,7 @@ class GuardedAdminMixin(RelatedChoicesMixin):
             field = get_fields_from_path(self.model, item)[-1]
         except (FieldDoesNotExist, NotRelationField):
             return item
-        return (item, admin.RelatedOnlyFieldListFilter) if field.is_relation else item
+        return (item, ReadableRelatedOnlyFieldListFilter) if field.is_relation else item
 
     def changelist_view(self, request, extra_context=None):
         # Django answers an impossible date in the date hierarchy (year 10^20, month 13, year 9999

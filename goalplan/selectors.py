@@ -54,8 +54,28 @@ def visible_to(user, queryset: QuerySet, *body_fields: str) -> QuerySet:
         return queryset
     rule = Q()
     for body_field in body_fields or ("body",):
-        rule |= Q(**{f"{body_field}__in": body_ids})
+        if _leads_to_many(queryset.model, body_field):
+            # Through many rows (an indicator's adopting measures): a subquery, so a row read
+            # through two plans is listed once.
+            rows = queryset.model._base_manager.filter(**{f"{body_field}__in": body_ids}).values("pk")
+            rule |= Q(pk__in=rows)
+        else:
+            rule |= Q(**{f"{body_field}__in": body_ids})
     return queryset.filter(rule)
+
+
+def _leads_to_many(model, path: str) -> bool:
+    """Does the lookup path pass a link to many rows (a reverse foreign key or many-to-many)?"""
+    for link in path.split("__"):
+        if link == "pk":
+            return False
+        field = model._meta.get_field(link)
+        if field.one_to_many or field.many_to_many:
+            return True
+        model = field.related_model
+        if model is None:
+            return False
+    return False
 
 
 def visible_bodies(user) -> QuerySet[Body]:
@@ -81,7 +101,7 @@ def plans_for_user(user) -> QuerySet[Plan]:
 
 def default_period(plan: Plan) -> Period:
     """The latest period with data in the plan's years (year to date), else its first tertial."""
-    measures = Measure.objects.filter(plan=plan).values("pk")
+    measures = Measure.objects.filter(plan=plan).select_related(None).only("pk", "indicator_id")
     years = range(plan.start_year, plan.end_year + 1)
     return latest_period_with_data(measures, years=years) or Period.tertial(plan.start_year, 1)
 

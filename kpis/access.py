@@ -111,7 +111,7 @@ class DecisionLocked(WriteLocked):
 class Guard:
     """How a model's rows are locked: the path to their plan, and what locks them."""
 
-    plan_path: str  # e.g. "measure__plan": the plan the row belongs to
+    plan_path: str  # e.g. "measure__plan": the plan (or plans) the row belongs to
     unit_field: str | None = None  # rows of a unit: reporters may write only their own units
     by_period: bool = False  # locked by approved reports (the row has PeriodFields, or a month)
     by_decision: bool = False  # locked once the plan is decided
@@ -124,8 +124,12 @@ class Guard:
 
 # The guarded models, by label (no model imports: every app may ask this module).
 GUARDS: dict[str, Guard] = {
-    "kpis.outcome": Guard("measure__plan", unit_field="unit", by_period=True),
-    "kpis.statusoverride": Guard("measure__plan", unit_field="unit", by_period=True),
+    # An indicator's outcomes feed every plan that adopts it: a month in an approved report of
+    # any of them locks them.
+    "kpis.outcome": Guard("indicator__measures__plan", unit_field="unit", by_period=True),
+    "kpis.statusoverride": Guard("indicator__measures__plan", unit_field="unit", by_period=True),
+    # An indicator's direction and period value decide the statuses of every plan adopting it.
+    "kpis.indicator": Guard("measures__plan", by_decision=True),
     "goalplan.goalassessment": Guard("goal__plan", by_period=True),
     "kpis.target": Guard("measure__plan", by_decision=True),
     "budget.budgetline": Guard("frame__plan", by_decision=True),
@@ -160,6 +164,8 @@ FOLLOW_UP_FIELDS: dict[str, frozenset[str]] = {
 # plan takes its outcomes and targets along): such a change is judged like deleting the guarded
 # rows from where they are.
 MOVES: dict[str, tuple[str, ...]] = {
+    # A measure moved to another plan takes its targets along (what it does to its indicator's
+    # figures is judged by WriteRules.check_adoptions).
     "kpis.measure": ("plan_id",),
     "goalplan.goal": ("plan_id",),
     # A frame's body says which approved reports print its budget outcomes.
@@ -179,9 +185,9 @@ def is_guarded(model) -> bool:
 
 @dataclass(frozen=True)
 class Facts:
-    """What the write rule needs to know of one row: its plan, period end and unit."""
+    """What the write rule needs to know of one row: its plans, period end and unit."""
 
-    plan_id: int | None
+    plan_ids: frozenset[int]
     year: int | None = None
     end_month: int | None = None
     unit_id: int | None = None
@@ -201,6 +207,37 @@ def _walk(obj, path: str, *, key: bool = True):
     return getattr(obj, f"{last}_id" if key else last, None)
 
 
+def _split_at_many(model, path: str) -> tuple[str, str] | None:
+    """("indicator", "measures__plan") for "indicator__measures__plan": the part walked in memory
+    and the part from the first link that leads to many rows (None if none does)."""
+    links = path.split("__")
+    for index, link in enumerate(links):
+        field = model._meta.get_field(link)
+        if field.one_to_many or field.many_to_many:
+            return "__".join(links[:index]), "__".join(links[index:])
+        model = field.related_model
+    return None
+
+
+def _plan_ids(obj: Model, guard: Guard) -> frozenset[int]:
+    """The plans a row belongs to: one through a chain of links, or every plan adopting its
+    indicator (read from the database)."""
+    split = _split_at_many(type(obj), guard.plan_path) if guard.plan_path != "self" else None
+    if split is None:
+        plan_id = _walk(obj, guard.plan_path)
+        return frozenset() if plan_id is None else frozenset([plan_id])
+    head, rest = split
+    holder = obj
+    for link in head.split("__") if head else ():
+        holder = getattr(holder, link, None) if getattr(holder, f"{link}_id", 1) is not None else None
+        if holder is None:
+            return frozenset()
+    if holder.pk is None:
+        return frozenset()
+    rows = type(holder)._base_manager.filter(pk=holder.pk).values_list(rest, flat=True)
+    return frozenset(plan_id for plan_id in rows if plan_id is not None)
+
+
 def facts_of(obj: Model) -> Facts | None:
     """The facts of a row as it is in memory (a form's new values, or a stored row)."""
     guard = guard_of(type(obj))
@@ -218,7 +255,7 @@ def facts_of(obj: Model) -> Facts | None:
             year, end_month = period.year, period.end_month
     unit_id = getattr(obj, f"{guard.unit_field}_id") if guard.unit_field else None
     body_id = _walk(obj, guard.body_path) if guard.body_path else None
-    return Facts(plan_id=_walk(obj, guard.plan_path), year=year, end_month=end_month, unit_id=unit_id,
+    return Facts(plan_ids=_plan_ids(obj, guard), year=year, end_month=end_month, unit_id=unit_id,
                  body_id=body_id)
 
 
@@ -240,22 +277,29 @@ def stored_facts(model, pks: Iterable[int]) -> list[Facts]:
         fields.append(f"{guard.unit_field}_id")
     if guard.body_path:
         fields.append(guard.body_path)
-    facts = []
-    rows = model._base_manager.filter(pk__in=pks).values_list(*fields)
+    # A path through many rows (an indicator's measures) gives one row per plan: gathered per pk.
+    facts: dict[int, Facts] = {}
+    rows = model._base_manager.filter(pk__in=pks).values_list(*fields).order_by()
     for row in rows.iterator(chunk_size=2000):
         values = dict(zip(fields, row, strict=True))
+        plan_id = values[plan_field]
+        known = facts.get(values["pk"])
+        if known is not None:
+            if plan_id is not None:
+                facts[values["pk"]] = dataclasses.replace(known, plan_ids=known.plan_ids | {plan_id})
+            continue
         year = end_month = None
         if guard.month_field:
             year, end_month = values[guard.year_path], values[guard.month_field]
         elif guard.by_period:
             period = Period(values["year"], values["period_kind"], values["period_number"])
             year, end_month = period.year, period.end_month
-        facts.append(Facts(
-            plan_id=values[plan_field], year=year, end_month=end_month,
+        facts[values["pk"]] = Facts(
+            plan_ids=frozenset() if plan_id is None else frozenset([plan_id]), year=year, end_month=end_month,
             unit_id=values.get(f"{guard.unit_field}_id") if guard.unit_field else None,
             body_id=values.get(guard.body_path) if guard.body_path else None,
-        ))
-    return facts
+        )
+    return list(facts.values())
 
 
 def carried_rows(obj: Model) -> list[tuple[type[Model], list[int]]]:
@@ -268,6 +312,8 @@ def carried_rows(obj: Model) -> list[tuple[type[Model], list[int]]]:
         if guard.plan_path == "self":
             continue
         model = apps.get_model(label)
+        if _split_at_many(model, guard.plan_path) is not None:
+            continue  # an indicator's rows stay where they are: see WriteRules.check_adoptions
         links = guard.plan_path.split("__")[:-1]
         related = model
         for depth, link in enumerate(links, start=1):
@@ -283,7 +329,8 @@ def _facts_after_move(facts: Facts, guard: Guard, new: Model) -> Facts:
     """A carried row's facts once ``new`` (a measure, goal, budget frame or line) is saved: its
     plan, and for budget outcomes the frame's year and body."""
     holder = new.frame if hasattr(new, "frame_id") and new.frame_id else new
-    changes = {"plan_id": getattr(holder, "plan_id", facts.plan_id)}
+    plan_id = getattr(holder, "plan_id", None)
+    changes = {"plan_ids": facts.plan_ids if plan_id is None else frozenset([plan_id])}
     if guard.month_field and hasattr(holder, "year"):
         changes["year"] = holder.year
     if guard.body_path and hasattr(holder, "body_id"):
@@ -322,21 +369,25 @@ class WriteRules:
     def is_locked(self, plan_id: int, year: int, month: int) -> bool:
         return (plan_id, year, month) in self.locked
 
-    def check(self, *, plan_id: int, period, unit_id: int | None, reason: str = "") -> None:
-        """Refuse a unit the person is not assigned to, or a period in an approved report (only an
-        administrator may change it, and only with a reason)."""
-        self.check_facts(Facts(plan_id=plan_id, year=period.year, end_month=period.end_month, unit_id=unit_id),
+    def check(self, *, plan_ids: Iterable[int], period, unit_id: int | None, reason: str = "") -> None:
+        """Refuse a unit the person is not assigned to, or a period in an approved report of any of
+        the plans the outcome feeds (only an administrator may change it, and only with a reason)."""
+        self.check_facts(Facts(plan_ids=frozenset(plan_ids), year=period.year, end_month=period.end_month,
+                               unit_id=unit_id),
                          guard=GUARDS["kpis.outcome"], reason=reason)
+
+    def is_locked_in_any(self, plan_ids: Iterable[int], year: int, month: int) -> bool:
+        return any(self.is_locked(plan_id, year, month) for plan_id in plan_ids)
 
     def lock_of(self, facts: Facts, guard: Guard) -> WriteLocked | None:
         """Why the row is locked (the exception a non-administrator gets), or None."""
         in_approved_report = facts.year is not None and (
-            (facts.plan_id is not None and self.is_locked(facts.plan_id, facts.year, facts.end_month))
+            self.is_locked_in_any(facts.plan_ids, facts.year, facts.end_month)
             or (guard.body_path and (facts.body_id, facts.year, facts.end_month) in self.locked_body_months)
         )
         if guard.by_period and in_approved_report:
             return PeriodLocked(_("The period is in an approved report; only an administrator may change it."))
-        if guard.by_decision and facts.plan_id in self.decided_plans:
+        if guard.by_decision and facts.plan_ids & self.decided_plans:
             return DecisionLocked(_("The plan is decided; only an administrator may change its targets and "
                                     "budget, with a reason."))
         return None
@@ -377,6 +428,8 @@ class WriteRules:
         for row in (stored, new):
             if row is not None and (guard := guard_of(type(row))) is not None:
                 self.check_facts(facts_of(row), guard=guard, reason=reason)
+        if type(new or stored)._meta.label_lower == "kpis.measure":
+            self.check_adoptions(stored=stored, new=new, reason=reason)
         moving = MOVES.get(type(stored)._meta.label_lower, ()) if stored is not None else ()
         if new is not None and any(getattr(stored, field) != getattr(new, field) for field in moving):
             for model, pks in carried_rows(stored):
@@ -386,6 +439,38 @@ class WriteRules:
                     # (a locked month they would enter).
                     self.check_facts(facts, guard=guard, reason=reason)
                     self.check_facts(_facts_after_move(facts, guard, new), guard=guard, reason=reason)
+
+    def check_adoptions(self, *, stored: Model | None, new: Model | None, reason: str = "") -> None:
+        """A measure that adopts an indicator brings the indicator's figures into its plan; one that
+        stops (deleted, moved to another plan, or adopting another indicator) takes them out. Either
+        is a change of the figures in that plan's approved months, unless another measure of the
+        plan still adopts the indicator."""
+        from django.apps import apps
+
+        from goalplan.periods import Period
+
+        def adoption(measure):
+            return None if measure is None else (measure.plan_id, measure.indicator_id)
+
+        if adoption(stored) == adoption(new):
+            return
+        measure_model = apps.get_model("kpis", "Measure")
+        for measure in (stored, new):
+            if measure is None or measure.plan_id is None or measure.indicator_id is None:
+                continue
+            if not any(plan_id == measure.plan_id for plan_id, _year, _month in self.locked):
+                continue  # nothing of the plan is approved: nothing to judge
+            if measure_model._base_manager.filter(plan_id=measure.plan_id, indicator_id=measure.indicator_id).exclude(
+                    pk=measure.pk).exists():
+                continue  # the plan keeps (or already has) the figures through another measure
+            for label in ("kpis.outcome", "kpis.statusoverride"):
+                rows = apps.get_model(label)._base_manager.filter(indicator_id=measure.indicator_id)
+                for year, kind, number, unit_id in rows.values_list(
+                        "year", "period_kind", "period_number", "unit_id").distinct().order_by():
+                    period = Period(year, kind, number)
+                    self.check_facts(Facts(plan_ids=frozenset([measure.plan_id]), year=period.year,
+                                           end_month=period.end_month, unit_id=unit_id),
+                                     guard=GUARDS[label], reason=reason)
 
     def check_delete(self, objs: Iterable[Model], *, reason: str = "", using: str = "default") -> None:
         """Check a delete, including every guarded row the database would delete with it."""
@@ -400,6 +485,9 @@ class WriteRules:
         batches = [(model, [obj.pk for obj in instances]) for model, instances in collector.data.items()]
         batches += [(qs.model, qs.values_list("pk", flat=True)) for qs in collector.fast_deletes]
         for model, pks in batches:
+            if model._meta.label_lower == "kpis.measure":
+                for measure in model._base_manager.filter(pk__in=list(pks)):
+                    self.check_adoptions(stored=measure, new=None, reason=reason)
             guard = guard_of(model)
             if guard is None:
                 continue

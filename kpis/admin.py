@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.utils.html import format_html, format_html_join
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -24,7 +26,9 @@ from goalplan.selectors import visible_to
 from kpis.access import outcome_scope_for
 from kpis.status import evaluate_measures
 from kpis.forms import (
+    AdoptTemplatesForm,
     KoladaImportForm,
+    MeasureAdminForm,
     OutcomeAdminForm,
     OutcomeEntryFormSet,
     OutcomeImportForm,
@@ -32,9 +36,12 @@ from kpis.forms import (
 )
 from kpis.imports import ImportFailed, import_outcomes
 from kpis.kolada import KoladaFileError, import_kolada
-from kpis.models import Measure, NationalValue, Outcome, StatusOverride, Target
+from goalplan.admin import PlanAdmin
+from goalplan.models import Plan
+from kpis.models import Indicator, IndicatorTemplate, Measure, NationalValue, Outcome, StatusOverride, Target
+from kpis.planning import adopt_templates, create_next_year_plan
 from kpis.resources import MeasureResource, TargetResource
-from kpis.selectors import entry_rows_for_period
+from kpis.selectors import entry_rows_for_period, plans_fed_by
 from kpis.services import OutcomeEntry, outcome_save, outcomes_record_for_period
 from kpis.uploads import format_size
 
@@ -49,23 +56,124 @@ class TargetInline(GuardedTabularInline):
     fields = ["year", "kind", "value", "base_year", "base_value", "wording", "tolerance", "decided_by", "change_reason"]
 
 
+@admin.register(Indicator)
+class IndicatorAdmin(GuardedHistoryAdmin):
+    list_display = ["__str__", "unit", "direction", "aggregation", "frequency", "kolada_id", "used_in_plans"]
+    list_filter = ["frequency", "direction", "aggregation", "split_by_sex", "responsible_unit"]
+    search_fields = ["code", "name", "kolada_id"]
+    autocomplete_fields = ["responsible_unit"]
+    readonly_fields = ["used_in_plans"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "description", "responsible_unit", "used_in_plans", "change_reason"]}),
+        (
+            gettext_lazy("How it is measured"),
+            {"fields": ["unit", "decimals", "direction", "frequency", "aggregation", "split_by_sex"]},
+        ),
+        (gettext_lazy("Source"), {"fields": ["source", "kolada_id"]}),
+    ]
+
+    def get_queryset(self, request):
+        # The plans it feeds, of those the person reads (another body's plan is not named).
+        adoptions = visible_to(request.user, Measure.objects.select_related("plan"), "plan__body")
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("measures", queryset=adoptions.order_by("plan__start_year", "pk"))
+        )
+
+    @admin.display(description=gettext_lazy("used in plans"))
+    def used_in_plans(self, obj):
+        plans = list(dict.fromkeys(measure.plan for measure in obj.measures.all())) if obj.pk else []
+        return format_html_join(", ", "{}", ((plan,) for plan in plans)) or "–"
+
+
+@admin.register(IndicatorTemplate)
+class IndicatorTemplateAdmin(GuardedModelAdmin):
+    """The measure library: standard indicators with their usual targets, adopted into a plan
+    per division in one action."""
+
+    list_display = ["name", "group", "code", "unit", "target_wording", "kolada_id"]
+    list_filter = ["group"]
+    search_fields = ["name", "code", "kolada_id"]
+    actions = ["adopt_in_plan"]
+
+    @admin.action(description=gettext_lazy("Adopt in a plan …"), permissions=["adopt"])
+    def adopt_in_plan(self, request, queryset):
+        plans = visible_to(request.user, Plan.objects.select_related("body"), "body").order_by("-start_year", "title")
+        form = AdoptTemplatesForm(request.POST if "adopt" in request.POST else None, plans=plans)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = adopt_templates(plan=data["plan"], templates=list(queryset), units=list(data["units"]),
+                                         whole_scope=data["whole_scope"], goal_area=data["goal_area"],
+                                         user=request.user, reason=data["reason"])
+            except (ValidationError, PermissionDenied) as error:
+                form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            else:
+                if result.measures:
+                    self.message_user(request, _("%(count)s measures adopted in %(plan)s.")
+                                      % {"count": len(result.measures), "plan": data["plan"]}, messages.SUCCESS)
+                if result.already_adopted:
+                    self.message_user(request, _("Already followed in the plan, not adopted again: %(names)s")
+                                      % {"names": "; ".join(result.already_adopted)}, messages.WARNING)
+                return HttpResponseRedirect(
+                    reverse("admin:kpis_measure_changelist") + f"?plan__id__exact={data['plan'].pk}")
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "templates": queryset, "title": _("Adopt measures from the library"),
+                   "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+        return TemplateResponse(request, "admin/kpis/indicatortemplate/adopt.html", context)
+
+    def has_adopt_permission(self, request):
+        # Adopting writes measures and targets: the right to add measures.
+        return request.user.has_perm("kpis.add_measure") and request.user.has_perm("kpis.add_target")
+
+
+admin.site.unregister(Plan)
+
+
+@admin.register(Plan)
+class PlanWithNextYearAdmin(PlanAdmin):
+    """The plan admin, with "Skapa nästa års plan" (it copies measures and targets, which this app
+    owns)."""
+
+    actions = [*PlanAdmin.actions, "create_next_year_plan"] if PlanAdmin.actions else ["create_next_year_plan"]
+
+    @admin.action(description=gettext_lazy("Create next year's plan"), permissions=["add"])
+    def create_next_year_plan(self, request, queryset):
+        for plan in queryset:
+            try:
+                new_plan = create_next_year_plan(plan, user=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                self.message_user(request, f"{plan}: {text}", messages.ERROR)
+            else:
+                self.message_user(request, format_html(
+                    _("Created the draft {link} from {plan}: goal areas, goals, measures and targets copied "
+                      "as proposals."),
+                    link=format_html('<a href="{}">{}</a>', reverse("admin:goalplan_plan_change", args=[new_plan.pk]),
+                                     new_plan), plan=plan), messages.SUCCESS)
+
+
 @admin.register(Measure)
 class MeasureAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
     resource_classes = [MeasureResource]
-    list_display = ["__str__", "plan", "goal_area", "unit", "direction", "frequency", "decided_by"]
-    list_filter = ["plan", "kind", "horizon", "frequency", "direction", "split_by_sex", "decided_by"]
-    list_select_related = ["plan", "goal_area", "decided_by"]
-    search_fields = ["name", "short_name", "kolada_id", "code"]
-    autocomplete_fields = ["plan", "goal_area", "goal"]
+    form = MeasureAdminForm
+    list_display = ["__str__", "plan", "goal_area", "indicator", "decided_by"]
+    list_filter = ["plan", "kind", "horizon", "indicator__frequency", "indicator__direction", "decided_by"]
+    list_select_related = ["plan", "goal_area", "decided_by", "indicator"]
+    search_fields = ["name", "short_name", "code", "indicator__code", "indicator__name", "indicator__kolada_id"]
+    autocomplete_fields = ["plan", "indicator"]
     inlines = [TargetInline]
     fieldsets = [
-        (None, {"fields": ["plan", "goal_area", "goal", "code", "name", "short_name", "description", "change_reason"]}),
-        (
-            gettext_lazy("How it is measured"),
-            {"fields": ["kind", "horizon", "unit", "decimals", "direction", "frequency", "aggregation", "split_by_sex"]},
-        ),
-        (gettext_lazy("Source and decision"), {"fields": ["source", "kolada_id", "decided_by", "order"]}),
+        (None, {"fields": ["plan", "indicator", "goal_area", "goal", "code", "name", "short_name", "description",
+                           "change_reason"]}),
+        (gettext_lazy("In the plan"), {"fields": ["kind", "horizon", "decided_by", "order"]}),
     ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # The goal area and goal lists hold the plan's own (a new measure: the plan in the address,
+        # ?plan=, else every plan's, each named with its plan).
+        plan_id = obj.plan_id if obj is not None else request.GET.get("plan")
+        return type(form.__name__, (form,), {"scoped_plan_id": plan_id if str(plan_id or "").isdigit() else None})
 
 
 @admin.register(Target)
@@ -80,14 +188,14 @@ class TargetAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
 
 @admin.register(Outcome)
 class OutcomeAdmin(GuardedHistoryAdmin):
-    list_display = ["measure", "period_label", "unit", "sex", "value", "accomplished", "entered_by", "updated_at"]
-    list_filter = ["year", "period_kind", "sex", "measure__plan"]
-    list_select_related = ["measure", "unit", "entered_by"]
-    search_fields = ["measure__name", "measure__short_name", "comment"]
-    autocomplete_fields = ["measure", "unit"]
+    list_display = ["indicator", "period_label", "unit", "sex", "value", "accomplished", "entered_by", "updated_at"]
+    list_filter = ["year", "period_kind", "sex", "indicator__measures__plan"]
+    list_select_related = ["indicator", "unit", "entered_by"]
+    search_fields = ["indicator__name", "indicator__code", "indicator__kolada_id", "comment"]
+    autocomplete_fields = ["indicator", "unit"]
     readonly_fields = ["entered_by", "entered_at", "updated_at", "version"]
     fields = [
-        "measure", "year", "period_kind", "period_number", "unit", "sex", "value", "accomplished", "count",
+        "indicator", "year", "period_kind", "period_number", "unit", "sex", "value", "accomplished", "count",
         "comment", "entered_by", "entered_at", "updated_at", "version", "expected_version", "change_reason",
     ]
     change_list_template = "admin/kpis/outcome/change_list.html"
@@ -186,7 +294,8 @@ class OutcomeAdmin(GuardedHistoryAdmin):
         plan, period, unit = selection.cleaned_data["plan"], selection.period, selection.cleaned_data["unit"]
         if not outcome_scope_for(request.user).allows_unit(unit.pk if unit else None):
             raise PermissionDenied
-        rows = entry_rows_for_period(plan=plan, period=period, unit=unit)
+        rows = entry_rows_for_period(plan=plan, period=period, unit=unit,
+                                     readable_plans=visible_to(request.user, Plan.objects.all(), "body"))
         initial = [
             {
                 "measure_id": row.measure.pk,
@@ -253,7 +362,10 @@ class OutcomeAdmin(GuardedHistoryAdmin):
                 "rows": list(zip(rows, formset.forms, statuses, strict=True)),
                 "subtitle": f"{plan} – {period.label()}",
                 "change_reason": request.POST.get("change_reason", ""),
-                "locked": request_write_rules(request).is_locked(plan.pk, period.year, period.end_month),
+                # Locked by an approved report of any plan the figures feed, read or not.
+                "locked": request_write_rules(request).is_locked_in_any(
+                    plans_fed_by(row.measure.indicator_id for row in rows) | {plan.pk}, period.year,
+                    period.end_month),
             }
         )
         return TemplateResponse(request, "admin/kpis/outcome/entry.html", context)
@@ -261,11 +373,11 @@ class OutcomeAdmin(GuardedHistoryAdmin):
 
 @admin.register(NationalValue)
 class NationalValueAdmin(GuardedModelAdmin):
-    list_display = ["measure", "area_name", year_column(), "period_kind", "period_number", "sex", "value", "source"]
-    list_filter = ["year", "period_kind", "sex", "area_name", "measure__plan"]
-    list_select_related = ["measure"]
-    search_fields = ["measure__name", "measure__short_name", "measure__kolada_id", "area_name"]
-    autocomplete_fields = ["measure"]
+    list_display = ["indicator", "area_name", year_column(), "period_kind", "period_number", "sex", "value", "source"]
+    list_filter = ["year", "period_kind", "sex", "area_name", "indicator__measures__plan"]
+    list_select_related = ["indicator"]
+    search_fields = ["indicator__name", "indicator__code", "indicator__kolada_id", "area_name"]
+    autocomplete_fields = ["indicator"]
     change_list_template = "admin/kpis/nationalvalue/change_list.html"
 
     def get_urls(self):
@@ -286,7 +398,7 @@ class NationalValueAdmin(GuardedModelAdmin):
                 self.message_user(request, _("Kolada: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
                                              "%(skipped)s without value.") % vars(result), messages.SUCCESS)
                 if result.unknown_kpis:
-                    self.message_user(request, _("No measure has the Kolada id: %(ids)s")
+                    self.message_user(request, _("No indicator has the Kolada id: %(ids)s")
                                       % {"ids": ", ".join(result.unknown_kpis)}, messages.WARNING)
                 return HttpResponseRedirect(reverse("admin:kpis_nationalvalue_changelist"))
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
@@ -297,11 +409,11 @@ class NationalValueAdmin(GuardedModelAdmin):
 
 @admin.register(StatusOverride)
 class StatusOverrideAdmin(GuardedHistoryAdmin):
-    list_display = ["measure", "period_label", "unit", "sex", "status", "comment", "decided_by", "updated_at"]
-    list_filter = ["status", "year", "period_kind", "measure__plan"]
-    list_select_related = ["measure", "unit", "decided_by"]
-    search_fields = ["measure__name", "comment"]
-    autocomplete_fields = ["measure", "unit"]
+    list_display = ["indicator", "period_label", "unit", "sex", "status", "comment", "decided_by", "updated_at"]
+    list_filter = ["status", "year", "period_kind", "indicator__measures__plan"]
+    list_select_related = ["indicator", "unit", "decided_by"]
+    search_fields = ["indicator__name", "indicator__code", "comment"]
+    autocomplete_fields = ["indicator", "unit"]
     readonly_fields = ["decided_by", "updated_at"]
 
     @admin.display(description=gettext_lazy("period"))

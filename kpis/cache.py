@@ -61,6 +61,10 @@ def on_model_change(sender, instance, raw=False, **kwargs) -> None:
     if raw or year is None:  # fixtures, and rows without a year: invalidate everything once
         data_changed()
         return
+    if getattr(instance, "indicator_id", None) is not None:
+        # An indicator's figures are shown by every plan adopting it.
+        data_changed(plan_years=plan_years_of_indicators({instance.indicator_id}, {year}))
+        return
     if getattr(instance, "measure_id", None) is not None:
         plan_id = Measure.objects.filter(pk=instance.measure_id).values_list("plan_id", flat=True).first()
     elif getattr(instance, "goal_id", None) is not None:
@@ -68,6 +72,12 @@ def on_model_change(sender, instance, raw=False, **kwargs) -> None:
     else:
         plan_id = None
     data_changed(plan_years={(plan_id, year)} if plan_id is not None else None)
+
+
+def plan_years_of_indicators(indicator_ids, years) -> set[tuple[int, int]]:
+    """The (plan, year)s whose pages show these indicators' figures of these years."""
+    plan_ids = set(Measure.objects.filter(indicator_id__in=list(indicator_ids)).values_list("plan_id", flat=True))
+    return {(plan_id, year) for plan_id in plan_ids for year in years}
 
 
 def cached_fragment(request, *, name: str, plan_id: int, year: int, render) -> str:

@@ -6,12 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_guard import GuardedModelForm
+from config.admin_guard import GuardedModelForm, row_numbers_only
 from goalplan.choices import Sex
-from goalplan.models import MAX_YEAR, MIN_YEAR, OrganisationalUnit, Plan
+from goalplan.models import MAX_YEAR, MIN_YEAR, Goal, GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import NUMBER_RANGES, Period, PeriodKind
 from kpis.access import REASON_MAX_LENGTH
-from kpis.models import Outcome
+from kpis.models import Measure, Outcome
 from kpis.uploads import checked_upload
 
 # Spaces people type as thousands separators: ordinary, no-break and narrow no-break.
@@ -146,6 +146,71 @@ class OutcomeAdminForm(GuardedModelForm):
                     ),
                     code="conflict",
                 )
+        return cleaned
+
+
+class PlanNamedChoiceField(forms.ModelChoiceField):
+    """A goal area or goal named with its plan: the 2021 and 2025 plans both have "Tillgänglighet"."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.plan}: {obj}"
+
+
+class MeasureAdminForm(GuardedModelForm):
+    """The measure form: the indicator picked by search, goal areas and goals of the plan only."""
+
+    scoped_plan_id = None  # set by MeasureAdmin.get_form: the plan whose goal areas and goals are listed
+
+    class Meta:
+        model = Measure
+        fields = "__all__"
+        field_classes = {"goal_area": PlanNamedChoiceField, "goal": PlanNamedChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A posted form lists the chosen plan's (a measure moved to another plan takes its goal area).
+        posted = str(self.data.get("plan", "")) if self.is_bound else ""
+        plan_id = posted if posted.isdigit() else self.scoped_plan_id
+        for name in ("goal_area", "goal"):
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            queryset = field.queryset.select_related("plan")
+            if plan_id is not None:
+                queryset = queryset.filter(plan_id=plan_id)
+            field.queryset = queryset.order_by("plan__start_year", "plan__title", "order", "pk")
+
+
+class AdoptTemplatesForm(forms.Form):
+    """Where library templates are adopted: the plan, for which divisions, under which goal area."""
+
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none())
+    units = forms.ModelMultipleChoiceField(
+        label=_("Divisions"), required=False, queryset=OrganisationalUnit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each chosen division gets its own indicator and measure (e.g. its share within 90 days)."),
+    )
+    whole_scope = forms.BooleanField(label=_("Also for the whole plan (no division)"), required=False)
+    goal_area = PlanNamedChoiceField(label=_("Goal area"), required=False, queryset=GoalArea.objects.none())
+    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=REASON_MAX_LENGTH,
+                             help_text=_("Required when the plan is decided; kept in the history."))
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        row_numbers_only(self.fields["units"])  # a 30-digit number is an error, not an overflow
+        self.fields["plan"].queryset = plans
+        self.fields["units"].queryset = OrganisationalUnit.objects.filter(
+            kind=OrganisationalUnit.Kind.DIVISION, is_active=True).order_by("name")
+        self.fields["goal_area"].queryset = GoalArea.objects.filter(plan__in=plans).select_related("plan").order_by(
+            "plan__start_year", "plan__title", "order", "pk")
+
+    def clean(self):
+        cleaned = super().clean()
+        plan, area = cleaned.get("plan"), cleaned.get("goal_area")
+        if plan is not None and area is not None and area.plan_id != plan.pk:
+            self.add_error("goal_area", _("The goal area belongs to another plan."))
+        if not cleaned.get("units") and not cleaned.get("whole_scope"):
+            self.add_error("units", _("Choose at least one division, or the whole plan."))
         return cleaned
 
 

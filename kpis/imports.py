@@ -38,9 +38,9 @@ from goalplan.models import MAX_YEAR, MIN_YEAR, OrganisationalUnit
 from goalplan.periods import MONTH_NAMES, Period, PeriodKind
 from goalplan.selectors import visible_to
 from kpis.access import validate_reason, write_rules_for
-from kpis.cache import data_changed
+from kpis.cache import data_changed, plan_years_of_indicators
 from kpis.forms import parse_swedish_decimal
-from kpis.models import Measure, Outcome
+from kpis.models import Indicator, Measure, Outcome
 from kpis.services import record_history
 from kpis.uploads import CONTROL_CHARACTERS, FileError, ImportFailed, UnreadableFile, read_table
 
@@ -53,7 +53,10 @@ UPDATE_BATCH_SIZE = 500
 UPDATED_FIELDS = ("value", "accomplished", "comment", "entered_by", "updated_at", "version")
 
 COLUMN_NAMES = {
+    # The measure's number in the system (as before indicators), or the indicator itself: by
+    # its code, Kolada id, name or number.
     "measure": ("mätetal", "matetal", "measure", "measure_id", "mätetal_id"),
+    "indicator": ("nyckeltal", "indikator", "indicator", "kod", "code", "kolada", "kolada-id", "kolada_id"),
     "year": ("år", "ar", "year"),
     "period": ("period",),
     "unit": ("enhet", "unit", "organisatorisk enhet"),
@@ -61,11 +64,11 @@ COLUMN_NAMES = {
     "value": ("värde", "varde", "utfall", "value"),
     "comment": ("kommentar", "comment"),
 }
-REQUIRED_COLUMNS = ("measure", "year", "period", "value")
+REQUIRED_COLUMNS = ("year", "period", "value")  # and "measure" or "indicator"
 YES = {"ja", "yes", "genomfört", "genomfort"}
 NO = {"nej", "no", "ej genomfört", "ej genomfort"}
 
-Key = tuple[int, int, str, int, int | None, str]  # measure, year, kind, number, unit, sex
+Key = tuple[int, int, str, int, int | None, str]  # indicator, year, kind, number, unit, sex
 # Outcome.value holds 16 digits, 4 after the comma.
 VALUE_PLACES = Decimal("0.0001")
 VALUE_LIMIT = Decimal("1e12")
@@ -167,15 +170,13 @@ def import_outcomes(
     heading, rows = read_table(data, filename)
     columns = _columns(heading)
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if "measure" not in columns and "indicator" not in columns:
+        missing.insert(0, "indicator")
     if missing:
         raise ImportFailed([RowError(1, ", ".join(COLUMN_NAMES[name][0] for name in missing),
                                      _("The column is missing from the heading."))])
 
-    # Only measures of plans the person reads (by body): another body's measure is no measure.
-    readable = Measure.objects.only("pk", "plan_id", "split_by_sex")
-    if user is not None:
-        readable = visible_to(user, readable, "plan__body")
-    measures = {m.pk: m for m in readable}
+    find_indicator, plans_of = _indicator_lookup(user)
     find_unit = _unit_lookup()
     rules = write_rules_for(user)
     parse_period = _period_parser()
@@ -196,16 +197,9 @@ def import_outcomes(
         def fail(column: str, message: str, row_number: int = row_number) -> None:
             errors.add(RowError(row_number, COLUMN_NAMES[column][0], message))
 
-        measure = None
-        measure_text = cell(values, "measure")
-        # isdecimal, not isdigit: "²" is a digit that int() refuses; the length bound keeps
-        # int() from a thousand-digit cell.
-        if not (measure_text.isdecimal() and len(measure_text) <= 18) \
-                or int(measure_text) not in measures:
-            fail("measure", _("There is no measure with number “%(value)s”.")
-                 % {"value": measure_text})
-        else:
-            measure = measures[int(measure_text)]
+        indicator, problem = find_indicator(cell(values, "indicator"), cell(values, "measure"))
+        if problem:
+            fail("indicator" if "indicator" in columns else "measure", problem)
         year_text = cell(values, "year")
         year = int(year_text) if year_text.isdecimal() and len(year_text) <= 4 else None
         if year is None or not MIN_YEAR <= year <= MAX_YEAR:
@@ -229,8 +223,8 @@ def import_outcomes(
         sex = (cell(values, "sex") or Sex.TOTAL).upper()
         if sex not in Sex.values:
             fail("sex", _("“%(value)s” is not T, K or M.") % {"value": sex})
-        elif measure is not None and sex != Sex.TOTAL and not measure.split_by_sex:
-            fail("sex", _("The measure is not split by sex; use T."))
+        elif indicator is not None and sex != Sex.TOTAL and not indicator.split_by_sex:
+            fail("sex", _("The indicator is not split by sex; use T."))
         value_text = cell(values, "value")
         value = accomplished = None
         if value_text.lower() in YES:
@@ -255,22 +249,22 @@ def import_outcomes(
         if CONTROL_CHARACTERS.search(comment):
             # PostgreSQL refuses NUL in text, and no other control character belongs in a comment.
             fail("comment", _("The comment contains a control character that cannot be stored."))
-        if measure is not None and unit_text and unit_id is not None \
+        if indicator is not None and unit_text and unit_id is not None \
                 and not rules.scope.allows_unit(unit_id):
             fail("unit", _("You may not enter outcomes for “%(value)s”.") % {"value": unit_text})
-        elif measure is not None and not unit_text and not rules.scope.allows_unit(None):
+        elif indicator is not None and not unit_text and not rules.scope.allows_unit(None):
             fail("unit", _("You may only enter outcomes for your own units; this row has no unit."))
-        if measure is not None and period is not None \
-                and rules.is_locked(measure.plan_id, year, period.end_month) \
+        if indicator is not None and period is not None \
+                and rules.is_locked_in_any(plans_of.get(indicator.pk, ()), year, period.end_month) \
                 and not (rules.scope.is_administrator and reason):
             fail("period", _("The period is in an approved report; only an administrator may "
                              "change it, with a reason."))
-        if errors.count > errors_before or measure is None or period is None:
+        if errors.count > errors_before or indicator is None or period is None:
             continue
-        key = (measure.pk, period.year, str(period.kind), period.number, unit_id, sex)
+        key = (indicator.pk, period.year, str(period.kind), period.number, unit_id, sex)
         if key in first_row_of:
-            fail("measure", _("The same measure, period, unit and sex is already on row %(row)s.")
-                 % {"row": first_row_of[key]})
+            fail("indicator" if "indicator" in columns else "measure",
+                 _("The same indicator, period, unit and sex is already on row %(row)s.") % {"row": first_row_of[key]})
             continue
         first_row_of[key] = row_number
         parsed[key] = ParsedRow(key, value, accomplished, comment)
@@ -288,6 +282,50 @@ def _columns(heading: list[str]) -> dict[str, int]:
     aliases = {alias: name for name, names in COLUMN_NAMES.items() for alias in names}
     return {aliases[text.strip().lower()]: index for index, text in enumerate(heading)
             if text.strip().lower() in aliases}
+
+
+def _indicator_lookup(user):
+    """``find(indicator_text, measure_text)`` → (indicator, problem), and the plans each indicator
+    feeds. Only indicators adopted by plans the person reads (by body): another body's indicator
+    is no indicator. The indicator column is matched by code, then Kolada id, then name, then
+    number; the measure column by the measure's number, giving its indicator."""
+    readable = Measure.objects.select_related(None).only("pk", "plan_id", "indicator_id")
+    if user is not None:
+        readable = visible_to(user, readable, "plan__body")
+    indicator_of_measure = {measure.pk: measure.indicator_id for measure in readable}
+    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=set(indicator_of_measure.values()))
+                  .only("pk", "code", "kolada_id", "name", "split_by_sex")}
+    # What locks a figure is every plan it feeds, also those of bodies the person does not read.
+    plans_of: dict[int, set[int]] = {}
+    for indicator_id, plan_id in Measure.objects.filter(indicator_id__in=list(indicators)).values_list(
+            "indicator_id", "plan_id"):
+        plans_of.setdefault(indicator_id, set()).add(plan_id)
+    by_text: list[dict[str, list[int]]] = [{}, {}, {}]  # code, Kolada id, name
+    for indicator in indicators.values():
+        for table, text in zip(by_text, (indicator.code, indicator.kolada_id, indicator.name), strict=True):
+            if text.strip():
+                table.setdefault(text.strip().lower(), []).append(indicator.pk)
+
+    def find(indicator_text: str, measure_text: str):
+        if indicator_text:
+            key = indicator_text.strip().lower()
+            for table in by_text:
+                if key in table:
+                    if len(table[key]) > 1:
+                        return None, _("“%(value)s” names more than one indicator; use its code.") % {
+                            "value": indicator_text}
+                    return indicators[table[key][0]], None
+            # isdecimal, not isdigit: "²" is a digit that int() refuses; the length bound keeps
+            # int() from a thousand-digit cell.
+            if key.isdecimal() and len(key) <= 18 and int(key) in indicators:
+                return indicators[int(key)], None
+            return None, _("There is no indicator with code, Kolada id, name or number “%(value)s”.") % {
+                "value": indicator_text}
+        if measure_text.isdecimal() and len(measure_text) <= 18 and int(measure_text) in indicator_of_measure:
+            return indicators[indicator_of_measure[int(measure_text)]], None
+        return None, _("There is no measure with number “%(value)s”.") % {"value": measure_text}
+
+    return find, plans_of
 
 
 def _unit_lookup() -> Callable[[str], int | None]:
@@ -340,17 +378,17 @@ def _write_all(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str
     result = ImportResult()
     if not parsed:
         return result
-    measure_ids = {key[0] for key in parsed}
+    indicator_ids = {key[0] for key in parsed}
     years = {key[1] for key in parsed}
     with transaction.atomic():
         stored = {}
         existing = (
             Outcome.objects.select_for_update()
-            .filter(measure_id__in=measure_ids, year__in=years)
+            .filter(indicator_id__in=indicator_ids, year__in=years)
             .order_by("pk")
         )
         for outcome in existing.iterator(chunk_size=BATCH_SIZE):
-            key = (outcome.measure_id, outcome.year, outcome.period_kind, outcome.period_number,
+            key = (outcome.indicator_id, outcome.year, outcome.period_kind, outcome.period_number,
                    outcome.unit_id, outcome.sex)
             if key in parsed:
                 stored[key] = outcome
@@ -359,7 +397,7 @@ def _write_all(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str
         for key, row in parsed.items():
             current = stored.get(key)
             if current is None:
-                new.append(Outcome(measure_id=key[0], year=key[1], period_kind=key[2],
+                new.append(Outcome(indicator_id=key[0], year=key[1], period_kind=key[2],
                                    period_number=key[3], unit_id=key[4], sex=key[5],
                                    value=row.value, accomplished=row.accomplished,
                                    comment=row.comment, entered_by=user, entered_at=now,
@@ -382,9 +420,8 @@ def _write_all(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str
         reason = reason or _("Imported from a file")
         record_history(new, user=user, reason=reason, created=True)
         record_history(changed, user=user, reason=reason)
-        plans = dict(Measure.objects.filter(pk__in=measure_ids).values_list("pk", "plan_id"))
         # Bulk writes send no signals.
-        data_changed(plan_years={(plans[key[0]], key[1]) for key in parsed})
+        data_changed(plan_years=plan_years_of_indicators(indicator_ids, years))
     return result
 
 
@@ -424,7 +461,7 @@ def _insert(outcomes: list[Outcome], progress) -> None:
         for start in range(0, len(outcomes), BATCH_SIZE):
             Outcome.objects.bulk_create(outcomes[start:start + BATCH_SIZE])
         return
-    columns = ["measure_id", "year", "period_kind", "period_number", "unit_id", "sex", "value",
+    columns = ["indicator_id", "year", "period_kind", "period_number", "unit_id", "sex", "value",
                "accomplished", "count", "comment", "entered_by_id", "entered_at", "updated_at",
                "version"]
     # COPY goes to psycopg directly: wrap its errors so a duplicate key is Django's IntegrityError.
@@ -435,12 +472,12 @@ def _insert(outcomes: list[Outcome], progress) -> None:
             if progress and index % BATCH_SIZE == 0:
                 progress(index)
     # History and the caller need the new rows' keys.
-    keys = {(o.measure_id, o.year, o.period_kind, o.period_number, o.unit_id, o.sex): o
+    keys = {(o.indicator_id, o.year, o.period_kind, o.period_number, o.unit_id, o.sex): o
             for o in outcomes}
-    for pk, measure_id, year, kind, number, unit_id, sex in Outcome.objects.filter(
-        measure_id__in={o.measure_id for o in outcomes}, year__in={o.year for o in outcomes}
-    ).values_list("pk", "measure_id", "year", "period_kind", "period_number", "unit_id",
+    for pk, indicator_id, year, kind, number, unit_id, sex in Outcome.objects.filter(
+        indicator_id__in={o.indicator_id for o in outcomes}, year__in={o.year for o in outcomes}
+    ).values_list("pk", "indicator_id", "year", "period_kind", "period_number", "unit_id",
                   "sex").order_by():
-        outcome = keys.get((measure_id, year, kind, number, unit_id, sex))
+        outcome = keys.get((indicator_id, year, kind, number, unit_id, sex))
         if outcome is not None:
             outcome.pk = pk

@@ -2,7 +2,7 @@
 
 The file is the data endpoint's JSON: ``{"values": [{"kpi": "N79036", "municipality": "0000",
 "period": 2024, "values": [{"gender": "T", "value": 82.3, "count": 1, "status": ""}, …]}, …]}``
-(v2 and v3 share this shape). Rows are matched to measures by ``Measure.kolada_id``; municipality
+(v2 and v3 share this shape). Rows are matched to indicators by ``Indicator.kolada_id``; municipality
 "0000" is the nation (riket), other ids are kept with their code. A value of null (status
 "Missing") is skipped. The import is all or nothing and idempotent (a value already stored is
 updated in place). The file is held to ``IMPORT_MAX_BYTES`` and ``IMPORT_MAX_ROWS`` values;
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from goalplan.choices import Sex
 from goalplan.models import MAX_YEAR, MIN_YEAR
 from goalplan.periods import PeriodKind
-from kpis.models import Measure, NationalValue
+from kpis.models import Indicator, NationalValue
 from kpis.uploads import UnreadableFile, check_size, format_count
 
 SOURCE = "Kolada"
@@ -62,22 +62,22 @@ def import_kolada(data: bytes) -> KoladaResult:
     except UnreadableFile as error:
         raise KoladaFileError(error.message) from error
     rows = _parse(data)
-    measures_by_kpi: dict[str, list[Measure]] = {}
-    for measure in Measure.objects.exclude(kolada_id=""):
-        measures_by_kpi.setdefault(measure.kolada_id.strip().upper(), []).append(measure)
+    indicators_by_kpi: dict[str, list[Indicator]] = {}
+    for indicator in Indicator.objects.exclude(kolada_id=""):
+        indicators_by_kpi.setdefault(indicator.kolada_id.strip().upper(), []).append(indicator)
     result, unknown = KoladaResult(), set()
     # Every entry is checked before the first write: a bad entry near the end writes nothing.
     values = list(_values(rows, result))
     with transaction.atomic():
         for item in values:
-            measures = measures_by_kpi.get(item.kpi)
-            if not measures:
+            indicators = indicators_by_kpi.get(item.kpi)
+            if not indicators:
                 unknown.add(item.kpi)
                 continue
-            for measure in measures:
+            for indicator in indicators:
                 national = item.area == NationalValue.NATIONAL_AREA_CODE
                 stored, created = NationalValue.objects.get_or_create(
-                    measure=measure, area_code=item.area, year=item.year,
+                    indicator=indicator, area_code=item.area, year=item.year,
                     period_kind=PeriodKind.YEAR, period_number=0, sex=item.sex,
                     defaults={"value": item.value, "source": SOURCE,
                               "area_name": "Riket" if national else item.area},

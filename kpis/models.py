@@ -13,48 +13,45 @@ from kpis.wording import implied_sign
 from goalplan.models import Body, Goal, GoalArea, OrganisationalUnit, PeriodFields, Plan, period_number_valid, year_field, year_in_range
 
 
-class Measure(models.Model):
-    """A measure decided in a plan: what is followed, in which unit and which way is better."""
+class Kind(models.TextChoices):
+    MEASURE = "measure", _("Measure")
+    KEY_INDICATOR = "key_indicator", _("Key indicator")
+    FINANCIAL_GOAL = "financial_goal", _("Financial goal")
 
-    class Kind(models.TextChoices):
-        MEASURE = "measure", _("Measure")
-        KEY_INDICATOR = "key_indicator", _("Key indicator")
-        FINANCIAL_GOAL = "financial_goal", _("Financial goal")
 
-    class Horizon(models.TextChoices):
-        SHORT_TERM = "short", _("Short-term")
-        LONG_TERM = "long", _("Long-term")
+class Horizon(models.TextChoices):
+    SHORT_TERM = "short", _("Short-term")
+    LONG_TERM = "long", _("Long-term")
 
-    class Direction(models.TextChoices):
-        HIGHER_IS_BETTER = "higher", _("Higher is better")
-        LOWER_IS_BETTER = "lower", _("Lower is better")
 
-    class Frequency(models.TextChoices):
-        MONTHLY = "monthly", _("Monthly")
-        TERTIAL = "tertial", _("Per tertial")
-        YEARLY = "yearly", _("Yearly")
+class Direction(models.TextChoices):
+    HIGHER_IS_BETTER = "higher", _("Higher is better")
+    LOWER_IS_BETTER = "lower", _("Lower is better")
 
-    class Aggregation(models.TextChoices):
-        LATEST = "latest", _("Latest value (point in time)")
-        SUM_YEAR_TO_DATE = "ytd_sum", _("Cumulative sum year to date")
-        MEAN_YEAR_TO_DATE = "ytd_mean", _("Mean year to date")
-        ROLLING_12_SUM = "r12_sum", _("Rolling 12 months, sum")
-        ROLLING_12_MEAN = "r12_mean", _("Rolling 12 months, mean")
-        WEIGHTED_MEAN = "weighted_mean", _("Count-weighted mean")
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="measures")
-    goal_area = models.ForeignKey(
-        GoalArea, verbose_name=_("goal area"), on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
-    )
-    goal = models.ForeignKey(
-        Goal, verbose_name=_("goal"), on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
-    )
-    code = models.CharField(_("number"), max_length=20, blank=True)
-    name = models.TextField(_("name"), help_text=_("The measure as worded in the plan."))
-    short_name = models.CharField(_("short name"), max_length=150, blank=True)
-    description = models.TextField(_("note"), blank=True, help_text=_("Notes in the plan, e.g. how and where it is measured."))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEASURE)
-    horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices, default=Horizon.SHORT_TERM)
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    TERTIAL = "tertial", _("Per tertial")
+    YEARLY = "yearly", _("Yearly")
+
+
+class Aggregation(models.TextChoices):
+    LATEST = "latest", _("Latest value (point in time)")
+    SUM_YEAR_TO_DATE = "ytd_sum", _("Cumulative sum year to date")
+    MEAN_YEAR_TO_DATE = "ytd_mean", _("Mean year to date")
+    ROLLING_12_SUM = "r12_sum", _("Rolling 12 months, sum")
+    ROLLING_12_MEAN = "r12_mean", _("Rolling 12 months, mean")
+    WEIGHTED_MEAN = "weighted_mean", _("Count-weighted mean")
+
+
+class IndicatorDefinition(models.Model):
+    """How a figure is formed: what an indicator is, and what a library template makes one with."""
+
+    Direction = Direction
+    Frequency = Frequency
+    Aggregation = Aggregation
+
+    description = models.TextField(_("definition"), blank=True, help_text=_("How and where it is measured."))
     unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("E.g. %, minuter, antal, tkr."))
     decimals = models.PositiveSmallIntegerField(_("decimals"), default=0)
     direction = models.CharField(
@@ -71,25 +68,137 @@ class Measure(models.Model):
     split_by_sex = models.BooleanField(_("split by sex"), default=False)
     source = models.CharField(_("source"), max_length=200, blank=True)
     kolada_id = models.CharField(_("Kolada id"), max_length=20, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+# What a measure reads from its indicator, and a template gives the indicators it makes.
+DEFINITION_FIELDS = ("unit", "decimals", "direction", "frequency", "aggregation", "split_by_sex", "source", "kolada_id")
+
+
+class Indicator(IndicatorDefinition):
+    """What is measured (nyckeltal), independent of plans: its outcomes, comparison values and
+    status overrides belong here, so a figure keeps its series from plan to plan and is entered
+    once however many plans follow it."""
+
+    code = models.CharField(
+        _("code"), max_length=30, blank=True,
+        help_text=_("A short code that import files and the entry page can name the indicator by, e.g. VG-90-BESOK."),
+    )
+    name = models.TextField(_("name"), help_text=_("What is measured, in the words used across plans."))
+    responsible_unit = models.ForeignKey(
+        OrganisationalUnit,
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        help_text=_("The organisational unit whose figure this is (empty: the whole scope of the plans that adopt it)."),
+    )
+
+    # A decided plan's statuses follow its indicators' direction and period value: kept with the reason.
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decimals__lte=4),
+                name="indicator_decimals_at_most_4",
+                violation_error_message=_("An indicator can have at most 4 decimals."),
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="indicator_unique_code",
+                violation_error_message=_("Another indicator already has this code."),
+            ),
+        ]
+
+    def __str__(self):
+        label = f"{self.code} {self.name}" if self.code else self.name
+        return label if len(label) <= 120 else label[:117] + "…"
+
+
+def _definition(name: str) -> property:
+    """measure.unit, measure.decimals, … are the indicator's. Before a new measure has an
+    indicator they are kept aside and become the indicator made for it on save (see Measure.save)."""
+
+    def read(measure):
+        if measure.indicator_id is not None or "indicator" in measure._state.fields_cache:
+            return getattr(measure.indicator, name)
+        return measure.__dict__.get("_definition", {}).get(name, Indicator._meta.get_field(name).get_default())
+
+    def write(measure, value):
+        if measure.indicator_id is not None or "indicator" in measure._state.fields_cache:
+            setattr(measure.indicator, name, value)
+            measure._indicator_changed = True
+        else:
+            measure.__dict__.setdefault("_definition", {})[name] = value
+
+    return property(read, write)
+
+
+class MeasureManager(models.Manager):
+    def get_queryset(self):
+        # Every reader of a measure asks for its unit, decimals or direction: one join, not N queries.
+        return super().get_queryset().select_related("indicator")
+
+
+class Measure(models.Model):
+    """An indicator adopted in a plan: where the plan places it, how it words it, who decided it,
+    and (through Target) what the plan asks of it each year."""
+
+    Kind = Kind
+    Horizon = Horizon
+    Direction = Direction
+    Frequency = Frequency
+    Aggregation = Aggregation
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="measures")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="measures",
+        help_text=_("What is measured; plans that adopt the same indicator share its outcomes."),
+    )
+    goal_area = models.ForeignKey(
+        GoalArea, verbose_name=_("goal area"), on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
+    )
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
+    )
+    code = models.CharField(_("number"), max_length=20, blank=True)
+    name = models.TextField(_("name"), help_text=_("The measure as worded in the plan."))
+    short_name = models.CharField(_("short name"), max_length=150, blank=True)
+    description = models.TextField(_("note"), blank=True, help_text=_("Notes in the plan, e.g. how and where it is measured."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEASURE)
+    horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices, default=Horizon.SHORT_TERM)
     decided_by = models.ForeignKey(
         Body, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    # Moving a measure to another plan carries its outcomes and targets: kept with the reason.
+    unit = _definition("unit")
+    decimals = _definition("decimals")
+    direction = _definition("direction")
+    frequency = _definition("frequency")
+    aggregation = _definition("aggregation")
+    split_by_sex = _definition("split_by_sex")
+    source = _definition("source")
+    kolada_id = _definition("kolada_id")
+
+    objects = MeasureManager()
+
+    # Moving a measure to another plan carries its targets: kept with the reason.
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
         ordering = ["plan", "goal_area__order", "goal__order", "order", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(decimals__lte=4),
-                name="measure_decimals_at_most_4",
-                violation_error_message=_("A measure can have at most 4 decimals."),
-            ),
-        ]
+        base_manager_name = "objects"
 
     def __str__(self):
         label = self.short_name or self.name
@@ -100,6 +209,15 @@ class Measure(models.Model):
             raise ValidationError({"goal": _("The goal belongs to another plan.")})
         if self.goal_area_id and self.plan_id and self.goal_area.plan_id != self.plan_id:
             raise ValidationError({"goal_area": _("The goal area belongs to another plan.")})
+
+    def save(self, *args, **kwargs):
+        if self.indicator_id is None and "indicator" not in self._state.fields_cache:
+            # A measure typed without choosing an indicator measures something new: its own indicator.
+            self.indicator = Indicator.objects.create(name=self.short_name or self.name,
+                                                      **self.__dict__.pop("_definition", {}))
+        elif self.__dict__.pop("_indicator_changed", False):
+            self.indicator.save()
+        super().save(*args, **kwargs)
 
 
 class TargetKind(models.TextChoices):
@@ -126,6 +244,9 @@ TARGET_KINDS_WITH_VALUE = (
     TargetKind.RELATIVE_TO_NATIONAL,
 )
 TARGET_KINDS_WITH_BASE_YEAR = (TargetKind.CHANGE_FROM_BASE_YEAR, TargetKind.LOWER_THAN_YEAR, TargetKind.HIGHER_THAN_YEAR)
+# Targets that name a year to compare with ("Lägre än 2025"): next year's plan compares with the
+# year after, as the plans word it year by year.
+TARGET_KINDS_RELATIVE_TO_A_YEAR = (TargetKind.LOWER_THAN_YEAR, TargetKind.HIGHER_THAN_YEAR)
 
 
 class Target(models.Model):
@@ -214,21 +335,21 @@ class Target(models.Model):
                 }})
 
 
-def unique_per_measure_period_unit_sex(prefix: str, *, without_unit: str, with_unit: str) -> list[models.UniqueConstraint]:
-    """One row per measure, period, unit and sex.
+def unique_per_indicator_period_unit_sex(prefix: str, *, without_unit: str, with_unit: str) -> list[models.UniqueConstraint]:
+    """One row per indicator, period, unit and sex.
 
     Two partial constraints instead of one: NULL units are distinct in SQL, and NULLS NOT
     DISTINCT is not available on SQLite.
     """
     return [
         models.UniqueConstraint(
-            fields=["measure", "year", "period_kind", "period_number", "sex"],
+            fields=["indicator", "year", "period_kind", "period_number", "sex"],
             condition=Q(unit__isnull=True),
             name=f"{prefix}_unique_without_unit",
             violation_error_message=without_unit,
         ),
         models.UniqueConstraint(
-            fields=["measure", "unit", "year", "period_kind", "period_number", "sex"],
+            fields=["indicator", "unit", "year", "period_kind", "period_number", "sex"],
             condition=Q(unit__isnull=False),
             name=f"{prefix}_unique_with_unit",
             violation_error_message=with_unit,
@@ -237,9 +358,12 @@ def unique_per_measure_period_unit_sex(prefix: str, *, without_unit: str, with_u
 
 
 class Outcome(PeriodFields):
-    """A measured value (utfall) for a measure, period, optional unit and sex."""
+    """A measured value (utfall) of an indicator for a period, optional unit and sex: every plan
+    that adopts the indicator shows it, each against its own targets."""
 
-    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="outcomes")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="outcomes"
+    )
     unit = models.ForeignKey(
         OrganisationalUnit,
         verbose_name=_("organisational unit"),
@@ -275,8 +399,8 @@ class Outcome(PeriodFields):
     class Meta:
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
-        ordering = ["measure", "-year", "period_kind", "-period_number", "unit", "sex"]
-        indexes = [models.Index(fields=["measure", "year", "period_kind", "period_number"])]
+        ordering = ["indicator", "-year", "period_kind", "-period_number", "unit", "sex"]
+        indexes = [models.Index(fields=["indicator", "year", "period_kind", "period_number"])]
         constraints = [
             year_in_range("year", name="outcome_year_in_range"),
             period_number_valid(name="outcome_period_valid"),
@@ -285,28 +409,28 @@ class Outcome(PeriodFields):
                 name="outcome_has_value",
                 violation_error_message=_("Enter a value or whether it was accomplished."),
             ),
-            *unique_per_measure_period_unit_sex(
+            *unique_per_indicator_period_unit_sex(
                 "outcome",
-                without_unit=_("There is already an outcome for this measure, period and sex (whole scope)."),
-                with_unit=_("There is already an outcome for this measure, period, unit and sex."),
+                without_unit=_("There is already an outcome for this indicator, period and sex (whole scope)."),
+                with_unit=_("There is already an outcome for this indicator, period, unit and sex."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.measure} – {self.period_label}"
+        return f"{self.indicator} – {self.period_label}"
 
     def clean(self):
-        if self.sex != Sex.TOTAL and self.measure_id and not self.measure.split_by_sex:
-            raise ValidationError({"sex": _("This measure is not split by sex; use Total.")})
+        if self.sex != Sex.TOTAL and self.indicator_id and not self.indicator.split_by_sex:
+            raise ValidationError({"sex": _("This indicator is not split by sex; use Total.")})
 
 
 class NationalValue(PeriodFields):
-    """A comparison value for a measure: the national figure (riket) or another region's."""
+    """A comparison value for an indicator: the national figure (riket) or another region's."""
 
     NATIONAL_AREA_CODE = "0000"
 
-    measure = models.ForeignKey(
-        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="national_values"
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="national_values"
     )
     area_code = models.CharField(_("area code"), max_length=10, default=NATIONAL_AREA_CODE)
     area_name = models.CharField(_("area"), max_length=100, default="Riket")
@@ -317,30 +441,30 @@ class NationalValue(PeriodFields):
     class Meta:
         verbose_name = _("comparison value")
         verbose_name_plural = _("comparison values")
-        ordering = ["measure", "-year", "-period_number", "area_code", "sex"]
+        ordering = ["indicator", "-year", "-period_number", "area_code", "sex"]
         constraints = [
             year_in_range("year", name="national_value_year_in_range"),
             period_number_valid(name="national_value_period_valid"),
             models.UniqueConstraint(
-                fields=["measure", "area_code", "year", "period_kind", "period_number", "sex"],
+                fields=["indicator", "area_code", "year", "period_kind", "period_number", "sex"],
                 name="national_value_unique_per_period",
-                violation_error_message=_("There is already a comparison value for this measure, area, period and sex."),
+                violation_error_message=_("There is already a comparison value for this indicator, area, period and sex."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.measure} – {self.area_name} {self.period_label}"
+        return f"{self.indicator} – {self.area_name} {self.period_label}"
 
 
 class StatusOverride(PeriodFields):
-    """A person's judgement that replaces the computed status of a measure for a period.
+    """A person's judgement that replaces the computed status of an indicator for a period.
 
     The seeds' yellow ("rätt åtgärder är planerade och/eller påbörjade") is a judgement, not
     arithmetic; it is recorded here, always with the reason, and shown beside the computed status.
     """
 
-    measure = models.ForeignKey(
-        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="status_overrides"
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="status_overrides"
     )
     unit = models.ForeignKey(
         OrganisationalUnit,
@@ -372,7 +496,7 @@ class StatusOverride(PeriodFields):
     class Meta:
         verbose_name = _("status override")
         verbose_name_plural = _("status overrides")
-        ordering = ["measure", "-year", "period_kind", "-period_number"]
+        ordering = ["indicator", "-year", "period_kind", "-period_number"]
         constraints = [
             year_in_range("year", name="status_override_year_in_range"),
             period_number_valid(name="status_override_period_valid"),
@@ -386,12 +510,44 @@ class StatusOverride(PeriodFields):
                 name="status_override_known_status",
                 violation_error_message=_("Set green, yellow or red; missing data cannot be set by hand."),
             ),
-            *unique_per_measure_period_unit_sex(
+            *unique_per_indicator_period_unit_sex(
                 "status_override",
-                without_unit=_("This measure already has a status set by hand for this period and sex."),
-                with_unit=_("This measure already has a status set by hand for this period, unit and sex."),
+                without_unit=_("This indicator already has a status set by hand for this period and sex."),
+                with_unit=_("This indicator already has a status set by hand for this period, unit and sex."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.measure} – {self.period_label}: {Status(self.status).label}"
+        return f"{self.indicator} – {self.period_label}: {Status(self.status).label}"
+
+
+class IndicatorTemplate(IndicatorDefinition):
+    """A standard indicator of the measure library (e.g. the national care guarantee), with the
+    target it usually has: an administrator adopts it into a plan, for the whole scope or per
+    division, in one action (kpis.planning). Templates are data (fixtures/60_library.json)."""
+
+    group = models.CharField(_("group"), max_length=100, help_text=_("E.g. “Vårdgaranti 0-3-90-90”."))
+    code = models.CharField(
+        _("code"), max_length=30, unique=True,
+        help_text=_("The code of the indicator it makes; per division the division's code is added."),
+    )
+    name = models.TextField(_("name"))
+    target_kind = models.CharField(_("usual target kind"), max_length=20, choices=TargetKind.choices)
+    target_value = models.DecimalField(_("usual target value"), max_digits=16, decimal_places=4, null=True, blank=True)
+    target_wording = models.CharField(_("usual target wording"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("measure template")
+        verbose_name_plural = _("measure templates")
+        ordering = ["group", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(target_kind__in=TARGET_KINDS_WITH_VALUE) | Q(target_value__isnull=False),
+                name="indicator_template_target_value_required_for_kind",
+                violation_error_message=_("This kind of target needs a target value."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group}: {self.name}"

@@ -53,9 +53,8 @@ class SafeResource(resources.ModelResource):
 class MeasureResource(SafeResource):
     class Meta:
         model = Measure
-        fields = ("id", "plan", "goal_area", "goal", "code", "name", "short_name", "description", "kind", "horizon",
-                  "unit", "decimals", "direction", "frequency", "aggregation", "split_by_sex", "source", "kolada_id",
-                  "decided_by", "order")
+        fields = ("id", "plan", "indicator", "goal_area", "goal", "code", "name", "short_name", "description", "kind",
+                  "horizon", "decided_by", "order")
         import_id_fields = ("id",)
         skip_unchanged = True
         report_skipped = False

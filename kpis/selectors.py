@@ -15,12 +15,14 @@ from kpis.models import Measure, Outcome, Target
 
 @dataclass
 class EntryRow:
-    """A measure and sex on the entry page, with the target and any stored outcome."""
+    """An indicator and sex on the entry page, as the plan's measure adopts it, with the plan's
+    target, any stored outcome and the other plans the figure feeds."""
 
     measure: Measure
     sex: str
     target: Target | None
     outcome: Outcome | None = field(default=None)
+    other_plans: list[Plan] = field(default_factory=list)
 
     @property
     def sex_label(self) -> str:
@@ -36,27 +38,53 @@ def measures_of_plan(*, plan: Plan) -> QuerySet[Measure]:
     )
 
 
-def entry_rows_for_period(*, plan: Plan, period: Period, unit: OrganisationalUnit | None) -> list[EntryRow]:
-    """Rows for entering one period's outcomes for every measure of a plan (3 queries)."""
-    measures = list(
-        measures_of_plan(plan=plan).prefetch_related(
-            Prefetch("targets", queryset=Target.objects.filter(year=period.year), to_attr="targets_of_year")
-        )
-    )
+def adopters_of(measures) -> dict[int, list[int]]:
+    """The measures of each indicator among ``measures``: outcomes are read per indicator, once,
+    and given to every measure that adopts it."""
+    adopters: dict[int, list[int]] = defaultdict(list)
+    for measure in measures:
+        adopters[measure.indicator_id].append(measure.pk)
+    return adopters
+
+
+def plans_fed_by(indicator_ids) -> set[int]:
+    """Every plan adopting any of these indicators (whoever reads them): what locks their figures."""
+    return set(Measure.objects.filter(indicator_id__in=list(indicator_ids)).values_list("plan_id", flat=True))
+
+
+def entry_rows_for_period(*, plan: Plan, period: Period, unit: OrganisationalUnit | None,
+                          readable_plans: QuerySet[Plan] | None = None) -> list[EntryRow]:
+    """Rows for entering one period's outcomes for every indicator of a plan (4 queries): one per
+    indicator and sex, where the plan first adopts it (an indicator adopted under two goal areas is
+    entered once)."""
+    first_adoption: dict[int, Measure] = {}
+    for measure in measures_of_plan(plan=plan).prefetch_related(
+        Prefetch("targets", queryset=Target.objects.filter(year=period.year), to_attr="targets_of_year")
+    ):
+        first_adoption.setdefault(measure.indicator_id, measure)
+    measures = list(first_adoption.values())
+    other_plans: dict[int, list[Plan]] = defaultdict(list)
+    adoptions = Measure.objects.filter(indicator_id__in=[m.indicator_id for m in measures]).exclude(plan=plan)
+    if readable_plans is not None:  # another body's plan is named only to those who read it
+        adoptions = adoptions.filter(plan__in=readable_plans)
+    for adoption in adoptions.select_related("plan").order_by("plan__start_year", "plan__pk"):
+        if adoption.plan not in other_plans[adoption.indicator_id]:
+            other_plans[adoption.indicator_id].append(adoption.plan)
     outcomes = Outcome.objects.filter(
-        measure__plan=plan,
+        indicator_id__in={measure.indicator_id for measure in measures},
         year=period.year,
         period_kind=period.kind,
         period_number=period.number,
         unit=unit,
     )
-    stored = {(outcome.measure_id, outcome.sex): outcome for outcome in outcomes}
+    stored = {(outcome.indicator_id, outcome.sex): outcome for outcome in outcomes}
     rows = []
     for measure in measures:
         target = measure.targets_of_year[0] if measure.targets_of_year else None
         sexes = [Sex.TOTAL, Sex.WOMEN, Sex.MEN] if measure.split_by_sex else [Sex.TOTAL]
         for sex in sexes:
-            rows.append(EntryRow(measure=measure, sex=sex, target=target, outcome=stored.get((measure.pk, sex))))
+            rows.append(EntryRow(measure=measure, sex=sex, target=target, outcome=stored.get((measure.indicator_id, sex)),
+                                 other_plans=other_plans.get(measure.indicator_id, [])))
     return rows
 
 
@@ -66,9 +94,11 @@ def monthly_values(
     """Each measure's monthly outcomes over the months ending in (end_year, end_month); 1 query."""
     first_index = end_year * 12 + end_month - months
     first_year = first_index // 12
+    measures = list(measures)
+    adopters = adopters_of(measures)
     rows = (
         Outcome.objects.filter(
-            measure__in=measures,
+            indicator_id__in=list(adopters),
             period_kind=PeriodKind.MONTH,
             year__gte=first_year,
             year__lte=end_year,
@@ -76,13 +106,14 @@ def monthly_values(
             value__isnull=False,
         )
         .filter(Q(unit__isnull=True) if unit is None else Q(unit=unit))
-        .values_list("measure_id", "year", "period_number", "value")
-        .order_by("measure_id", "year", "period_number")
+        .values_list("indicator_id", "year", "period_number", "value")
+        .order_by("indicator_id", "year", "period_number")
     )
     series: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
-    for measure_id, year, month, value in rows:
+    for indicator_id, year, month, value in rows:
         if first_index < year * 12 + month <= end_year * 12 + end_month:
-            series[measure_id].append((year, month, value))
+            for measure_id in adopters[indicator_id]:
+                series[measure_id].append((year, month, value))
     return series
 
 
@@ -90,10 +121,10 @@ def latest_period_with_data(measures, *, years: range) -> Period | None:
     """The latest period within ``years`` that any of the measures has an outcome for, as year to
     date through its last month.
 
-    Probes year by year and month by month with EXISTS queries that the (measure, year, kind,
+    Probes year by year and month by month with EXISTS queries that the (indicator, year, kind,
     number) index answers at once; a DISTINCT over all outcomes took a second at region scale.
     """
-    outcomes = Outcome.objects.filter(measure__in=measures)
+    outcomes = Outcome.objects.filter(indicator_id__in=list(adopters_of(measures)))
     for year in sorted(years, reverse=True):
         if not outcomes.filter(year=year).exists():
             continue
@@ -146,20 +177,22 @@ def chart_series(measures, *, year: int) -> dict[int, ChartSeries]:
     year to date, per tertial (this year and last year, January–December) or per year (the last
     six years); 1 query. A measure with no outcomes gets an empty monthly chart."""
     first_year = year - YEARS_ON_A_YEARLY_CHART + 1
+    measures = list(measures)
+    adopters = adopters_of(measures)
     rows = (
-        Outcome.objects.filter(measure__in=measures, year__gte=first_year, year__lte=year, unit__isnull=True,
+        Outcome.objects.filter(indicator_id__in=list(adopters), year__gte=first_year, year__lte=year, unit__isnull=True,
                                sex=Sex.TOTAL, value__isnull=False)
         .exclude(period_kind=PeriodKind.ROLLING_12)
-        .values_list("measure_id", "period_kind", "year", "period_number", "value")
+        .values_list("indicator_id", "period_kind", "year", "period_number", "value")
         .order_by()
     )
     found: dict[int, dict[str, dict[int, dict[int, Decimal]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
-    for measure_id, kind, row_year, number, value in rows:
-        found[measure_id][kind][row_year][number] = value
+    for indicator_id, kind, row_year, number, value in rows:
+        found[indicator_id][kind][row_year][number] = value
     months = [(m, str(MONTH_ABBREVIATIONS[m])) for m in range(1, 13)]
     charts = {}
     for measure in measures:
-        kinds = found.get(measure.pk, {})
+        kinds = found.get(measure.indicator_id, {})
         kind = _reported_as(kinds, year)
         if kind == PeriodKind.TERTIAL:
             ticks = [(4 * t, f"T{t}") for t in (1, 2, 3)]

@@ -4,6 +4,7 @@ Every write goes through here so the lost-update guard (the ``version`` column a
 conditional UPDATE, which works on SQLite and PostgreSQL alike) is applied everywhere.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,8 +18,8 @@ from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import Period
 from kpis.access import reason_in_history, validate_reason, write_rules_for
-from kpis.cache import data_changed
-from kpis.models import Measure, Outcome
+from kpis.cache import data_changed, plan_years_of_indicators
+from kpis.models import Indicator, Measure, Outcome
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def outcome_save(*, outcome: Outcome, user, expected_version: int | None, reason
             with transaction.atomic():
                 outcome.save()
         except IntegrityError as error:
-            raise ValidationError(_("There is already an outcome for this measure, period, unit and sex.")) from error
+            raise ValidationError(_("There is already an outcome for this indicator, period, unit and sex.")) from error
         return outcome
     fields = {
         field.attname: getattr(outcome, field.attname)
@@ -95,7 +96,8 @@ def outcome_save(*, outcome: Outcome, user, expected_version: int | None, reason
         )
     outcome.refresh_from_db()
     record_history([outcome], user=user, reason=reason)
-    data_changed(plan_years={(outcome.measure.plan_id, outcome.year)})  # the conditional UPDATE sends no signal
+    # The conditional UPDATE sends no signal.
+    data_changed(plan_years=plan_years_of_indicators({outcome.indicator_id}, {outcome.year}))
     return outcome
 
 
@@ -115,20 +117,26 @@ def outcomes_record_for_period(
     """
     reason = validate_reason(reason)
     rules = write_rules_for(user)
-    for plan_id in {entry.measure.plan_id for entry in entries}:
-        rules.check(plan_id=plan_id, period=period, unit_id=unit.pk if unit else None, reason=reason)
-    measure_ids = {entry.measure.pk for entry in entries}
-    # The measures' rows are locked first (in pk order): a period entered for the first time has
+    indicator_ids = {entry.measure.indicator_id for entry in entries}
+    # An outcome feeds every plan adopting its indicator: any of them may have the month approved.
+    plans_of = defaultdict(set)
+    for indicator_id, plan_id in Measure.objects.filter(indicator_id__in=indicator_ids).values_list(
+            "indicator_id", "plan_id"):
+        plans_of[indicator_id].add(plan_id)
+    for plan_ids in {frozenset(plans) for plans in plans_of.values()}:
+        rules.check(plan_ids=plan_ids, period=period, unit_id=unit.pk if unit else None, reason=reason)
+    # The indicators' rows are locked first (in pk order): a period entered for the first time has
     # no outcome rows to lock, so two people saving it at once would both read "nothing stored"
     # and the second would hit the uniqueness check instead of the conflict message.
-    list(Measure.objects.select_for_update().filter(pk__in=measure_ids).order_by("pk").values_list("pk", flat=True))
+    list(Indicator.objects.select_for_update().filter(pk__in=indicator_ids).order_by("pk")
+         .values_list("pk", flat=True))
     stored = {
-        (outcome.measure_id, outcome.sex): outcome
+        (outcome.indicator_id, outcome.sex): outcome
         # Ordered by pk: locks are taken in one order (no deadlock between two savers), and the
         # default ordering's outer join to the unit, which PostgreSQL cannot lock, is avoided.
         for outcome in Outcome.objects.select_for_update()
         .filter(
-            measure_id__in=measure_ids,
+            indicator_id__in=indicator_ids,
             year=period.year,
             period_kind=period.kind,
             period_number=period.number,
@@ -141,7 +149,7 @@ def outcomes_record_for_period(
     updated_rows: list[Outcome] = []
     now = timezone.now()
     for entry in entries:
-        current = stored.get((entry.measure.pk, entry.sex))
+        current = stored.get((entry.measure.indicator_id, entry.sex))
         current_version = current.version if current else 0
         if current_version != entry.expected_version:
             errors.append(_conflict(entry))
@@ -150,7 +158,7 @@ def outcomes_record_for_period(
             if entry.is_blank:
                 continue
             outcome = Outcome(
-                measure=entry.measure,
+                indicator=entry.measure.indicator,
                 year=period.year,
                 period_kind=period.kind,
                 period_number=period.number,
@@ -206,7 +214,7 @@ def outcomes_record_for_period(
         # Raising inside the atomic block rolls back every row already written above.
         raise ValidationError(errors)
     record_history(updated_rows, user=user, reason=reason)
-    data_changed(plan_years={(entry.measure.plan_id, period.year) for entry in entries})
+    data_changed(plan_years={(plan_id, period.year) for plans in plans_of.values() for plan_id in plans})
     return EntryResult(created=created, updated=updated, deleted=deleted, unchanged=unchanged)
 
 

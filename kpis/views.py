@@ -27,13 +27,13 @@ EXPORT_FORMATS = ("csv", "xlsx")
 def measure_detail(request, pk: int):
     # Visibility first: a measure of a plan the person may not read is a 404 before the export
     # and before any cached page is read.
-    measures = Measure.objects.select_related("plan__body", "goal_area", "goal", "decided_by")
+    measures = Measure.objects.select_related("plan__body", "goal_area", "goal", "decided_by", "indicator")
     measure = get_object_or_404(visible_to(request.user, measures, "plan__body"), pk=pk)
     period = period_from_request(request, measure.plan)
 
     def outcome_table() -> OutcomeTable:
         table = OutcomeTable(
-            Outcome.objects.filter(measure=measure).select_related("unit").order_by("-year", "-period_number"),
+            Outcome.objects.filter(indicator_id=measure.indicator_id).select_related("unit").order_by("-year", "-period_number"),
             measure=measure,
         )
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
@@ -54,16 +54,20 @@ def measure_detail(request, pk: int):
             Target.history.filter(measure_id=measure.pk, year=period.year)
             .select_related("decided_by", "history_user").order_by("-history_date")[:20]
         )
+        # The same indicator in other plans (the readable ones): the figures shown here are theirs too.
+        adoptions = visible_to(request.user, Measure.objects.filter(indicator_id=measure.indicator_id)
+                               .exclude(pk=measure.pk).select_related("plan"), "plan__body")
         body_context = {
             "measure": measure,
+            "other_adoptions": list(adoptions.order_by("plan__start_year", "pk")),
             "period": period,
             "overall": overall,
             "by_sex": by_sex if measure.split_by_sex else [],
             "by_unit": [(units[e.unit_id], e) for e in by_unit],
             "table": outcome_table(),  # built only on a cache miss (it counts and pages the rows)
             **chart_for(measure, period, overall),
-            "comments": measure.outcomes.exclude(comment="").select_related("unit").order_by("-year", "-period_number")[:10],
-            "comparisons": measure.national_values.order_by("-year", "-period_number", "area_code", "sex")[:30],
+            "comments": measure.indicator.outcomes.exclude(comment="").select_related("unit").order_by("-year", "-period_number")[:10],
+            "comparisons": measure.indicator.national_values.order_by("-year", "-period_number", "area_code", "sex")[:30],
             # Every version of the year's target, newest first: a changed target keeps its former value in sight.
             "target_versions": target_versions,
             "target_changed": len(target_versions) > 1,
@@ -85,7 +89,7 @@ def chart_for(measure: Measure, period: Period, overall) -> dict:
     national = {}
     if series.reported_as in (PeriodKind.MONTH, PeriodKind.YEAR_TO_DATE):
         national = dict(NationalValue.objects.filter(
-            measure=measure, year=period.year, period_kind=series.reported_as, sex=Sex.TOTAL,
+            indicator_id=measure.indicator_id, year=period.year, period_kind=series.reported_as, sex=Sex.TOTAL,
             area_code=NationalValue.NATIONAL_AREA_CODE,
         ).values_list("period_number", "value"))
     figure = measure_figure(

@@ -19,7 +19,10 @@ def calendar(request, body: str, year: int):
     body = get_object_or_404(visible_bodies(request.user), short_name=body)
     years = calendar_years(body)
     if year not in years:
-        raise Http404
+        # A year a plan of the body covers has a calendar, if an empty one so far (a new draft's).
+        if not body.plans.filter(start_year__lte=year, end_year__gte=year).exists():
+            raise Http404
+        years = sorted({*years, year}, reverse=True)
     return render(request, "meetings/calendar.html", {
         "body": body, "year": year, "years": years, "meetings": meetings_of_year(body, year),
     })

@@ -34,15 +34,18 @@ def load_seeds_and_member() -> None:
 
 def enter_first_tertial_2025() -> None:
     """Monthly outcomes January–April 2025 for every measure of the 2025 plan, some far off target."""
-    outcomes = []
+    outcomes, entered = [], set()
     for index, measure in enumerate(Measure.objects.filter(plan=hsn_plan(2025)).prefetch_related("targets")):
+        if measure.indicator_id in entered:
+            continue  # HSE is adopted under two goal areas: one figure
+        entered.add(measure.indicator_id)
         target = measure.targets.get(year=2025)
         base = target.value if target.value is not None else Decimal(50)
         factor = Decimal("0.7") if index % 3 == 0 else Decimal("1.05")
         if measure.direction == Measure.Direction.LOWER_IS_BETTER:
             factor = 2 - factor
         for month in range(1, 5):
-            outcomes.append(Outcome(measure=measure, year=2025, period_kind=PeriodKind.MONTH, period_number=month,
+            outcomes.append(Outcome(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=month,
                                     sex=Sex.TOTAL, value=(base * factor + month - 2).quantize(Decimal("0.01"))))
     Outcome.objects.bulk_create(outcomes)
 

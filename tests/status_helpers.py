@@ -23,7 +23,7 @@ def measure_with_target(*, wording="Minst 80 %", kind="at_least", value="80", ye
 
 def store(measure, year, kind, number, value=None, *, sex=Sex.TOTAL, unit=None, accomplished=None, count=None):
     return Outcome.objects.create(
-        measure=measure, year=year, period_kind=kind, period_number=number, sex=sex, unit=unit,
+        indicator=measure.indicator, year=year, period_kind=kind, period_number=number, sex=sex, unit=unit,
         value=None if value is None else Decimal(str(value)), accomplished=accomplished, count=count,
     )
 
@@ -31,7 +31,7 @@ def store(measure, year, kind, number, value=None, *, sex=Sex.TOTAL, unit=None, 
 def store_months(measure, values_by_month, *, sex=Sex.TOTAL, unit=None):
     """values_by_month: {(year, month): value}."""
     Outcome.objects.bulk_create(
-        Outcome(measure=measure, year=year, period_kind=PeriodKind.MONTH, period_number=month, sex=sex, unit=unit,
+        Outcome(indicator=measure.indicator, year=year, period_kind=PeriodKind.MONTH, period_number=month, sex=sex, unit=unit,
                 value=Decimal(str(value)))
         for (year, month), value in values_by_month.items()
     )

@@ -31,7 +31,7 @@ def reporter(client):
 
 def own_outcome(unit) -> Outcome:
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
-    return Outcome.objects.create(measure=measure, unit=unit, year=2025, period_kind=PeriodKind.MONTH,
+    return Outcome.objects.create(indicator=measure.indicator, unit=unit, year=2025, period_kind=PeriodKind.MONTH,
                                   period_number=9, value=Decimal(5))
 
 
@@ -47,10 +47,10 @@ def test_an_impossible_period_number_on_a_change_page_is_a_form_error(reporter, 
 
 @pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "-1x"])
 def test_a_value_that_cannot_be_a_row_in_an_autocomplete_field_is_not_a_500(admin_client_sv, value):
-    assert admin_client_sv.get(reverse("admin:kpis_outcome_add") + f"?measure={value}&unit={value}").status_code == 200
+    assert admin_client_sv.get(reverse("admin:kpis_outcome_add") + f"?indicator={value}&unit={value}").status_code == 200
     assert admin_client_sv.get(reverse("admin:kpis_target_add") + f"?measure={value}").status_code == 200
     response = admin_client_sv.post(reverse("admin:kpis_outcome_add"), {
-        "measure": value, "unit": value, "year": 2025, "period_kind": "month", "period_number": 3, "sex": "T",
+        "indicator": value, "unit": value, "year": 2025, "period_kind": "month", "period_number": 3, "sex": "T",
         "value": "1", "accomplished": "unknown"})
     assert response.status_code == 200 and not Outcome.objects.filter(year=2025, period_number=3, value=1).exists()
 
@@ -85,11 +85,13 @@ def test_under_members_only_a_reporter_enters_nothing_for_another_bodys_plan(mem
     rs_url = f"{entry}?plan={rs_plan_2018().pk}&year=2018&period_kind=month&period_number=4&unit={unit.pk}"
     refused = client.get(rs_url)
     assert refused.status_code == 200 and "Välj ett giltigt alternativ" in refused.content.decode()
-    rs_measure = Measure.objects.filter(plan=rs_plan_2018()).first()
+    # An indicator only RS follows (the BUP and sick-leave ones feed the HSN plans too).
+    rs_measure = Measure.objects.filter(plan=rs_plan_2018()).exclude(
+        indicator__measures__plan__body__short_name="HSN").first()
     response = client.post(reverse("admin:kpis_outcome_add"), {
-        "measure": rs_measure.pk, "unit": unit.pk, "year": 2018, "period_kind": "month", "period_number": 9,
+        "indicator": rs_measure.indicator_id, "unit": unit.pk, "year": 2018, "period_kind": "month", "period_number": 9,
         "sex": "T", "value": "55", "accomplished": "unknown", "expected_version": "0"})
-    assert response.status_code == 200 and not Outcome.objects.filter(measure=rs_measure, value=55).exists()
+    assert response.status_code == 200 and not Outcome.objects.filter(indicator=rs_measure.indicator, value=55).exists()
 
 
 def test_under_members_only_the_list_filters_name_only_visible_plans(members_mode, reporter):
@@ -117,12 +119,13 @@ def test_under_members_only_a_reporters_import_knows_no_other_bodys_measure(memb
 
     client, unit = reporter
     user = client.get(reverse("admin:kpis_outcome_entry")).wsgi_request.user
-    rs_measure = Measure.objects.filter(plan=rs_plan_2018()).first()
+    rs_measure = Measure.objects.filter(plan=rs_plan_2018()).exclude(
+        indicator__measures__plan__body__short_name="HSN").first()
     data = f"mätetal;år;period;enhet;kön;värde\n{rs_measure.pk};2018;month-5;{unit.name};T;42\n".encode()
     with pytest.raises(ImportFailed) as refused:
         import_outcomes(data, "utfall.csv", user=user)
     assert "mätetal" in str(refused.value.errors[0]) or refused.value.error_count == 1
-    assert not Outcome.objects.filter(measure=rs_measure, value=42).exists()
+    assert not Outcome.objects.filter(indicator=rs_measure.indicator, value=42).exists()
 
 
 @pytest.mark.parametrize("value", ["99999999999999999999999", "9223372036854775808"])

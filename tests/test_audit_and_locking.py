@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def an_outcome(admin_user) -> Outcome:
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
-    outcome = Outcome(measure=measure, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=Decimal("61"))
+    outcome = Outcome(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=Decimal("61"))
     return outcome_save(outcome=outcome, user=admin_user, expected_version=None)
 
 
@@ -63,7 +63,7 @@ def test_an_approved_period_is_locked_for_everyone_but_an_administrator_with_a_r
     reporter.groups.add(Group.objects.get(name=REPORTERS))
     unit.reporters.add(reporter)
     outcome = outcome_save(
-        outcome=Outcome(measure=measure, unit=unit, year=2018, period_kind=PeriodKind.MONTH, period_number=3,
+        outcome=Outcome(indicator=measure.indicator, unit=unit, year=2018, period_kind=PeriodKind.MONTH, period_number=3,
                         value=Decimal("6.4")),
         user=reporter, expected_version=None,
     )

@@ -61,7 +61,7 @@ def numeric_measure(plan: Plan) -> Measure:
 
 def empty_months(measure: Measure, count: int) -> list[Period]:
     """Months of the plan year with no stored outcome of the measure yet (the first entry races)."""
-    taken = set(Outcome.objects.filter(measure=measure, year=2025, period_kind=PeriodKind.MONTH)
+    taken = set(Outcome.objects.filter(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH)
                 .values_list("period_number", flat=True))
     months = [Period(2025, PeriodKind.MONTH, n) for n in range(12, 0, -1) if n not in taken]
     assert len(months) >= count, "the seeds left too few empty months for the test"
@@ -97,7 +97,7 @@ def run_at_once(*jobs):
 
 
 def stored(measure: Measure, period: Period):
-    return Outcome.objects.filter(measure=measure, year=period.year, period_kind=period.kind,
+    return Outcome.objects.filter(indicator=measure.indicator, year=period.year, period_kind=period.kind,
                                   period_number=period.number, unit=None, sex=Sex.TOTAL)
 
 
@@ -134,7 +134,7 @@ def test_two_single_first_saves_of_the_same_outcome_save_one_and_refuse_the_othe
         values = (Decimal("33.5"), Decimal("44.5"))
 
         def save(user, value, period=period):
-            outcome = Outcome(measure=measure, year=period.year, period_kind=period.kind,
+            outcome = Outcome(indicator=measure.indicator, year=period.year, period_kind=period.kind,
                               period_number=period.number, sex=Sex.TOTAL, value=value)
             return outcome_save(outcome=outcome, user=user, expected_version=None)
 
@@ -143,7 +143,7 @@ def test_two_single_first_saves_of_the_same_outcome_save_one_and_refuse_the_othe
         assert sorted(kind for kind, _result in results) == ["refused", "saved"], results
         refusal = next(result for kind, result in results if kind == "refused")
         # Either the insert's unique index or the validation that runs first saw the other row.
-        assert "Det finns redan ett utfall för det här mätetalet" in " ".join(refusal.messages)
+        assert "Det finns redan ett utfall för det här nyckeltalet" in " ".join(refusal.messages)
         winner = next(result for kind, result in results if kind == "saved")
         assert [row.value for row in stored(measure, period)] == [winner.value]
 

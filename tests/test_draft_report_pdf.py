@@ -110,7 +110,7 @@ def test_a_changed_outcome_renders_the_draft_anew_with_the_new_figure(client, re
     measure = Measure.objects.get(plan=hsn_plan(2025), name__startswith=name)
     # A write that sends no signal and bumps no data version: the PDF must still follow it.
     Outcome.objects.filter(
-        measure=measure, year=2025, period_kind=PeriodKind.MONTH, period_number=4, sex=Sex.TOTAL
+        indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, sex=Sex.TOTAL
     ).update(value=Decimal("97.3"))
     after = figure_of(report, name)
     assert after != before

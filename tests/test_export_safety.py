@@ -13,7 +13,7 @@ import pytest
 from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import PeriodKind
-from kpis.models import Measure, Outcome, Target
+from kpis.models import Indicator, Measure, Outcome, Target
 from kpis.tables import FORMULA_STARTS
 from tests.selectors import hsn_plan
 
@@ -34,7 +34,7 @@ def numeric_measure_with_target() -> Measure:
 
 def add_first_tertial(measure: Measure, values: list[Decimal], **fields) -> None:
     Outcome.objects.bulk_create([
-        Outcome(measure=measure, year=2025, period_kind=PeriodKind.MONTH, period_number=month,
+        Outcome(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=month,
                 sex=Sex.TOTAL, value=value, **fields)
         for month, value in enumerate(values, start=1)
     ])
@@ -71,8 +71,8 @@ def is_number(text: str) -> bool:
 
 def test_dashboard_export_neutralises_every_text_cell_and_keeps_numbers(admin_client_sv):
     measure = numeric_measure_with_target()
-    Measure.objects.filter(pk=measure.pk).update(name=FORMULA_NAME, short_name="",
-                                                 unit=FORMULA_UNIT)
+    Measure.objects.filter(pk=measure.pk).update(name=FORMULA_NAME, short_name="")
+    Indicator.objects.filter(pk=measure.indicator_id).update(unit=FORMULA_UNIT)
     # Negative figures: a number starting with "-" must stay a number, not become "'-12.5".
     add_first_tertial(measure, [Decimal("-12.5"), Decimal("-10.5"), Decimal(-11), Decimal(-9)])
     url = f"/planer/{hsn_plan(2025).pk}/?year=2025&period=tertial-1&_export="
@@ -129,7 +129,8 @@ def figure_strings(value) -> list[str]:
 
 def test_a_link_in_a_measure_name_is_shown_as_text_in_the_chart(admin_client_sv):
     measure = numeric_measure_with_target()
-    Measure.objects.filter(pk=measure.pk).update(name=LINK_NAME, short_name="", unit=SCRIPT_UNIT)
+    Measure.objects.filter(pk=measure.pk).update(name=LINK_NAME, short_name="")
+    Indicator.objects.filter(pk=measure.indicator_id).update(unit=SCRIPT_UNIT)
     Target.objects.filter(measure=measure, year=2025).update(wording=LINK_NAME)
     add_first_tertial(measure, [Decimal(5), Decimal(6)])
 

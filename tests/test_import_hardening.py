@@ -44,7 +44,7 @@ HEADING_ROW_XML = "".join(
 
 @pytest.fixture
 def measure() -> Measure:
-    return Measure.objects.filter(plan=hsn_plan(2025), split_by_sex=False).order_by("pk").first()
+    return Measure.objects.filter(plan=hsn_plan(2025), indicator__split_by_sex=False).order_by("pk").first()
 
 
 def as_csv(rows: list[str], encoding: str = "utf-8") -> bytes:
@@ -228,11 +228,11 @@ def test_row_limit_just_under_imports_and_just_over_is_refused(settings, measure
 
     result = import_outcomes(file(5), f"utfall.{kind}", user=None)
     assert result.created == 5
-    assert Outcome.objects.filter(measure=measure, year=YEAR).count() == 5
+    assert Outcome.objects.filter(indicator=measure.indicator, year=YEAR).count() == 5
     with translation.override("sv"), pytest.raises(UnreadableFile) as failure:
         import_outcomes(file(6), f"utfall.{kind}", user=None)
     assert "fler än 5 rader" in failure.value.message
-    assert Outcome.objects.filter(measure=measure, year=YEAR).count() == 5
+    assert Outcome.objects.filter(indicator=measure.indicator, year=YEAR).count() == 5
 
 
 def test_errors_are_listed_up_to_the_limit_with_the_total(settings, measure):
@@ -256,7 +256,7 @@ def test_windows_1252_csv_from_swedish_excel_imports_exactly(measure):
         data.decode("utf-8")  # really not UTF-8
     result = import_outcomes(data, "utfall.csv", user=None)
     assert result.created == 1
-    stored = Outcome.objects.get(measure=measure, year=YEAR, period_kind="month", period_number=4)
+    stored = Outcome.objects.get(indicator=measure.indicator, year=YEAR, period_kind="month", period_number=4)
     assert (stored.value, stored.comment) == (Decimal("82.5"), comment)
 
 
@@ -265,7 +265,7 @@ def test_utf8_with_bom_and_comma_separated_imports(measure):
     data = "\ufeff" + heading + f"\n{measure.pk},{YEAR},month-2,,T,77,Åtgärd klar\n"
     result = import_outcomes(data.encode("utf-8"), "utfall.csv", user=None)
     assert result.created == 1
-    stored = Outcome.objects.get(measure=measure, year=YEAR, period_number=2)
+    stored = Outcome.objects.get(indicator=measure.indicator, year=YEAR, period_number=2)
     assert (stored.value, stored.comment) == (Decimal(77), "Åtgärd klar")
 
 
@@ -273,7 +273,7 @@ def test_excel_unicode_text_utf16_tab_separated_imports(measure):
     text = HEADING.replace(";", "\t") + f"\r\n{measure.pk}\t{YEAR}\tmaj\t\tT\t3,5\tÖversyn\r\n"
     result = import_outcomes(text.encode("utf-16"), "utfall.txt", user=None)
     assert result.created == 1
-    stored = Outcome.objects.get(measure=measure, year=YEAR, period_number=5)
+    stored = Outcome.objects.get(indicator=measure.indicator, year=YEAR, period_number=5)
     assert (stored.value, stored.comment) == (Decimal("3.5"), "Översyn")
 
 
@@ -511,30 +511,31 @@ def test_an_admins_own_import_form_keeps_the_file_checks(settings):
 def test_import_changing_over_a_thousand_outcomes_finishes_on_postgresql():
     import faulthandler
 
-    measures = list(Measure.objects.filter(plan=hsn_plan(2025), split_by_sex=False)
+    measures = list(Measure.objects.filter(plan=hsn_plan(2025), indicator__split_by_sex=False)
                     .order_by("pk")[:10])
     now = timezone.now()
     Outcome.objects.bulk_create([
-        Outcome(measure=m, year=YEAR, period_kind="month", period_number=month, sex="T",
+        Outcome(indicator=m.indicator, year=YEAR, period_kind="month", period_number=month, sex="T",
                 value=Decimal(month), entered_at=now, updated_at=now, version=1)
         for m in measures for month in range(1, 13)
     ] + [
-        Outcome(measure=m, year=YEAR + 1, period_kind="month", period_number=month, sex="T",
+        Outcome(indicator=m.indicator, year=YEAR + 1, period_kind="month", period_number=month, sex="T",
                 value=Decimal(month), entered_at=now, updated_at=now, version=1)
         for m in measures for month in range(1, 13)
     ])
     units = list(OrganisationalUnit.objects.order_by("pk")[:4])
     Outcome.objects.bulk_create([
-        Outcome(measure=m, unit=unit, year=year, period_kind="month", period_number=month,
+        Outcome(indicator=m.indicator, unit=unit, year=year, period_kind="month", period_number=month,
                 sex="T", value=Decimal(month), entered_at=now, updated_at=now, version=1)
         for m in measures for unit in units for year in (YEAR, YEAR + 1)
         for month in range(1, 13)
     ])
-    stored = Outcome.objects.filter(year__in=(YEAR, YEAR + 1), measure__in=measures)
+    stored = Outcome.objects.filter(year__in=(YEAR, YEAR + 1), indicator__measures__in=measures)
     count = stored.count()
     assert count >= 1000
     names = {unit.pk: unit.name for unit in units}
-    rows = [f"{o.measure_id};{o.year};month-{o.period_number};{names.get(o.unit_id, '')};T;"
+    measure_of = {m.indicator_id: m.pk for m in measures}
+    rows = [f"{measure_of[o.indicator_id]};{o.year};month-{o.period_number};{names.get(o.unit_id, '')};T;"
             f"{o.value + 1};ändrad" for o in stored]
     # A regression would block forever on the connection: end the run with a traceback instead.
     faulthandler.dump_traceback_later(300, exit=True)
@@ -557,10 +558,10 @@ def test_changed_outcomes_get_new_values_versions_and_history(measure):
     result = import_outcomes(as_csv(month_rows(measure, 3, value="12,5")), "sen.csv", user=None,
                              reason="Rättat")
     assert (result.created, result.updated, result.unchanged) == (0, 3, 0)
-    stored = Outcome.objects.filter(measure=measure, year=YEAR).order_by("period_number")
+    stored = Outcome.objects.filter(indicator=measure.indicator, year=YEAR).order_by("period_number")
     assert [(o.period_number, o.value, o.version) for o in stored] == [
         (1, Decimal("12.5"), 2), (2, Decimal("12.5"), 2), (3, Decimal("12.5"), 2)]
-    history = Outcome.history.filter(measure=measure, year=YEAR, history_type="~")
+    history = Outcome.history.filter(indicator=measure.indicator, year=YEAR, history_type="~")
     assert sorted(history.values_list("value", "history_change_reason")) == [
         (Decimal("12.5"), "Rättat")] * 3
 
@@ -576,7 +577,7 @@ def test_a_row_inserted_between_checking_and_writing_is_a_conflict(monkeypatch, 
     """
     rows = month_rows(measure, 3)
     original_insert = imports._insert
-    competing = {"measure_id": measure.pk, "year": YEAR, "period_kind": "month",
+    competing = {"indicator_id": measure.indicator_id, "year": YEAR, "period_kind": "month",
                  "period_number": 2, "sex": "T"}
 
     def insert_after_someone_else(outcomes, progress):
@@ -594,7 +595,7 @@ def test_a_row_inserted_between_checking_and_writing_is_a_conflict(monkeypatch, 
         assert "Någon annan registrerade eller importerade utfall" in failure.value.message
         assert isinstance(failure.value, ImportFailed)
         # Nothing of the file was written: its first and third rows are not there.
-        assert not Outcome.objects.filter(measure=measure, year=YEAR,
+        assert not Outcome.objects.filter(indicator=measure.indicator, year=YEAR,
                                           period_number__in=(1, 3)).exists()
     finally:
         if connection.vendor == "postgresql":
@@ -606,8 +607,8 @@ def insert_committed_elsewhere(fields: dict) -> None:
 
     with psycopg.connect(**second_connection_parameters(), autocommit=True) as other:
         other.execute(
-            "INSERT INTO kpis_outcome (measure_id, year, period_kind, period_number, sex, value, "
-            "comment, entered_at, updated_at, version) VALUES (%(measure_id)s, %(year)s, "
+            "INSERT INTO kpis_outcome (indicator_id, year, period_kind, period_number, sex, value, "
+            "comment, entered_at, updated_at, version) VALUES (%(indicator_id)s, %(year)s, "
             "%(period_kind)s, %(period_number)s, %(sex)s, 1, '', now(), now(), 1)",
             fields,
         )
@@ -618,7 +619,7 @@ def delete_committed_elsewhere(fields: dict) -> None:
 
     with psycopg.connect(**second_connection_parameters(), autocommit=True) as other:
         other.execute(
-            "DELETE FROM kpis_outcome WHERE measure_id = %(measure_id)s AND year = %(year)s "
+            "DELETE FROM kpis_outcome WHERE indicator_id = %(indicator_id)s AND year = %(year)s "
             "AND period_kind = %(period_kind)s AND period_number = %(period_number)s "
             "AND sex = %(sex)s AND unit_id IS NULL",
             fields,
@@ -706,11 +707,11 @@ def test_two_imports_at_the_same_time_the_second_gets_a_conflict(monkeypatch, me
         assert getattr(outcomes["first"], "created", None) == 3, outcomes["first"]
         assert isinstance(outcomes["second"], ImportConflict), outcomes["second"]
         assert "Någon annan registrerade eller importerade utfall" in outcomes["second"].message
-        stored = committed_months(measure.pk)
+        stored = committed_months(measure.indicator_id)
         assert stored == [1, 2, 3]  # the first file's rows, nothing of the second's
     finally:
         release.set()
-        delete_committed_outcomes(measure.pk)
+        delete_committed_outcomes(measure.indicator_id)
 
 
 def wait_until_a_session_waits_for_a_lock(seconds: float = 10) -> None:
@@ -727,19 +728,19 @@ def wait_until_a_session_waits_for_a_lock(seconds: float = 10) -> None:
     raise AssertionError("the second import never waited for the first")
 
 
-def committed_months(measure_id: int) -> list[int]:
+def committed_months(indicator_id: int) -> list[int]:
     import psycopg
 
     with psycopg.connect(**second_connection_parameters(), autocommit=True) as other:
-        rows = other.execute("SELECT period_number FROM kpis_outcome WHERE measure_id = %s AND "
-                             "year = %s ORDER BY period_number", (measure_id, YEAR)).fetchall()
+        rows = other.execute("SELECT period_number FROM kpis_outcome WHERE indicator_id = %s AND "
+                             "year = %s ORDER BY period_number", (indicator_id, YEAR)).fetchall()
     return [number for (number,) in rows]
 
 
-def delete_committed_outcomes(measure_id: int) -> None:
+def delete_committed_outcomes(indicator_id: int) -> None:
     import psycopg
 
     with psycopg.connect(**second_connection_parameters(), autocommit=True) as other:
         for table in (Outcome.history.model._meta.db_table, Outcome._meta.db_table):
-            other.execute(f"DELETE FROM {table} WHERE measure_id = %s AND year = %s",
-                          (measure_id, YEAR))
+            other.execute(f"DELETE FROM {table} WHERE indicator_id = %s AND year = %s",
+                          (indicator_id, YEAR))

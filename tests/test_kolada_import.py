@@ -28,11 +28,11 @@ def measure():
 def test_sample_file_imports_and_again_changes_nothing(measure):
     output = io.StringIO()
     call_command("import_kolada", str(SAMPLE), stdout=output)
-    national = NationalValue.objects.get(measure=measure, area_code="0000", year=2024, sex="T")
+    national = NationalValue.objects.get(indicator=measure.indicator, area_code="0000", year=2024, sex="T")
     assert (national.value, national.area_name, national.source) == (Decimal("82.3"), "Riket", "Kolada")
-    assert NationalValue.objects.filter(measure=measure).count() == 5  # the null value is skipped
+    assert NationalValue.objects.filter(indicator=measure.indicator).count() == 5  # the null value is skipped
     call_command("import_kolada", str(SAMPLE), stdout=output)
-    assert NationalValue.objects.filter(measure=measure).count() == 5
+    assert NationalValue.objects.filter(indicator=measure.indicator).count() == 5
     assert "0 nya" in output.getvalue() or "0 new" in output.getvalue()
 
 
@@ -46,4 +46,4 @@ def test_admin_upload(measure, admin_client_sv):
     with SAMPLE.open("rb") as handle:
         response = admin_client_sv.post("/admin/kpis/nationalvalue/kolada/", {"file": handle})
     assert response.status_code == 302
-    assert NationalValue.objects.filter(measure=measure, source="Kolada").count() == 5
+    assert NationalValue.objects.filter(indicator=measure.indicator, source="Kolada").count() == 5

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from goalplan.choices import Sex
 from goalplan.periods import PeriodKind
-from kpis.models import Measure, Outcome, Target
+from kpis.models import Indicator, Measure, Outcome, Target
 from tests.selectors import hsn_plan
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +58,11 @@ def test_entry_page_lists_every_measure_of_the_plan(admin_client_sv):
     response = admin_client_sv.get(ENTRY_URL + april_2025_query(plan))
     assert response.status_code == 200
     rows = response.context["rows"]
-    measure_ids = {row.measure.pk for row, _form, _status in rows}
-    assert measure_ids == set(Measure.objects.filter(plan=plan).values_list("pk", flat=True))
+    # One row per indicator: HSE, adopted under two goal areas of the plan, is entered once.
+    totals = [row for row, _form, _status in rows if row.sex == Sex.TOTAL]
+    indicator_ids = [row.measure.indicator_id for row in totals]
+    assert sorted(indicator_ids) == sorted(set(Measure.objects.filter(plan=plan).values_list("indicator_id", flat=True)))
+    assert len(totals) == Measure.objects.filter(plan=plan).count() - 1
     assert "Minst 88 %" in response.content.decode()
 
 
@@ -69,13 +72,16 @@ def test_entering_april_outcomes_for_every_measure_saves_them(admin_client_sv, a
     formset = page.context["formset"]
     response = admin_client_sv.post(ENTRY_URL + april_2025_query(plan), post_data_from(formset, typed_swedish))
     assert response.status_code == 302, response.context and response.context["formset"].errors
-    saved = Outcome.objects.filter(measure__plan=plan, year=2025, period_kind=PeriodKind.MONTH, period_number=4)
+    indicators = Indicator.objects.filter(measures__plan=plan)
+    saved = Outcome.objects.filter(indicator__in=indicators, year=2025, period_kind=PeriodKind.MONTH, period_number=4)
     assert saved.count() == formset.total_form_count()
-    assert saved.filter(measure__plan=plan, sex=Sex.TOTAL).count() == Measure.objects.filter(plan=plan).count()
+    assert saved.filter(sex=Sex.TOTAL).count() == indicators.distinct().count()
     numeric = saved.exclude(value=None).first()
-    assert numeric.value == Decimal(f"12{numeric.measure_id % 10}.5")
+    first_measure = Measure.objects.filter(plan=plan, indicator_id=numeric.indicator_id).order_by(
+        "goal_area__order", "goal_area__pk", "goal__order", "goal__pk", "order", "pk").first()
+    assert numeric.value == Decimal(f"12{first_measure.pk % 10}.5")
     assert numeric.entered_by == admin_user
-    assert numeric.comment == f"Kommentar {numeric.measure_id}"
+    assert numeric.comment == f"Kommentar {first_measure.pk}"
     # The page now shows the saved values the Swedish way, each with its status from the engine.
     page_after = admin_client_sv.get(ENTRY_URL + april_2025_query(plan))
     assert "12" in page_after.content.decode()
@@ -89,15 +95,15 @@ def test_a_stale_page_is_refused_and_nothing_is_written(admin_client_sv):
     stale_formset = admin_client_sv.get(ENTRY_URL + april_2025_query(plan)).context["formset"]
     first = admin_client_sv.post(ENTRY_URL + april_2025_query(plan), post_data_from(stale_formset, typed_swedish))
     assert first.status_code == 302
-    before = dict(Outcome.objects.filter(measure__plan=plan).values_list("pk", "version"))
+    before = dict(Outcome.objects.filter(indicator__measures__plan=plan).values_list("pk", "version"))
 
     second = admin_client_sv.post(
         ENTRY_URL + april_2025_query(plan), post_data_from(stale_formset, lambda measure, sex: ("99", "no"))
     )
     assert second.status_code == 200
     assert "ändrats av någon annan" in second.content.decode()
-    assert dict(Outcome.objects.filter(measure__plan=plan).values_list("pk", "version")) == before
-    assert not Outcome.objects.filter(measure__plan=plan, value=Decimal("99")).exists()
+    assert dict(Outcome.objects.filter(indicator__measures__plan=plan).values_list("pk", "version")) == before
+    assert not Outcome.objects.filter(indicator__measures__plan=plan, value=Decimal("99")).exists()
 
 
 def test_bad_number_names_the_field_and_saves_nothing(admin_client_sv):
@@ -108,16 +114,16 @@ def test_bad_number_names_the_field_and_saves_nothing(admin_client_sv):
     response = admin_client_sv.post(ENTRY_URL + april_2025_query(plan), data)
     assert response.status_code == 200
     assert response.context["formset"].forms[0].errors["value"]
-    assert not Outcome.objects.filter(measure__plan=plan, year=2025, period_number=4).exists()
+    assert not Outcome.objects.filter(indicator__measures__plan=plan, year=2025, period_number=4).exists()
 
 
 def test_duplicate_outcome_is_refused_in_the_admin_with_a_clear_message(admin_client_sv):
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
-    Outcome.objects.create(measure=measure, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=Decimal("80"))
+    Outcome.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=Decimal("80"))
     response = admin_client_sv.post(
         reverse("admin:kpis_outcome_add"),
         {
-            "measure": measure.pk, "year": 2025, "period_kind": "month", "period_number": 4, "unit": "",
+            "indicator": measure.indicator_id, "year": 2025, "period_kind": "month", "period_number": 4, "unit": "",
             "sex": "T", "value": "81", "accomplished": "unknown", "count": "", "comment": "",
         },
     )
@@ -127,7 +133,7 @@ def test_duplicate_outcome_is_refused_in_the_admin_with_a_clear_message(admin_cl
         expected = str(constraint.violation_error_message)
     assert expected in response.content.decode()
     assert "Det finns redan" in expected
-    assert Outcome.objects.filter(measure=measure, year=2025, period_number=4).count() == 1
+    assert Outcome.objects.filter(indicator=measure.indicator, year=2025, period_number=4).count() == 1
 
 
 def test_entry_page_requires_change_permission(client, django_user_model):
@@ -139,7 +145,7 @@ def test_entry_page_requires_change_permission(client, django_user_model):
 def test_stored_values_are_shown_as_typed_the_swedish_way(admin_client_sv):
     plan = hsn_plan(2025)
     measure = Measure.objects.filter(plan=plan).first()
-    Outcome.objects.create(measure=measure, year=2025, period_kind=PeriodKind.MONTH, period_number=4,
+    Outcome.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4,
                            value=Decimal("4.1000"))
     page = admin_client_sv.get(ENTRY_URL + april_2025_query(plan)).content.decode()
     assert 'value="4,1"' in page

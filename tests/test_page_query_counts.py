@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from goalplan.choices import Sex
 from goalplan.models import Body, Goal, GoalArea, Plan
 from goalplan.periods import PeriodKind
-from kpis.models import Measure, Outcome, Target
+from kpis.models import Indicator, Measure, Outcome, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +24,19 @@ def plan_with(count: int) -> Plan:
     areas = [GoalArea.objects.create(plan=plan, name=f"Område {i}", order=i) for i in range(3)]
     goals = [Goal.objects.create(plan=plan, goal_area=areas[i % 3], kind="result_goal", title=f"Mål {i}", order=i)
              for i in range(6)]
+    indicators = Indicator.objects.bulk_create(
+        Indicator(name=f"Nyckeltal {i}", unit="%", split_by_sex=i % 4 == 0, aggregation=AGGREGATIONS[i % 5])
+        for i in range(count)
+    )
     measures = Measure.objects.bulk_create(
-        Measure(plan=plan, goal_area=areas[i % 3], goal=goals[i % 6], name=f"Mätetal {i}", unit="%", order=i,
-                split_by_sex=i % 4 == 0, aggregation=AGGREGATIONS[i % 5], decided_by=body)
+        Measure(plan=plan, indicator=indicators[i], goal_area=areas[i % 3], goal=goals[i % 6], name=f"Mätetal {i}",
+                order=i, decided_by=body)
         for i in range(count)
     )
     Target.objects.bulk_create(Target(measure=m, year=year, kind="at_least", value=50, wording="Minst 50 %")
                                for m in measures)
     Outcome.objects.bulk_create(
-        Outcome(measure=m, year=y, period_kind=PeriodKind.MONTH, period_number=month, sex=sex,
+        Outcome(indicator=m.indicator, year=y, period_kind=PeriodKind.MONTH, period_number=month, sex=sex,
                 value=Decimal(40 + month), comment="Kommentar" if month == 4 else "")
         for m in measures for y in (year - 1, year) for month in range(1, 13 if y < year else 5)
         for sex in ([Sex.TOTAL, Sex.WOMEN, Sex.MEN] if m.split_by_sex else [Sex.TOTAL])

@@ -90,7 +90,7 @@ def sample(model):
     """The row the cases act on: for outcomes, one of another unit than the reporter's."""
     if model is Outcome:
         measure = Measure.objects.filter(plan=hsn_plan(2025)).order_by("pk").first()
-        return Outcome.objects.create(measure=measure, year=2025, period_kind=PeriodKind.MONTH, period_number=3,
+        return Outcome.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=3,
                                       unit=OrganisationalUnit.objects.get(name="Kirurgi"), value=Decimal("64"))
     if model is Group:
         return Group.objects.create(name="Testgrupp")  # not a role: an administrator may delete it

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from budget.models import AccountGroup, BudgetFrame, BudgetLine, BudgetOutcome
 from goalplan.models import Assignment, Body, GoalArea
-from kpis.models import Outcome, Target
+from kpis.models import Measure, Outcome, Target
 from tests.test_write_locks import (
     REASON,
     decided_target,
@@ -49,15 +49,20 @@ def test_a_locked_value_cleared_on_the_entry_page_keeps_the_reason(locked_april)
     assert (removal.history_type, removal.history_change_reason) == ("-", REASON)
 
 
-def test_rows_deleted_along_with_a_measure_keep_the_reason(locked_april):
+def test_rows_deleted_along_with_a_measure_or_an_indicator_keep_the_reason(locked_april):
     outcome, _admin, _reporter, clients = locked_april
-    measure_id = outcome.measure_id
-    url = reverse("admin:kpis_measure_delete", args=[measure_id])
-    assert clients["admin"].post(url, {"post": "yes", "change_reason": "Mätetalet utgår"}).status_code == 302
-    removal = Outcome.history.filter(id=outcome.pk).latest("history_id")
-    assert (removal.history_type, removal.history_change_reason) == ("-", "Mätetalet utgår")
+    measure_ids = list(Measure.objects.filter(indicator_id=outcome.indicator_id).values_list("pk", flat=True))
+    assert len(measure_ids) == 2  # RS 2018 and HSN 2021 follow the same sick leave
+    for measure_id in measure_ids:
+        url = reverse("admin:kpis_measure_delete", args=[measure_id])
+        assert clients["admin"].post(url, {"post": "yes", "change_reason": "Mätetalet utgår"}).status_code == 302
     assert all(row.history_change_reason == "Mätetalet utgår"
-               for row in Target.history.filter(measure_id=measure_id, history_type="-"))
+               for row in Target.history.filter(measure_id__in=measure_ids, history_type="-"))
+    # No plan adopts the indicator any more: deleting it takes its outcomes, with the reason.
+    url = reverse("admin:kpis_indicator_delete", args=[outcome.indicator_id])
+    assert clients["admin"].post(url, {"post": "yes", "change_reason": "Nyckeltalet utgår"}).status_code == 302
+    removal = Outcome.history.filter(id=outcome.pk).latest("history_id")
+    assert (removal.history_type, removal.history_change_reason) == ("-", "Nyckeltalet utgår")
 
 
 @pytest.mark.parametrize("model", [GoalArea, Assignment])

@@ -72,7 +72,7 @@ def test_approval_is_logged_and_kept_in_the_history(people):
 def test_unapproval_needs_the_right_and_a_reason_and_reopens_the_periods(people):
     administrator, reporter, clients = people
     measure = Measure.objects.get(plan=rs_plan_2018(), name__startswith="Sjukfrånvaro")
-    outcome = Outcome.objects.create(measure=measure, unit=OrganisationalUnit.objects.get(name="Akutvård"),
+    outcome = Outcome.objects.create(indicator=measure.indicator, unit=OrganisationalUnit.objects.get(name="Akutvård"),
                                      year=2018, period_kind=PeriodKind.MONTH, period_number=2, value=Decimal("6.4"))
     approve_report(report=rs_report(), user=administrator)
     frozen_pdf = bytes(rs_report().pdf)

@@ -64,7 +64,7 @@ def test_an_approved_report_does_not_change_when_an_outcome_is_corrected(admin_u
     enter_first_tertial_2025()
     report = hsn_tertial_report()
     measure = Measure.objects.get(plan=hsn_plan(2025), name__startswith="Medelväntetid för besvarade samtal")
-    april = Outcome.objects.get(measure=measure, year=2025, period_kind=PeriodKind.MONTH, period_number=4, sex=Sex.TOTAL)
+    april = Outcome.objects.get(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, sex=Sex.TOTAL)
     approved = approve_report(report=report, user=admin_user)
     assert approved.is_approved and approved.snapshot and approved.pdf
     frozen_pdf = report_pdf(approved)

@@ -65,7 +65,7 @@ def test_committee_member_reads_the_dashboards(member):
 
 
 def outcome_post(measure, unit) -> dict:
-    return {"measure": measure.pk, "year": 2025, "period_kind": "month", "period_number": 4,
+    return {"indicator": measure.indicator_id, "year": 2025, "period_kind": "month", "period_number": 4,
             "unit": unit.pk, "sex": "T", "value": "55", "accomplished": "unknown", "count": "", "comment": ""}
 
 
@@ -82,7 +82,7 @@ def test_reporter_saves_own_unit_but_not_another_through_the_admin(reporter):
 def test_reporter_cannot_see_or_change_another_units_outcome(reporter):
     client, _user, _own, other = reporter
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
-    foreign = Outcome.objects.create(measure=measure, year=2025, period_kind=PeriodKind.MONTH, period_number=4,
+    foreign = Outcome.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4,
                                      unit=other, value=Decimal("10"))
     change = reverse("admin:kpis_outcome_change", args=[foreign.pk])
     assert client.get(change).status_code in (302, 403, 404)
@@ -110,4 +110,4 @@ def test_reporter_cannot_import_another_units_outcomes(reporter):
         import_outcomes(data, "utfall.csv", user=user)
     [error] = failure.value.errors
     assert (error.row, error.column) == (3, "enhet")
-    assert not Outcome.objects.filter(measure=measure, year=2025).exists()
+    assert not Outcome.objects.filter(indicator=measure.indicator, year=2025).exists()

@@ -269,7 +269,7 @@ def test_per_unit_values_carry_their_own_coverage(plan):
     units = {u.code: u.pk for u in OrganisationalUnit.objects.filter(body=plan.body)}
     assert (by_unit[units["KT"]].status, by_unit[units["KT"]].value.complete) == (Status.GREEN, True)
     assert (by_unit[units["FA"]].status, by_unit[units["FA"]].value.coverage.months_with_data) == (Status.YELLOW, 1)
-    assert Outcome.objects.filter(measure=share).count() == 5
+    assert Outcome.objects.filter(indicator=share.indicator).count() == 5
 
 
 # 8. Charts and trends for every way a measure is reported ---------------------------------------
@@ -280,7 +280,7 @@ def test_a_measure_reported_year_to_date_gets_its_chart_and_a_trend_against_last
     reported = {2025: [9000, 19000, 30000, 41000, 52000, 61000, 70000, 80000, 91000, 102000, 112000, 124000],
                 2026: [10000, 21000, 32000, 44000]}
     Outcome.objects.bulk_create(
-        Outcome(measure=visits, year=year, period_kind=PeriodKind.YEAR_TO_DATE, period_number=month, sex=Sex.TOTAL,
+        Outcome(indicator=visits.indicator, year=year, period_kind=PeriodKind.YEAR_TO_DATE, period_number=month, sex=Sex.TOTAL,
                 value=D(value))
         for year, values in reported.items() for month, value in enumerate(values, start=1)
     )
@@ -305,7 +305,7 @@ def test_a_measure_reported_per_year_is_charted_per_year(plan, admin_client_sv):
     chargers = add_measure(plan, "Laddplatser", kind="at_least", value="40", wording="Minst 40", unit="antal",
                            direction="higher", frequency="yearly")
     for year, value in ((2023, 12), (2024, 20), (2025, 31)):
-        Outcome.objects.create(measure=chargers, year=year, period_kind=PeriodKind.YEAR, period_number=0,
+        Outcome.objects.create(indicator=chargers.indicator, year=year, period_kind=PeriodKind.YEAR, period_number=0,
                                sex=Sex.TOTAL, value=D(value))
     chart = chart_of(measure_page(admin_client_sv, chargers, Period.full_year(2026)))
     [per_year] = [trace for trace in chart["data"] if trace["name"] == "Per år"]
@@ -316,7 +316,7 @@ def test_a_measure_reported_per_year_is_charted_per_year(plan, admin_client_sv):
 # 9. What a controller found checking this plan by hand ---------------------------------------------
 
 def store(measure, year, number, value=None, kind=PeriodKind.MONTH, **fields):
-    return Outcome.objects.create(measure=measure, year=year, period_kind=kind, period_number=number,
+    return Outcome.objects.create(indicator=measure.indicator, year=year, period_kind=kind, period_number=number,
                                   value=None if value is None else D(str(value)), **fields)
 
 
@@ -411,7 +411,7 @@ def test_an_override_of_t1_is_the_override_of_year_to_date_april(plan):
                         direction="higher", aggregation="ytd_mean")
     for month in range(1, 5):
         store(share, 2026, month, 73)
-    StatusOverride.objects.create(measure=share, year=2026, period_kind=PeriodKind.TERTIAL, period_number=1,
+    StatusOverride.objects.create(indicator=share.indicator, year=2026, period_kind=PeriodKind.TERTIAL, period_number=1,
                                   status=Status.RED, comment="Bristande underlag")
     assert one(share, T1).status == one(share, APRIL_YTD).status == Status.RED
 

@@ -41,17 +41,17 @@ def test_sick_leave_target_outcome_and_comment():
     target = Target.objects.get(measure=measure, year=2018)
     assert target.value == Decimal("5.8")
     assert target.wording.startswith("5,8 %")
-    outcome = Outcome.objects.get(measure=measure, year=2018, period_kind=PeriodKind.YEAR_TO_DATE, period_number=4, sex=Sex.TOTAL)
+    outcome = Outcome.objects.get(indicator=measure.indicator, year=2018, period_kind=PeriodKind.YEAR_TO_DATE, period_number=4, sex=Sex.TOTAL)
     assert outcome.value == Decimal("6.2")
     assert "Sjuktalen bland Regionens anställda sjunker" in outcome.comment
-    women = Outcome.objects.get(measure=measure, year=2018, period_kind=PeriodKind.YEAR_TO_DATE, period_number=4, sex=Sex.WOMEN)
+    women = Outcome.objects.get(indicator=measure.indicator, year=2018, period_kind=PeriodKind.YEAR_TO_DATE, period_number=4, sex=Sex.WOMEN)
     assert women.value == Decimal("6.8")
 
 
 def test_bup_first_visit_month_and_cumulative_outcomes():
     goal = Goal.objects.get(plan=rs_plan_2018(), kind=Goal.Kind.ACTIVE_GOAL, title__startswith="Andel barn och unga")
     values = dict(
-        Outcome.objects.filter(measure__goal=goal, year=2018, period_number=4, sex=Sex.TOTAL).values_list("period_kind", "value")
+        Outcome.objects.filter(indicator__measures__goal=goal, year=2018, period_number=4, sex=Sex.TOTAL).values_list("period_kind", "value")
     )
     assert values == {PeriodKind.MONTH: Decimal("82"), PeriodKind.YEAR_TO_DATE: Decimal("61")}
 

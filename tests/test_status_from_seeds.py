@@ -153,7 +153,7 @@ def test_relative_to_national_value(county, expected):
 
     measure = measure_with_target(name="Sjukpenningtal", unit="dagar", decimals=1, direction="lower",
                                   wording="Minst 0,5 dagar lägre än riket", kind="vs_national", value="-0.5")
-    NationalValue.objects.create(measure=measure, year=2025, period_kind=PeriodKind.YEAR_TO_DATE, period_number=4,
+    NationalValue.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.YEAR_TO_DATE, period_number=4,
                                  value=Decimal("9.9"))
     store(measure, 2025, PeriodKind.YEAR_TO_DATE, 4, county.replace(",", "."))
     [evaluation] = evaluate_measures([measure], Period(2025, PeriodKind.YEAR_TO_DATE, 4))

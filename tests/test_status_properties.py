@@ -165,12 +165,12 @@ def test_t1_and_year_to_date_april_agree_and_nothing_unknown_is_green(series, ag
             else limit
         Target.objects.create(measure=measure, year=2025, kind=kind, value=value, base_year=2024, wording="x")
         Outcome.objects.bulk_create(
-            Outcome(measure=measure, year=year, period_kind=PeriodKind.MONTH, period_number=month, sex=Sex.TOTAL,
+            Outcome(indicator=measure.indicator, year=year, period_kind=PeriodKind.MONTH, period_number=month, sex=Sex.TOTAL,
                     value=amount)
             for (year, month), amount in series.items()
         )
         if stored_t1 is not None:  # a figure reported for T1 stands for "Ack april" too
-            Outcome.objects.create(measure=measure, year=2025, period_kind=PeriodKind.TERTIAL, period_number=1,
+            Outcome.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.TERTIAL, period_number=1,
                                    sex=Sex.TOTAL, value=stored_t1)
         [tertial] = evaluate_measures([measure], Period.tertial(2025, 1))
         [april] = evaluate_measures([measure], Period(2025, PeriodKind.YEAR_TO_DATE, 4))

@@ -22,7 +22,7 @@ from goalplan.choices import Sex, Status
 from goalplan.models import GoalAssessment, OrganisationalUnit, Plan
 from goalplan.periods import PeriodKind
 from kpis.access import ADMINISTRATORS, REPORTERS, PeriodLocked
-from kpis.models import Measure, Outcome, StatusOverride, Target
+from kpis.models import Indicator, Measure, Outcome, StatusOverride, Target
 from kpis.resources import TargetResource
 from meetings.models import FollowUpReport
 from tests.selectors import rs_plan_2018
@@ -41,8 +41,9 @@ def locked_april(django_user_model):
     """
     unit = OrganisationalUnit.objects.get(name="Akutvård")
     measure = Measure.objects.get(plan=rs_plan_2018(), name__startswith="Sjukfrånvaro")
-    outcome = Outcome.objects.create(measure=measure, unit=unit, year=2018, period_kind=PeriodKind.MONTH,
+    outcome = Outcome.objects.create(indicator=measure.indicator, unit=unit, year=2018, period_kind=PeriodKind.MONTH,
                                      period_number=3, value=Decimal("6.4"))
+    outcome.rs_measure = measure  # the RS plan's measure of the sick-leave indicator (HSN 2021 adopts it too)
     administrator = django_user_model.objects.create_user(username="admin2", is_staff=True)
     administrator.groups.add(Group.objects.get(name=ADMINISTRATORS))
     reporter = django_user_model.objects.create_user(username="rapportor", is_staff=True)
@@ -59,7 +60,7 @@ def locked_april(django_user_model):
 
 
 def form_data(outcome: Outcome, **changes) -> dict:
-    data = {"measure": outcome.measure_id, "year": outcome.year, "period_kind": outcome.period_kind,
+    data = {"indicator": outcome.indicator_id, "year": outcome.year, "period_kind": outcome.period_kind,
             "period_number": outcome.period_number, "unit": outcome.unit_id or "", "sex": outcome.sex,
             "value": str(outcome.value), "accomplished": "unknown", "count": "", "comment": outcome.comment,
             "expected_version": outcome.version, "change_reason": ""}
@@ -124,11 +125,19 @@ def test_bulk_delete(locked_april):
     assert Outcome.history.filter(id=outcome.pk, history_type="-").get().history_change_reason == REASON
 
 
-def test_a_measure_delete_that_would_cascade_into_locked_outcomes_needs_a_reason(locked_april):
+def test_outcomes_belong_to_the_indicator_and_outlive_a_deleted_measure(locked_april):
     outcome, _admin, _reporter, clients = locked_april
-    url = reverse("admin:kpis_measure_delete", args=[outcome.measure_id])
+    # The decided RS plan's measure goes only with a reason; its indicator's outcomes stay.
+    url = reverse("admin:kpis_measure_delete", args=[outcome.rs_measure.pk])
     clients["admin"].post(url, {"post": "yes"})
+    assert Measure.objects.filter(pk=outcome.rs_measure.pk).exists()
+    clients["admin"].post(url, {"post": "yes", "change_reason": REASON})
+    assert not Measure.objects.filter(pk=outcome.rs_measure.pk).exists()
     assert Outcome.objects.filter(pk=outcome.pk).exists()
+    # An indicator still adopted (by HSN 2021) cannot be deleted at all.
+    response = clients["admin"].post(reverse("admin:kpis_indicator_delete", args=[outcome.indicator_id]),
+                                     {"post": "yes", "change_reason": REASON})
+    assert response.status_code == 200 and Outcome.objects.filter(pk=outcome.pk).exists()
 
 
 def test_history_revert(locked_april):
@@ -148,7 +157,7 @@ def test_history_revert(locked_april):
 
 
 def entry_url(outcome: Outcome) -> str:
-    return (f"{reverse('admin:kpis_outcome_entry')}?plan={outcome.measure.plan_id}&year=2018&period_kind=month"
+    return (f"{reverse('admin:kpis_outcome_entry')}?plan={outcome.rs_measure.plan_id}&year=2018&period_kind=month"
             f"&period_number=3&unit={outcome.unit_id}")
 
 
@@ -162,7 +171,7 @@ def entry_post(client: Client, outcome: Outcome, value: str, reason: str = "") -
     for index, form in enumerate(formset.forms):
         for name, initial in form.initial.items():
             data[f"form-{index}-{name}"] = "" if initial is None else initial
-        if form.initial["measure_id"] == outcome.measure_id and form.initial["sex"] == Sex.TOTAL:
+        if form.initial["measure_id"] == outcome.rs_measure.pk and form.initial["sex"] == Sex.TOTAL:
             data[f"form-{index}-value"] = value
     return data
 
@@ -180,7 +189,7 @@ def test_entry_page(locked_april):
 
 
 def import_file(outcome: Outcome, value: str) -> bytes:
-    return (f"mätetal;år;period;enhet;kön;värde\n{outcome.measure_id};2018;month-3;{outcome.unit.name};T;{value}\n"
+    return (f"mätetal;år;period;enhet;kön;värde\n{outcome.rs_measure.pk};2018;month-3;{outcome.unit.name};T;{value}\n"
             .encode())
 
 
@@ -258,11 +267,11 @@ def test_resource_import_of_a_target(locked_april):
 
 def test_status_override(locked_april):
     outcome, _admin, _reporter, clients = locked_april
-    override = StatusOverride.objects.create(measure=outcome.measure, year=2018, period_kind=PeriodKind.MONTH,
+    override = StatusOverride.objects.create(indicator=outcome.indicator, year=2018, period_kind=PeriodKind.MONTH,
                                              period_number=3, unit=outcome.unit, status=Status.YELLOW,
                                              comment="Åtgärder pågår")
     url = reverse("admin:kpis_statusoverride_change", args=[override.pk])
-    data = {"measure": override.measure_id, "year": 2018, "period_kind": "month", "period_number": 3,
+    data = {"indicator": override.indicator_id, "year": 2018, "period_kind": "month", "period_number": 3,
             "unit": override.unit_id, "sex": Sex.TOTAL, "status": Status.GREEN, "comment": "Uppfyllt ändå",
             "change_reason": ""}
     assert clients["reporter"].post(url, data).status_code == 403
@@ -380,7 +389,7 @@ def test_deleting_a_locked_row_in_an_inline_needs_a_reason(locked_april):
 
 def test_moving_a_measure_with_locked_outcomes_to_another_plan_needs_a_reason(locked_april):
     outcome, _admin, reporter, clients = locked_april
-    measure = outcome.measure
+    measure = outcome.rs_measure
     other_plan = Measure.objects.exclude(plan=measure.plan).first().plan
     # Both plans drafts: only the approved report's lock on the outcomes the measure carries is left.
     Plan.objects.filter(pk__in=[measure.plan_id, other_plan.pk]).update(state=Plan.State.DRAFT)
@@ -506,7 +515,7 @@ def test_moving_a_goal_that_has_measures_still_needs_the_reason(locked_april):
 
 def test_a_locked_status_override_keeps_the_reason_in_its_history(locked_april):
     outcome, _admin, _reporter, clients = locked_april
-    override = StatusOverride.objects.create(measure=outcome.measure, year=2018, period_kind=PeriodKind.MONTH,
+    override = StatusOverride.objects.create(indicator=outcome.indicator, year=2018, period_kind=PeriodKind.MONTH,
                                              period_number=3, unit=outcome.unit, status=Status.YELLOW,
                                              comment="Åtgärder pågår")
     url = reverse("admin:kpis_statusoverride_change", args=[override.pk])
@@ -539,16 +548,31 @@ def test_a_budget_outcome_printed_by_an_approved_report_of_the_body_is_locked(lo
 
 def test_a_decided_measure_changes_only_with_a_reason(locked_april):
     outcome, _admin, _reporter, clients = locked_april
-    measure = outcome.measure
+    measure = outcome.rs_measure
     url = reverse("admin:kpis_measure_change", args=[measure.pk])
-    flipped = next(choice for choice in Measure.Direction.values if choice != measure.direction)
+    data = {**page_data(clients["admin"].get(url)), "name": "Sjukfrånvaro, omformulerad"}
+    refused = clients["admin"].post(url, data)
+    assert list(refused.context["adminform"].form.errors) == ["change_reason"]
+    accepted = clients["admin"].post(url, {**data, "change_reason": REASON})
+    assert accepted.status_code == 302, accepted.context["adminform"].form.errors
+    assert Measure.objects.get(pk=measure.pk).name == "Sjukfrånvaro, omformulerad"
+
+
+def test_the_indicator_of_a_decided_plan_changes_only_with_a_reason(locked_april):
+    # Its direction decides the statuses of every plan adopting it.
+    outcome, _admin, reporter, clients = locked_april
+    indicator = outcome.indicator
+    url = reverse("admin:kpis_indicator_change", args=[indicator.pk])
+    flipped = next(choice for choice in Indicator.Direction.values if choice != indicator.direction)
     data = {**page_data(clients["admin"].get(url)), "direction": flipped}
     refused = clients["admin"].post(url, data)
     assert list(refused.context["adminform"].form.errors) == ["change_reason"]
-    assert Measure.objects.get(pk=measure.pk).direction == measure.direction
+    assert Indicator.objects.get(pk=indicator.pk).direction == indicator.direction
+    assert clients["reporter"].post(url, {**data, "change_reason": REASON}).status_code == 403
     accepted = clients["admin"].post(url, {**data, "change_reason": REASON})
     assert accepted.status_code == 302, accepted.context["adminform"].form.errors
-    assert Measure.objects.get(pk=measure.pk).direction == flipped
+    assert Indicator.objects.get(pk=indicator.pk).direction == flipped
+    assert Indicator.history.filter(id=indicator.pk).latest("history_id").history_change_reason == REASON
 
 
 def test_an_action_with_odd_selected_rows_is_not_a_500(locked_april):

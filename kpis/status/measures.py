@@ -232,11 +232,15 @@ def evaluate_measures(
     named = Q(pk__in=[])
     for one in same_months:
         named |= Q(year=one.year, period_kind=one.kind, period_number=one.number)
+    adopters: dict[int, list[int]] = defaultdict(list)
+    for measure in measures:
+        adopters[measure.indicator_id].append(measure.pk)
     overrides: dict[Key, StatusOverride] = {}
-    for o in sorted(StatusOverride.objects.filter(unit_filter(unit), named, measure__in=measures,
+    for o in sorted(StatusOverride.objects.filter(unit_filter(unit), named, indicator_id__in=list(adopters),
                                                   **({"sex__in": sexes} if sexes else {})),
                     key=lambda o: same_months.index(o.period)):
-        overrides.setdefault((o.measure_id, o.unit_id, o.sex), o)
+        for measure_id in adopters[o.indicator_id]:
+            overrides.setdefault((measure_id, o.unit_id, o.sex), o)
     # Every measure is reported for the scope asked for, with or without data ("saknas").
     scope_unit_id = None if unit in (None, ALL_UNITS) else unit.pk
     ids_by_span: dict[MonthSpan, set[int]] = defaultdict(set)

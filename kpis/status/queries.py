@@ -43,13 +43,38 @@ def span_values(
 ) -> dict[MonthSpan, dict[Key, PeriodValue]]:
     """Each span's value for the measures that ask for it, per (measure, unit, sex) with data.
 
-    One query for stored figures, one aggregate over every span's months, and one "latest value"
-    query per span that point-in-time measures ask for, whatever the number of measures, units
-    and sexes. A figure stored for a period covering exactly the span wins (the one stored under
-    the ``asked`` period's own name first); otherwise the value is formed from monthly outcomes.
-    ``yes_no``: the measures whose outcomes may be yes/no (None: any); a span that none of them
-    asks for is not counted for it, nor weighted when no weighted mean asks for it.
+    Outcomes belong to indicators: each indicator's values are read once, however many measures
+    (of one plan or several) adopt it, and given to each of them. One query for stored figures,
+    one aggregate over every span's months, and one "latest value" query per span that
+    point-in-time measures ask for, whatever the number of measures, units and sexes. A figure
+    stored for a period covering exactly the span wins (the one stored under the ``asked``
+    period's own name first); otherwise the value is formed from monthly outcomes. ``yes_no``: the
+    measures whose outcomes may be yes/no (None: any); a span that none of them asks for is not
+    counted for it, nor weighted when no weighted mean asks for it.
     """
+    indicator_requests = {
+        span: list({m.indicator_id: m.indicator for m in measures}.values()) for span, measures in requests.items()
+    }
+    yes_no_indicators = None if yes_no is None else {
+        m.indicator_id for measures in requests.values() for m in measures if m.pk in yes_no
+    }
+    by_indicator = _indicator_span_values(indicator_requests, unit=unit, sexes=sexes, asked=asked,
+                                          yes_no=yes_no_indicators)
+    results: dict[MonthSpan, dict[Key, PeriodValue]] = {}
+    for span, measures in requests.items():
+        adopters: dict[int, list[int]] = defaultdict(list)
+        for measure in measures:
+            adopters[measure.indicator_id].append(measure.pk)
+        results[span] = {
+            (measure_id, unit_id, sex): value
+            for (indicator_id, unit_id, sex), value in by_indicator[span].items()
+            for measure_id in adopters.get(indicator_id, ())
+        }
+    return results
+
+
+def _indicator_span_values(requests, *, unit, sexes, asked, yes_no) -> dict[MonthSpan, dict[Key, PeriodValue]]:
+    """``span_values`` for indicators: keys are (indicator, unit, sex)."""
     results: dict[MonthSpan, dict[Key, PeriodValue]] = {span: {} for span in requests}
     requests = {span: list(measures) for span, measures in requests.items() if measures}
     if not requests:
@@ -85,13 +110,13 @@ def span_values(
         reach[ids] = (min(first, span.first), max(last, span.last))
     for ids, (first, last) in reach.items():
         months = Q(month_number__gte=first, month_number__lte=last)
-        rows_wanted |= months if len(ids) == len(by_id) else months & Q(measure_id__in=sorted(ids))
-    # The plain year filter lets the database use the (measure, year, kind, number) index.
+        rows_wanted |= months if len(ids) == len(by_id) else months & Q(indicator_id__in=sorted(ids))
+    # The plain year filter lets the database use the (indicator, year, kind, number) index.
     monthly = (
-        Outcome.objects.filter(scope, measure_id__in=list(by_id), period_kind=PeriodKind.MONTH, year__in=sorted(years))
+        Outcome.objects.filter(scope, indicator_id__in=list(by_id), period_kind=PeriodKind.MONTH, year__in=sorted(years))
         .annotate(month_number=_month_number()).filter(rows_wanted)
     )
-    sums = list(monthly.values("measure_id", "unit_id", "sex").annotate(**annotations).order_by())
+    sums = list(monthly.values("indicator_id", "unit_id", "sex").annotate(**annotations).order_by())
 
     for index, span in enumerate(spans):
         point_ids = [m.pk for m in requests[span] if m.aggregation == Aggregation.LATEST]
@@ -100,7 +125,7 @@ def span_values(
         values, prefix = results[span], f"s{index}_"
         rows_key = prefix + ("rows" if prefix + "rows" in annotations else "n")
         for row in sums:
-            key = (row["measure_id"], row["unit_id"], row["sex"])
+            key = (row["indicator_id"], row["unit_id"], row["sex"])
             if key[0] not in wanted or key in values or not row[rows_key]:
                 continue
             values[key] = value_from_sums(by_id[key[0]].aggregation, span, SpanSums(
@@ -134,28 +159,28 @@ def _stored_figures(requests, scope: Q, asked: Mapping[MonthSpan, Period], resul
         wanted_periods.update([*candidates, *tertials, *(p for p in difference or () if p is not None)])
     ids = list({m.pk for measures in requests.values() for m in measures})
     stored: dict[tuple, tuple] = {}
-    # By year and kind (what the (measure, year, kind, number) index answers at once), the exact
+    # By year and kind (what the (indicator, year, kind, number) index answers at once), the exact
     # periods picked here: an OR of some thirty periods costs the database more than the few
     # rows of longer periods a year holds.
-    for measure_id, unit_id, sex, value, accomplished, comment, year, kind, number in (
-        Outcome.objects.filter(scope, measure_id__in=ids, year__in=sorted({p.year for p in wanted_periods}),
+    for indicator_id, unit_id, sex, value, accomplished, comment, year, kind, number in (
+        Outcome.objects.filter(scope, indicator_id__in=ids, year__in=sorted({p.year for p in wanted_periods}),
                                period_kind__in=sorted({p.kind for p in wanted_periods}))
-        .values_list("measure_id", "unit_id", "sex", "value", "accomplished", "comment", "year", "period_kind",
+        .values_list("indicator_id", "unit_id", "sex", "value", "accomplished", "comment", "year", "period_kind",
                      "period_number")
         .order_by()
     ):
         period = Period(year, kind, number)
         if period in wanted_periods:
-            stored[(measure_id, unit_id, sex, period)] = (value, accomplished, comment)
+            stored[(indicator_id, unit_id, sex, period)] = (value, accomplished, comment)
     if not stored:
         return
     wanted_by_span = {span: {m.pk for m in measures} for span, measures in requests.items()}
     chosen: dict[tuple, tuple] = {}
-    for (measure_id, unit_id, sex, stored_as), (value, accomplished, comment) in stored.items():
+    for (indicator_id, unit_id, sex, stored_as), (value, accomplished, comment) in stored.items():
         for span in exact_of.get(stored_as, ()):
-            if measure_id not in wanted_by_span[span]:
+            if indicator_id not in wanted_by_span[span]:
                 continue
-            key = (measure_id, unit_id, sex)
+            key = (indicator_id, unit_id, sex)
             as_asked = asked.get(span)
             rank = (stored_as == as_asked, as_asked is not None and stored_as.span == as_asked.span,
                     stored_as.span == span, -SPAN_KINDS.index(stored_as.kind))
@@ -186,8 +211,8 @@ def _composed(requests, plans, stored: dict[tuple, tuple], results) -> None:
     by months), a cumulative one reported year to date has a value for each tertial."""
     values = {key: value for key, (value, _done, _comment) in stored.items() if value is not None}
     keys_of: dict[int, set[tuple]] = defaultdict(set)
-    for measure_id, unit_id, sex, _period in values:
-        keys_of[measure_id].add((measure_id, unit_id, sex))
+    for indicator_id, unit_id, sex, _period in values:
+        keys_of[indicator_id].add((indicator_id, unit_id, sex))
     for span, measures in requests.items():
         tertials, difference = plans[span]
         for measure in measures:
@@ -206,18 +231,18 @@ def _composed(requests, plans, stored: dict[tuple, tuple], results) -> None:
                     results[span][key] = PeriodValue(value, None, "", Coverage(span.length, span.length, True), span)
 
 
-def _latest_in_span(span: MonthSpan, measure_ids: list[int], scope: Q) -> dict[Key, tuple]:
+def _latest_in_span(span: MonthSpan, indicator_ids: list[int], scope: Q) -> dict[Key, tuple]:
     """The last month with data in the span for each point-in-time key: one query."""
     rows = (
-        Outcome.objects.filter(scope, measure_id__in=measure_ids, period_kind=PeriodKind.MONTH,
+        Outcome.objects.filter(scope, indicator_id__in=indicator_ids, period_kind=PeriodKind.MONTH,
                                year__in=sorted({year for year, _month in span.months()}))
         .annotate(month_number=_month_number())
         .filter(month_number__gte=span.first, month_number__lte=span.last)
         .filter(Q(value__isnull=False) | Q(accomplished__isnull=False))
-        .annotate(rank=Window(RowNumber(), partition_by=[F("measure_id"), F("unit_id"), F("sex")],
+        .annotate(rank=Window(RowNumber(), partition_by=[F("indicator_id"), F("unit_id"), F("sex")],
                               order_by=[F("year").desc(), F("period_number").desc()]))
         .filter(rank=1)
-        .values_list("measure_id", "unit_id", "sex", "value", "accomplished", "comment", "month_number")
+        .values_list("indicator_id", "unit_id", "sex", "value", "accomplished", "comment", "month_number")
         .order_by()  # the model's default ordering would join measure, plan, goal and unit
     )
     return {(m, u, s): (value, done, comment, number) for m, u, s, value, done, comment, number in rows}

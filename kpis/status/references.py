@@ -70,16 +70,19 @@ def national_references(measures: Sequence[Measure], targets: Mapping[int, Targe
     if not national:
         return {}
     rows = NationalValue.objects.filter(
-        measure__in=national, area_code=NationalValue.NATIONAL_AREA_CODE, year__in=[period.year, period.year - 1]
-    ).order_by("measure_id", "sex", "year", "period_kind", "period_number")
+        indicator_id__in={m.indicator_id for m in national}, area_code=NationalValue.NATIONAL_AREA_CODE,
+        year__in=[period.year, period.year - 1],
+    ).order_by("indicator_id", "sex", "year", "period_kind", "period_number")
     best: dict[tuple[int, str], tuple[tuple, Decimal, str]] = {}
     for row in rows:
         exact = (row.year, row.period_kind, row.period_number) == (period.year, period.kind, period.number)
         rank = (exact, row.year, row.period.end_month)
-        current = best.get((row.measure_id, row.sex))
+        current = best.get((row.indicator_id, row.sex))
         if current is None or rank > current[0]:
-            best[(row.measure_id, row.sex)] = (rank, row.value, row.period_label)
+            best[(row.indicator_id, row.sex)] = (rank, row.value, row.period_label)
+    # Comparison values belong to the indicator: each measure adopting it compares with them.
     return {
-        key: Reference(value, _("national %(period)s") % {"period": label})
-        for key, (_rank, value, label) in best.items()
+        (measure.pk, sex): Reference(value, _("national %(period)s") % {"period": label})
+        for measure in national
+        for (indicator_id, sex), (_rank, value, label) in best.items() if indicator_id == measure.indicator_id
     }
