@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 
 from budget.views import budget_detail
 from goalplan.views import goal_detail, plan_detail, plan_list
+from kpis.diff_views import plan_diff_page
 from kpis.views import measure_detail
 from meetings.views import calendar, report_detail, report_download
 from config.views import healthz
@@ -40,6 +41,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="plan_list", permanent=False)),
     path("planer/", plan_list, name="plan_list"),
     path("planer/<int:pk>/", plan_detail, name="plan_detail"),
+    path("planer/jamfor/", plan_diff_page, name="plan_diff"),
     path("mal/<int:pk>/", goal_detail, name="goal_detail"),
     path("matetal/<int:pk>/", measure_detail, name="measure_detail"),
     path("budget/<short_name:body>/<int:year>/", budget_detail, name="budget_detail"),
