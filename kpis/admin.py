@@ -58,7 +58,8 @@ class TargetInline(GuardedTabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(GuardedHistoryAdmin):
-    list_display = ["__str__", "unit", "direction", "aggregation", "frequency", "kolada_id", "used_in_plans"]
+    # Narrow enough for 1 366 pixels: the plans it feeds are what the list is for.
+    list_display = ["__str__", "unit", "direction", "aggregation", "used_in_plans"]
     list_filter = ["frequency", "direction", "aggregation", "split_by_sex", "responsible_unit"]
     search_fields = ["code", "name", "kolada_id"]
     autocomplete_fields = ["responsible_unit"]
