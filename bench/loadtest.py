@@ -130,10 +130,11 @@ def run(seconds: int, env: dict, plan_id: int, measures: list[int], units: list[
             rng = random.Random(index)
             while time.monotonic() < stop_at_box[0]:
                 period = rng.choice(periods)
-                timed("dashboard", lambda: session.get(f"/planer/{plan_id}/?year=2025&period={period}"))
+                timed("dashboard", lambda period=period: session.get(f"/planer/{plan_id}/?year=2025&period={period}"))
                 time.sleep(rng.uniform(*THINK_SECONDS))  # a person reads the page before the next click
                 measure = rng.choice(measures)
-                timed("measure page", lambda: session.get(f"/matetal/{measure}/?year=2025&period={period}"))
+                timed("measure page",
+                      lambda measure=measure, period=period: session.get(f"/matetal/{measure}/?year=2025&period={period}"))
                 time.sleep(rng.uniform(*THINK_SECONDS))
 
         def writer(index: int) -> None:

@@ -49,7 +49,8 @@ def prepare(path: Path) -> None:
     executor = MigrationExecutor(connection)
     state = executor.loader.project_state(list(executor.loader.applied_migrations))
     apps = state.apps
-    objects = json.loads(gzip.open(path, "rt", encoding="utf-8").read())
+    with gzip.open(path, "rt", encoding="utf-8") as file:
+        objects = json.load(file)
     many = []
     with connection.constraint_checks_disabled():
         for obj in objects:

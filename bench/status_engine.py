@@ -124,12 +124,10 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from goalplan.periods import Period, PeriodKind
-    from kpis.status import ALL_UNITS, evaluate_measures
-    from kpis.models import Measure
-
     from goalplan.models import Plan
-    from kpis.models import Outcome
+    from goalplan.periods import Period, PeriodKind
+    from kpis.models import Measure, Outcome
+    from kpis.status import ALL_UNITS, evaluate_measures
 
     call_command("migrate", verbosity=0)
     if args.reuse and Plan.objects.filter(title="Bänkplan").exists():
@@ -151,7 +149,7 @@ def main() -> None:
     ]
     print(f"period: {period.kind} {period.number} {period.year} (trend over 3 periods and forecast included)")
     for label, subset, unit in cases:
-        seconds, queries, result = timed(lambda: evaluate_measures(subset, period, unit=unit), args.repeats)
+        seconds, queries, result = timed(lambda subset=subset, unit=unit: evaluate_measures(subset, period, unit=unit), args.repeats)
         print(f"{label:40s} {len(result):>8,} evaluations  {seconds:7.2f} s (median of {args.repeats})  "
               f"{queries} SQL queries")
 

@@ -6,10 +6,10 @@ used (tkr or mkr) is kept beside it so the figure can be shown as it was decided
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from simple_history.models import HistoricalRecords
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from goalplan.models import Body, OrganisationalUnit, Plan, year_field, year_in_range
 

@@ -6,9 +6,17 @@ from decimal import Decimal
 
 from django.db.models import Max, Prefetch, Sum
 
-from budget.models import BudgetFrame, BudgetLine, BudgetOutcome, FrameChange, Investment, SavingsEffect, SavingsMeasure
-from goalplan.models import Body
+from budget.models import (
+    BudgetFrame,
+    BudgetLine,
+    BudgetOutcome,
+    FrameChange,
+    Investment,
+    SavingsEffect,
+    SavingsMeasure,
+)
 from budget.status import BudgetResult, evaluate_budget, evaluate_savings
+from goalplan.models import Body
 
 
 @dataclass

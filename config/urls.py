@@ -1,18 +1,19 @@
 """URL configuration: committee pages for everyone logged in, the admin for administrators."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.conf import settings
 from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from budget.views import budget_detail
+from config.views import healthz
 from goalplan.views import goal_detail, plan_detail, plan_list
 from kpis.diff_views import plan_diff_page
 from kpis.views import measure_detail
 from meetings.views import calendar, report_detail, report_download
-from config.views import healthz
+
 
 class ShortNameConverter:
     """A body's short name in an address ("HSN", "RS"): letters, digits and hyphens only, so odd

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 
-def year_column(field: str = "year", description=_("year")):
+def year_column(field: str = "year", description=_("year")):  # noqa: B008 (a lazy text, made once)
     """A list column showing a year as written ("2025"): the admin would group it as a number ("2 025")."""
 
     @admin.display(description=description, ordering=field)

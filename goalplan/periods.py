@@ -48,7 +48,7 @@ NUMBER_RANGES = {
     PeriodKind.YEAR_TO_DATE: range(1, 13),
     PeriodKind.ROLLING_12: range(1, 13),
     PeriodKind.TERTIAL: range(1, 4),
-    PeriodKind.YEAR: range(0, 1),
+    PeriodKind.YEAR: range(1),
 }
 
 

@@ -13,6 +13,8 @@ from goalplan.models import Body, Goal, GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import Period
 from kpis.access import REPORTERS, is_administrator
 from kpis.charts import sparkline_points
+from kpis.models import Measure
+from kpis.selectors import latest_period_with_data, measures_of_plan, monthly_values
 from kpis.status import (
     Evaluation,
     GoalCounts,
@@ -23,8 +25,6 @@ from kpis.status import (
     evaluate_goals,
     evaluate_measures,
 )
-from kpis.models import Measure
-from kpis.selectors import latest_period_with_data, measures_of_plan, monthly_values
 from kpis.tables import safe_cell
 
 

@@ -11,12 +11,12 @@ from goalplan.forms import DashboardFilterForm
 from goalplan.models import Goal, Plan
 from goalplan.periods import Period
 from goalplan.selectors import (
-    readable_plan_ids,
     DASHBOARD_EXPORT_FORMATS,
     dashboard_dataset,
     default_period,
     plan_dashboard,
     plans_for_user,
+    readable_plan_ids,
     visible_to,
 )
 from kpis.cache import cached_fragment

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Prefetch
-from django.utils.html import format_html, format_html_join
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,9 +22,11 @@ from config.admin_guard import (
     GuardedTabularInline,
     request_write_rules,
 )
+from goalplan.admin import PlanAdmin
+from goalplan.admin_columns import year_column
+from goalplan.models import Plan
 from goalplan.selectors import visible_to
 from kpis.access import outcome_scope_for
-from kpis.status import evaluate_measures
 from kpis.forms import (
     AdoptTemplatesForm,
     KoladaImportForm,
@@ -36,18 +38,24 @@ from kpis.forms import (
 )
 from kpis.imports import ImportFailed, import_outcomes
 from kpis.kolada import KoladaFileError, import_kolada
-from goalplan.admin import PlanAdmin
-from goalplan.models import Plan
-from kpis.models import Indicator, IndicatorTemplate, Measure, NationalValue, Outcome, StatusOverride, Target
+from kpis.models import (
+    Indicator,
+    IndicatorTemplate,
+    Measure,
+    NationalValue,
+    Outcome,
+    StatusOverride,
+    Target,
+)
 from kpis.planning import adopt_templates, create_next_year_plan
 from kpis.resources import MeasureResource, TargetResource
 from kpis.selectors import entry_rows_for_period, plans_fed_by
 from kpis.services import OutcomeEntry, outcome_save, outcomes_record_for_period
+from kpis.status import evaluate_measures
 from kpis.uploads import format_size
 
 # Uploaded files wait here between the preview and the confirmation.
 IMPORT_DIR = Path(tempfile.gettempdir()) / "malstyrning-imports"
-from goalplan.admin_columns import year_column
 
 
 class TargetInline(GuardedTabularInline):

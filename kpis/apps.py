@@ -14,9 +14,7 @@ class KpisConfig(AppConfig):
 
     def ready(self):
         from django.apps import apps
-        from django.db.models.signals import post_delete, post_save
-
-        from django.db.models.signals import pre_delete, pre_save
+        from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
         from kpis.access import keep_reason_of_write
         from kpis.cache import on_model_change

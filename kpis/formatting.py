@@ -19,7 +19,7 @@ def format_number(value: Decimal, decimals: int) -> str:
 
 
 # The quantum of each number of decimals (0 → 1, 1 → 0.1, …): made once, used for every value.
-QUANTA = {decimals: Decimal(1).scaleb(-decimals) for decimals in range(0, 9)}
+QUANTA = {decimals: Decimal(1).scaleb(-decimals) for decimals in range(9)}
 
 
 def rounded_to_measure(value: Decimal, measure) -> Decimal:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.admin_guard import GuardedModelForm, row_numbers_only
 from goalplan.choices import Sex
-from goalplan.models import MAX_YEAR, MIN_YEAR, Goal, GoalArea, OrganisationalUnit, Plan
+from goalplan.models import MAX_YEAR, MIN_YEAR, GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import NUMBER_RANGES, Period, PeriodKind
 from kpis.access import REASON_MAX_LENGTH
 from kpis.models import Measure, Outcome

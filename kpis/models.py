@@ -3,14 +3,24 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from simple_history.models import HistoricalRecords
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from goalplan.choices import ASSESSMENT_STATUS_CHOICES, Sex, Status
+from goalplan.models import (
+    Body,
+    Goal,
+    GoalArea,
+    OrganisationalUnit,
+    PeriodFields,
+    Plan,
+    period_number_valid,
+    year_field,
+    year_in_range,
+)
 from kpis.formatting import format_number
 from kpis.wording import implied_sign
-from goalplan.models import Body, Goal, GoalArea, OrganisationalUnit, PeriodFields, Plan, period_number_valid, year_field, year_in_range
 
 
 class Kind(models.TextChoices):
@@ -204,12 +214,6 @@ class Measure(models.Model):
         label = self.short_name or self.name
         return label if len(label) <= 120 else label[:117] + "…"
 
-    def clean(self):
-        if self.goal_id and self.plan_id and self.goal.plan_id != self.plan_id:
-            raise ValidationError({"goal": _("The goal belongs to another plan.")})
-        if self.goal_area_id and self.plan_id and self.goal_area.plan_id != self.plan_id:
-            raise ValidationError({"goal_area": _("The goal area belongs to another plan.")})
-
     def save(self, *args, **kwargs):
         if self.indicator_id is None and "indicator" not in self._state.fields_cache:
             # A measure typed without choosing an indicator measures something new: its own indicator.
@@ -218,6 +222,12 @@ class Measure(models.Model):
         elif self.__dict__.pop("_indicator_changed", False):
             self.indicator.save()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.goal_id and self.plan_id and self.goal.plan_id != self.plan_id:
+            raise ValidationError({"goal": _("The goal belongs to another plan.")})
+        if self.goal_area_id and self.plan_id and self.goal_area.plan_id != self.plan_id:
+            raise ValidationError({"goal_area": _("The goal area belongs to another plan.")})
 
 
 class TargetKind(models.TextChoices):

@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 from goalplan.models import Goal, GoalArea, OrganisationalUnit, Plan
 from kpis.access import reason_in_history, validate_reason, write_rules_for
 from kpis.cache import data_changed
-from kpis.models import DEFINITION_FIELDS, TARGET_KINDS_RELATIVE_TO_A_YEAR, Indicator, IndicatorTemplate, Measure, Target
+from kpis.models import (
+    DEFINITION_FIELDS,
+    TARGET_KINDS_RELATIVE_TO_A_YEAR,
+    Indicator,
+    IndicatorTemplate,
+    Measure,
+    Target,
+)
 
 YEAR = re.compile(r"\b(19|20)\d\d\b")
 

@@ -247,7 +247,7 @@ def record_history(outcomes: list[Outcome], *, user, reason: str, created: bool 
     # .only()) queries the same connection, which blocks forever while a COPY is open.
     rows = [[getattr(outcome, f.attname) if f.attname in own else extra[f.attname] for f in columns]
             for outcome in outcomes]
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(history._meta.db_table)} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+    table = connection.ops.quote_name(history._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)

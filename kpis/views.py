@@ -14,9 +14,9 @@ from goalplan.selectors import visible_to
 from goalplan.views import period_from_request
 from kpis.cache import cached_fragment
 from kpis.charts import chart_caption, measure_figure, target_label
-from kpis.status import ALL_UNITS, evaluate_measures
 from kpis.models import Measure, NationalValue, Outcome, Target
 from kpis.selectors import chart_series
+from kpis.status import ALL_UNITS, evaluate_measures
 from kpis.tables import OutcomeTable
 
 EXPORT_FORMATS = ("csv", "xlsx")

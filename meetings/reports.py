@@ -13,8 +13,8 @@ from goalplan.choices import Status
 from goalplan.selectors import plan_dashboard
 from kpis.charts import line_chart_svg, target_label
 from kpis.formatting import format_amount_tkr, format_period_value
-from kpis.status import MISSING_VALUE, count_statuses, period_values
 from kpis.selectors import chart_series
+from kpis.status import MISSING_VALUE, count_statuses, period_values
 from meetings.models import FollowUpReport
 
 CONTENT_VERSION = 1

@@ -3,13 +3,12 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from goalplan.periods import PeriodKind
-from django.contrib.auth.models import Group
-
 from goalplan.models import OrganisationalUnit
+from goalplan.periods import PeriodKind
 from kpis.access import REPORTERS, PeriodLocked
 from kpis.models import Measure, Outcome, Target
 from kpis.services import outcome_save

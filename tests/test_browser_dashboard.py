@@ -6,7 +6,13 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 from goalplan.models import Goal
-from tests.browser import enter_first_tertial_2025, launch, load_seeds_and_member, log_in, screenshot
+from tests.browser import (
+    enter_first_tertial_2025,
+    launch,
+    load_seeds_and_member,
+    log_in,
+    screenshot,
+)
 from tests.selectors import hsn_plan
 
 pytestmark = [pytest.mark.django_db(transaction=True)]

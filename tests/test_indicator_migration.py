@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 OLD_SEEDS = ROOT / "tests" / "data" / "seed_before_indicators.json.gz"
 

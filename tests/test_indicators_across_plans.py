@@ -115,7 +115,7 @@ def test_an_approved_report_of_either_plan_locks_the_shared_outcome(two_plans, d
     assert "ingår i en godkänd rapport" in page.content.decode()
     assert client.post(url, entry_data(page, {sick_leave.pk: "4,0"})).status_code == 403
     with pytest.raises(ImportFailed):
-        import_outcomes(f"nyckeltal;år;period;enhet;kön;värde\nEX-SJUK;2030;month-4;VCE;T;4,0\n".encode(),
+        import_outcomes("nyckeltal;år;period;enhet;kön;värde\nEX-SJUK;2030;month-4;VCE;T;4,0\n".encode(),
                         "utfall.csv", user=reporter)
     assert Outcome.objects.get(pk=outcome.pk).value == D("5.6")
 

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from goalplan.periods import Period, PeriodKind, rolling_12_months
-from kpis.status import MonthValue, aggregate_series
 from kpis.models import Measure
+from kpis.status import MonthValue, aggregate_series
 
 Aggregation = Measure.Aggregation
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from budget.models import AccountGroup, BudgetFrame, BudgetLine, BudgetOutcome
 from goalplan.models import Assignment, Body, GoalArea
 from kpis.models import Measure, Outcome, Target
+from tests.selectors import rs_plan_2018
 from tests.test_write_locks import (
     REASON,
     decided_target,
@@ -21,7 +22,6 @@ from tests.test_write_locks import (
     page_data,
     stored,
 )
-from tests.selectors import rs_plan_2018
 
 pytestmark = pytest.mark.django_db
 

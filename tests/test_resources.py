@@ -1,7 +1,7 @@
 """Spreadsheet import/export of targets, measures, budget lines and investments (django-import-export)."""
 
-import tablib
 import pytest
+import tablib
 
 from budget.models import Investment
 from budget.resources import InvestmentResource

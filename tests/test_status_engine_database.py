@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import Period, PeriodKind
-from kpis.status import ALL_UNITS, MonthValue, aggregate_series, evaluate_measures, period_values
 from kpis.models import Measure, Outcome
+from kpis.status import ALL_UNITS, MonthValue, aggregate_series, evaluate_measures, period_values
 from tests.status_helpers import measure_with_target
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.utils import translation
 
 from goalplan.choices import Sex, Status
 from goalplan.periods import Period, PeriodKind
-from kpis.status import evaluate_measures, evaluate_plan
 from kpis.models import Measure
+from kpis.status import evaluate_measures, evaluate_plan
 from tests.selectors import hsn_plan, rs_plan_2018
 from tests.status_helpers import measure_with_target, store, store_months
 

@@ -7,8 +7,8 @@ from django.utils import translation
 
 from goalplan.choices import Status
 from kpis.formatting import format_measure_value, format_number, format_period_value
-from kpis.status import PeriodValue, Trend
 from kpis.models import Measure
+from kpis.status import PeriodValue, Trend
 
 
 @pytest.mark.parametrize(("value", "unit", "decimals", "text"), [

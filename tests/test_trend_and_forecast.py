@@ -6,8 +6,16 @@ import pytest
 
 from goalplan.choices import Status
 from goalplan.periods import Period, PeriodKind
-from kpis.status import Coverage, ForecastMethod, PeriodValue, Trend, evaluate_measures, forecast_year, trend_between
 from kpis.models import Measure
+from kpis.status import (
+    Coverage,
+    ForecastMethod,
+    PeriodValue,
+    Trend,
+    evaluate_measures,
+    forecast_year,
+    trend_between,
+)
 from tests.status_helpers import measure_with_target, store_months
 
 D = Decimal

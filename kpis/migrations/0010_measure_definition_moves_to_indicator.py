@@ -1,6 +1,4 @@
 import django.db.models.deletion
-import simple_history.models
-from django.conf import settings
 from django.db import migrations, models
 
 
