@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install system-deps serve
+.PHONY: run test lint install system-deps serve
 
 install: $(VENV)/.installed
 
@@ -36,6 +36,11 @@ system-deps:
 
 test: install system-deps
 	$(BIN)/python -m pytest
+
+# The tree as ruff formats it, and clean under the rule set in pyproject.toml.
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
 
 # Production: gunicorn on PostgreSQL. Needs DATABASE_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG=false,
 # DJANGO_ALLOWED_HOSTS and DJANGO_CSRF_TRUSTED_ORIGINS in the environment (see README).

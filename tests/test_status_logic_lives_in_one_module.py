@@ -16,7 +16,9 @@ ALLOWED = {
     ROOT / "goalplan" / "choices.py",
     ROOT / "kpis" / "models.py",
 }
-MAX_ENGINE_MODULE_LINES = 300
+# Counted in the formatter's layout (ruff format, 120 columns), which spreads a long call over a
+# line per argument: the 300 lines written by hand before are about 340 of them.
+MAX_ENGINE_MODULE_LINES = 350
 STATUS_DECISION = re.compile(r"Status\.(GREEN|YELLOW|RED)|TargetKind\.|\.severity\b")
 TEMPLATE_COMPARISON = re.compile(r"{%\s*(if|elif)[^%]*(<|>|\|floatformat)[^%]*%}")
 
