@@ -53,7 +53,9 @@ def main() -> None:
         for month in range(1, 13):
             for unit in ["", *(u.code for u in units)]:
                 for measure in measures:
-                    lines.append(f"{measure.pk};{year};month-{month};{unit};T;{(measure.pk * 7 + month) % 100},{month};")
+                    lines.append(
+                        f"{measure.pk};{year};month-{month};{unit};T;{(measure.pk * 7 + month) % 100},{month};"
+                    )
                     if len(lines) > args.rows:
                         break
                 if len(lines) > args.rows:
@@ -70,7 +72,9 @@ def main() -> None:
         started = time.perf_counter()
         call_command("import_outcomes", str(path), stdout=output)
         seconds = time.perf_counter() - started
-        print(f"{label:34s} {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s   ({output.getvalue().strip()})")
+        print(
+            f"{label:34s} {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s   ({output.getvalue().strip()})"
+        )
     print(f"outcomes stored: {Outcome.objects.count():,}; history rows: {Outcome.history.count():,}")
 
 

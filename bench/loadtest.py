@@ -56,14 +56,18 @@ def prepare() -> tuple[int, list[int], list[int]]:
             user.save()
             user.groups.add(Group.objects.get(name="Nämndledamöter"))
     for i in range(WRITERS):
-        user, created = users.objects.get_or_create(username=f"admin{i}", defaults={"is_staff": True,
-                                                                                    "is_superuser": True})
+        user, created = users.objects.get_or_create(
+            username=f"admin{i}", defaults={"is_staff": True, "is_superuser": True}
+        )
         if created:
             user.set_password(PASSWORD)
             user.save()
     plan = Plan.objects.get(title="Bänkplan")
-    return (plan.pk, list(plan.measures.values_list("pk", flat=True)),
-            list(OrganisationalUnit.objects.filter(kind="unit").values_list("pk", flat=True)))
+    return (
+        plan.pk,
+        list(plan.measures.values_list("pk", flat=True)),
+        list(OrganisationalUnit.objects.filter(kind="unit").values_list("pk", flat=True)),
+    )
 
 
 class Session:
@@ -71,8 +75,10 @@ class Session:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         page = self.get("/konto/logga-in/")[1]
-        _status, landing = self.post("/konto/logga-in/", {"csrfmiddlewaretoken": CSRF.search(page).group(1),
-                                                          "username": username, "password": PASSWORD})
+        _status, landing = self.post(
+            "/konto/logga-in/",
+            {"csrfmiddlewaretoken": CSRF.search(page).group(1), "username": username, "password": PASSWORD},
+        )
         if "konto/logga-ut" not in landing:
             raise RuntimeError(f"{username} could not log in")
 
@@ -94,9 +100,22 @@ def run(seconds: int, env: dict, plan_id: int, measures: list[int], units: list[
         if probe.connect_ex(("127.0.0.1", PORT)) == 0:
             sys.exit(f"Port {PORT} is already in use: stop what runs there first.")
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--workers", "5", "--bind", f"127.0.0.1:{PORT}",
-         "--timeout", "60", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            "5",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         for _ in range(60):
@@ -133,8 +152,12 @@ def run(seconds: int, env: dict, plan_id: int, measures: list[int], units: list[
                 timed("dashboard", lambda period=period: session.get(f"/planer/{plan_id}/?year=2025&period={period}"))
                 time.sleep(rng.uniform(*THINK_SECONDS))  # a person reads the page before the next click
                 measure = rng.choice(measures)
-                timed("measure page",
-                      lambda measure=measure, period=period: session.get(f"/matetal/{measure}/?year=2025&period={period}"))
+                timed(
+                    "measure page",
+                    lambda measure=measure, period=period: session.get(
+                        f"/matetal/{measure}/?year=2025&period={period}"
+                    ),
+                )
                 time.sleep(rng.uniform(*THINK_SECONDS))
 
         def writer(index: int) -> None:
@@ -142,14 +165,27 @@ def run(seconds: int, env: dict, plan_id: int, measures: list[int], units: list[
             ready.wait()
             rng = random.Random(1000 + index)
             while time.monotonic() < stop_at_box[0]:
+
                 def save():
                     page = session.get("/admin/kpis/outcome/add/")[1]
-                    return session.post("/admin/kpis/outcome/add/", {
-                        "csrfmiddlewaretoken": CSRF.search(page).group(1), "measure": rng.choice(measures),
-                        "year": 2026, "period_kind": "month", "period_number": rng.randint(1, 12),
-                        "unit": rng.choice(units), "sex": "T", "value": f"{rng.randint(30, 90)},5",
-                        "accomplished": "unknown", "count": "", "comment": "last", "change_reason": "",
-                    })
+                    return session.post(
+                        "/admin/kpis/outcome/add/",
+                        {
+                            "csrfmiddlewaretoken": CSRF.search(page).group(1),
+                            "measure": rng.choice(measures),
+                            "year": 2026,
+                            "period_kind": "month",
+                            "period_number": rng.randint(1, 12),
+                            "unit": rng.choice(units),
+                            "sex": "T",
+                            "value": f"{rng.randint(30, 90)},5",
+                            "accomplished": "unknown",
+                            "count": "",
+                            "comment": "last",
+                            "change_reason": "",
+                        },
+                    )
+
                 timed("save outcome", save)
                 time.sleep(1)
 
@@ -171,8 +207,10 @@ def run(seconds: int, env: dict, plan_id: int, measures: list[int], units: list[
             if values:
                 values.sort()
                 p95 = values[int(len(values) * 0.95) - 1]
-                print(f"  {kind:14s} n={len(values):6,}  p50 {statistics.median(values) * 1000:6.0f} ms  "
-                      f"p95 {p95 * 1000:6.0f} ms")
+                print(
+                    f"  {kind:14s} n={len(values):6,}  p50 {statistics.median(values) * 1000:6.0f} ms  "
+                    f"p95 {p95 * 1000:6.0f} ms"
+                )
         for error in errors[:5]:
             print("   ", error)
     finally:
@@ -191,15 +229,23 @@ def main() -> None:
         THINK_SECONDS = (0.0, 0.0)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to the PostgreSQL database filled by bench/status_engine.py.")
-    production = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "load-test-" + "k" * 50,
-                  "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "false",
-                  "DJANGO_SECURE_COOKIES": "false", "DJANGO_HSTS_SECONDS": "0", "AXES_ENABLED": "false",
-                  "DJANGO_LOG_LEVEL": "WARNING"}
+    production = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "load-test-" + "k" * 50,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SECURE_COOKIES": "false",
+        "DJANGO_HSTS_SECONDS": "0",
+        "AXES_ENABLED": "false",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
     os.environ.update(production)
     plan_id, measures, units = prepare()
     base_env = {**os.environ, **production}
-    print(f"{READERS} committee members reading dashboards and measure pages ({THINK_SECONDS[0]:g}–{THINK_SECONDS[1]:g} s "
-          f"between clicks), {WRITERS} administrators saving outcomes, {args.seconds} s each, gunicorn 5 workers")
+    print(
+        f"{READERS} committee members reading dashboards and measure pages ({THINK_SECONDS[0]:g}–{THINK_SECONDS[1]:g} s "
+        f"between clicks), {WRITERS} administrators saving outcomes, {args.seconds} s each, gunicorn 5 workers"
+    )
     print("without cache:")
     run(args.seconds, {**base_env, "DASHBOARD_CACHE": "false"}, plan_id, measures, units)
     print(f"with the Redis dashboard cache ({args.redis}):")

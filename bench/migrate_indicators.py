@@ -89,8 +89,12 @@ def _write_creation_history(apps, model_name: str, reason: str) -> None:
 
     model, history = apps.get_model("kpis", model_name), apps.get_model("kpis", f"Historical{model_name}")
     history.objects.bulk_create(
-        history(**{f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields},
-                history_date=timezone.now(), history_type="+", history_change_reason=reason)
+        history(
+            **{f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields},
+            history_date=timezone.now(),
+            history_type="+",
+            history_change_reason=reason,
+        )
         for row in model._base_manager.all()
     )
 
@@ -129,18 +133,21 @@ def history_and_reports() -> dict:
             facts[table] = cursor.fetchone()[0]
         cursor.execute("SELECT id, pdf, snapshot FROM meetings_followupreport WHERE state = 'approved' ORDER BY id")
         for pk, pdf, snapshot in cursor.fetchall():
-            facts[f"report {pk}"] = (hashlib.sha256(bytes(pdf or b"")).hexdigest(),
-                                     json.dumps(snapshot if not isinstance(snapshot, str) else json.loads(snapshot),
-                                                sort_keys=True))
+            facts[f"report {pk}"] = (
+                hashlib.sha256(bytes(pdf or b"")).hexdigest(),
+                json.dumps(snapshot if not isinstance(snapshot, str) else json.loads(snapshot), sort_keys=True),
+            )
     return facts
 
 
 def compare(name: str, before: dict, after: dict) -> bool:
     same = before == after
     outcomes = {key: value for key, value in before.items() if isinstance(key, tuple) and key[0] == "outcome"}
-    summary = (f"{sum(count for count, *_rest in outcomes.values()):,} outcomes of {len(outcomes):,} ids"
-               if outcomes else ", ".join(f"{key}: {value if isinstance(value, int) else value[0][:12]}"
-                                          for key, value in before.items()))
+    summary = (
+        f"{sum(count for count, *_rest in outcomes.values()):,} outcomes of {len(outcomes):,} ids"
+        if outcomes
+        else ", ".join(f"{key}: {value if isinstance(value, int) else value[0][:12]}" for key, value in before.items())
+    )
     print(f"{name}: {'equal' if same else 'DIFFERENT'} ({summary})")
     if not same:
         for key in sorted(set(before) | set(after), key=str)[:20]:
@@ -172,8 +179,10 @@ def main() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM kpis_historicalindicator")
         definitions = cursor.fetchone()[0]
-    print(f"definition history: {definitions:,} indicator rows from {facts_before['kpis_historicalmeasure']:,} "
-          "measure rows")
+    print(
+        f"definition history: {definitions:,} indicator rows from {facts_before['kpis_historicalmeasure']:,} "
+        "measure rows"
+    )
     ok &= definitions == facts_before["kpis_historicalmeasure"]
     if args.backwards:
         started = time.perf_counter()

@@ -61,9 +61,11 @@ def main() -> None:
                 durations.append(time.perf_counter() - started)
             assert response.status_code == 200, (url, response.status_code)
             queries = len(captured.captured_queries)
-        print(f"{name:16s} median {statistics.median(durations) * 1000:7.1f} ms  "
-              f"(min {min(durations) * 1000:.1f}, max {max(durations) * 1000:.1f}, n={args.repeats})  "
-              f"{queries} SQL queries  {len(response.content) / 1024:.0f} KiB")
+        print(
+            f"{name:16s} median {statistics.median(durations) * 1000:7.1f} ms  "
+            f"(min {min(durations) * 1000:.1f}, max {max(durations) * 1000:.1f}, n={args.repeats})  "
+            f"{queries} SQL queries  {len(response.content) / 1024:.0f} KiB"
+        )
 
 
 if __name__ == "__main__":

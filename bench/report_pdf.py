@@ -40,23 +40,54 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     body, _ = Body.objects.get_or_create(short_name="BN", defaults={"name": "Bänknämnden", "kind": "committee"})
     Plan.objects.filter(body=body).delete()
-    plan = Plan.objects.create(title="Bänkplan 2025", kind="verksamhetsplan", body=body, start_year=2025,
-                               end_year=2025, state="decided", diary_number="BN/1/2025")
+    plan = Plan.objects.create(
+        title="Bänkplan 2025",
+        kind="verksamhetsplan",
+        body=body,
+        start_year=2025,
+        end_year=2025,
+        state="decided",
+        diary_number="BN/1/2025",
+    )
     areas = [GoalArea.objects.create(plan=plan, name=f"Målområde {i + 1}", order=i) for i in range(4)]
-    goals = [Goal.objects.create(plan=plan, goal_area=areas[i % 4], kind="result_goal", title=f"Resultatmål {i + 1}",
-                                 order=i) for i in range(12)]
+    goals = [
+        Goal.objects.create(
+            plan=plan, goal_area=areas[i % 4], kind="result_goal", title=f"Resultatmål {i + 1}", order=i
+        )
+        for i in range(12)
+    ]
     for i in range(MEASURES):
-        measure = Measure.objects.create(plan=plan, goal_area=areas[i % 4], goal=goals[i % 12], name=f"Mätetal {i + 1}",
-                                         unit="%", decimals=1, order=i, aggregation="ytd_mean")
+        measure = Measure.objects.create(
+            plan=plan,
+            goal_area=areas[i % 4],
+            goal=goals[i % 12],
+            name=f"Mätetal {i + 1}",
+            unit="%",
+            decimals=1,
+            order=i,
+            aggregation="ytd_mean",
+        )
         Target.objects.create(measure=measure, year=2025, kind="at_least", value=80, wording="Minst 80 %")
         level = Decimal(60 if i % 2 else 85)  # every other measure is not met: 30 charts
         Outcome.objects.bulk_create(
-            Outcome(indicator=measure.indicator, year=year, period_kind="month", period_number=month,
-                    value=level + (month % 5) - (2 if year == 2024 else 0), comment="Kommentar" if month == 4 else "")
-            for year in (2024, 2025) for month in range(1, 13 if year == 2024 else 5)
+            Outcome(
+                indicator=measure.indicator,
+                year=year,
+                period_kind="month",
+                period_number=month,
+                value=level + (month % 5) - (2 if year == 2024 else 0),
+                comment="Kommentar" if month == 4 else "",
+            )
+            for year in (2024, 2025)
+            for month in range(1, 13 if year == 2024 else 5)
         )
-    report = FollowUpReport.objects.create(body=body, plan=plan, kind="tertial", period_end=datetime.date(2025, 4, 30),
-                                           title="Tertialrapport per april 2025 – bänk")
+    report = FollowUpReport.objects.create(
+        body=body,
+        plan=plan,
+        kind="tertial",
+        period_end=datetime.date(2025, 4, 30),
+        title="Tertialrapport per april 2025 – bänk",
+    )
     timings = []
     for _ in range(REPEATS):
         started = time.perf_counter()

@@ -44,15 +44,27 @@ def populate(measure_count: int, years: int, unit_count: int, last_year: int) ->
 
     with transaction.atomic():
         body = Body.objects.create(name="Bänknämnden", short_name="BN", kind="committee", order=9)
-        plan = Plan.objects.create(title="Bänkplan", kind="verksamhetsplan", body=body, start_year=last_year,
-                                   end_year=last_year, state="decided")
+        plan = Plan.objects.create(
+            title="Bänkplan",
+            kind="verksamhetsplan",
+            body=body,
+            start_year=last_year,
+            end_year=last_year,
+            state="decided",
+        )
         region = OrganisationalUnit.objects.create(name="Bänkregionen", kind="region")
         units = OrganisationalUnit.objects.bulk_create(
             OrganisationalUnit(name=f"Enhet {i:02d}", kind="unit", parent=region) for i in range(unit_count)
         )
         indicators = Indicator.objects.bulk_create(
-            Indicator(name=f"Nyckeltal {i:03d}", unit="%", decimals=1, split_by_sex=True,
-                      direction="higher" if i % 3 else "lower", aggregation=AGGREGATIONS[i % len(AGGREGATIONS)])
+            Indicator(
+                name=f"Nyckeltal {i:03d}",
+                unit="%",
+                decimals=1,
+                split_by_sex=True,
+                direction="higher" if i % 3 else "lower",
+                aggregation=AGGREGATIONS[i % len(AGGREGATIONS)],
+            )
             for i in range(measure_count)
         )
         measures = Measure.objects.bulk_create(
@@ -60,8 +72,13 @@ def populate(measure_count: int, years: int, unit_count: int, last_year: int) ->
             for i, indicator in enumerate(indicators)
         )
         Target.objects.bulk_create(
-            Target(measure=m, year=last_year, kind="at_least" if m.direction == "higher" else "at_most",
-                   value=50, wording="Minst 50 %" if m.direction == "higher" else "Högst 50 %")
+            Target(
+                measure=m,
+                year=last_year,
+                kind="at_least" if m.direction == "higher" else "at_most",
+                value=50,
+                wording="Minst 50 %" if m.direction == "higher" else "Högst 50 %",
+            )
             for m in measures
         )
     first_year = last_year - years + 1
@@ -135,8 +152,10 @@ def main() -> None:
         print(f"data: reused, {Outcome.objects.filter(indicator__measures__plan=plan).count():,} outcome rows")
     else:
         plan, _units, rows, load_seconds = populate(args.measures, args.years, args.units, args.year)
-        print(f"data: {args.measures} measures × {args.years} years monthly × ({args.units} units + whole scope) "
-              f"× K/M/T = {rows:,} outcome rows, loaded in {load_seconds:.1f} s")
+        print(
+            f"data: {args.measures} measures × {args.years} years monthly × ({args.units} units + whole scope) "
+            f"× K/M/T = {rows:,} outcome rows, loaded in {load_seconds:.1f} s"
+        )
 
     measures = list(Measure.objects.filter(plan=plan).order_by("order"))
     tenth = measures[: max(1, len(measures) // 10)]
@@ -149,9 +168,13 @@ def main() -> None:
     ]
     print(f"period: {period.kind} {period.number} {period.year} (trend over 3 periods and forecast included)")
     for label, subset, unit in cases:
-        seconds, queries, result = timed(lambda subset=subset, unit=unit: evaluate_measures(subset, period, unit=unit), args.repeats)
-        print(f"{label:40s} {len(result):>8,} evaluations  {seconds:7.2f} s (median of {args.repeats})  "
-              f"{queries} SQL queries")
+        seconds, queries, result = timed(
+            lambda subset=subset, unit=unit: evaluate_measures(subset, period, unit=unit), args.repeats
+        )
+        print(
+            f"{label:40s} {len(result):>8,} evaluations  {seconds:7.2f} s (median of {args.repeats})  "
+            f"{queries} SQL queries"
+        )
 
 
 if __name__ == "__main__":

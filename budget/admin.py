@@ -40,7 +40,18 @@ class FrameChangeInline(GuardedTabularInline):
     model = FrameChange
     fk_name = "frame"
     extra = 0
-    fields = ["order", "kind", "amount_tkr", "percent", "source_unit", "counterpart", "unit", "parent", "text", "reference"]
+    fields = [
+        "order",
+        "kind",
+        "amount_tkr",
+        "percent",
+        "source_unit",
+        "counterpart",
+        "unit",
+        "parent",
+        "text",
+        "reference",
+    ]
     autocomplete_fields = ["unit"]
 
 

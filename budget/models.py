@@ -65,7 +65,9 @@ class BudgetFrame(models.Model):
     net_frame_tkr = amount_field(_("net frame (tkr)"), null=True, blank=True)
     officials_budget_tkr = amount_field(_("officials' budget (tkr)"), null=True, blank=True)
     elected_budget_tkr = amount_field(_("elected representatives' budget (tkr)"), null=True, blank=True)
-    source_unit = models.CharField(_("unit in source"), max_length=3, choices=AmountUnit.choices, default=AmountUnit.TKR)
+    source_unit = models.CharField(
+        _("unit in source"), max_length=3, choices=AmountUnit.choices, default=AmountUnit.TKR
+    )
     note = models.TextField(_("note"), blank=True)
 
     # Moving a frame to another plan or year carries its lines: kept with the reason.
@@ -110,9 +112,14 @@ class BudgetLine(models.Model):
     )
     part = models.CharField(_("part"), max_length=10, choices=Part.choices, default=Part.OFFICIALS)
     amount_tkr = amount_field(_("amount (tkr)"))
-    source_unit = models.CharField(_("unit in source"), max_length=3, choices=AmountUnit.choices, default=AmountUnit.TKR)
+    source_unit = models.CharField(
+        _("unit in source"), max_length=3, choices=AmountUnit.choices, default=AmountUnit.TKR
+    )
     source_text = models.CharField(
-        _("as written"), max_length=50, blank=True, help_text=_("The figure as printed in the source, e.g. “-2 194 727”.")
+        _("as written"),
+        max_length=50,
+        blank=True,
+        help_text=_("The figure as printed in the source, e.g. “-2 194 727”."),
     )
 
     history = HistoricalRecords()
@@ -143,7 +150,9 @@ class BudgetLine(models.Model):
 class BudgetOutcome(models.Model):
     """Monthly budget follow-up of a line: outcome year to date and full-year forecast."""
 
-    line = models.ForeignKey(BudgetLine, verbose_name=_("budget line"), on_delete=models.CASCADE, related_name="outcomes")
+    line = models.ForeignKey(
+        BudgetLine, verbose_name=_("budget line"), on_delete=models.CASCADE, related_name="outcomes"
+    )
     month = models.PositiveSmallIntegerField(_("month"))
     outcome_tkr = amount_field(_("outcome year to date (tkr)"), null=True, blank=True)
     forecast_tkr = amount_field(_("full-year forecast (tkr)"), null=True, blank=True)
@@ -189,7 +198,9 @@ class FrameChange(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     amount_tkr = amount_field(_("amount (tkr)"), null=True, blank=True)
     percent = models.DecimalField(_("percent"), max_digits=6, decimal_places=2, null=True, blank=True)
-    source_unit = models.CharField(_("unit in source"), max_length=3, choices=AmountUnit.choices, default=AmountUnit.MKR)
+    source_unit = models.CharField(
+        _("unit in source"), max_length=3, choices=AmountUnit.choices, default=AmountUnit.MKR
+    )
     counterpart = models.ForeignKey(
         Body,
         verbose_name=_("counterpart body"),
@@ -200,7 +211,12 @@ class FrameChange(models.Model):
         help_text=_("The body money is moved to or from."),
     )
     unit = models.ForeignKey(
-        OrganisationalUnit, verbose_name=_("organisational unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        OrganisationalUnit,
+        verbose_name=_("organisational unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     parent = models.ForeignKey(
         "self",
@@ -245,7 +261,12 @@ class Investment(models.Model):
     year = year_field(_("year"))
     unit_name = models.CharField(_("area/department/unit"), max_length=200)
     unit = models.ForeignKey(
-        OrganisationalUnit, verbose_name=_("organisational unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="investments"
+        OrganisationalUnit,
+        verbose_name=_("organisational unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="investments",
     )
     object_name = models.CharField(_("object"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -307,11 +328,17 @@ class SavingsMeasure(models.Model):
 class SavingsEffect(models.Model):
     """The economic effect (and any target) of a savings measure in one year."""
 
-    measure = models.ForeignKey(SavingsMeasure, verbose_name=_("savings measure"), on_delete=models.CASCADE, related_name="effects")
+    measure = models.ForeignKey(
+        SavingsMeasure, verbose_name=_("savings measure"), on_delete=models.CASCADE, related_name="effects"
+    )
     year = year_field(_("year"))
     amount_tkr = amount_field(_("effect (tkr)"), null=True, blank=True)
-    source_unit = models.CharField(_("unit in source"), max_length=3, choices=AmountUnit.choices, default=AmountUnit.MKR)
-    target = models.CharField(pgettext_lazy("savings plan", "target"), max_length=100, blank=True, help_text=_("E.g. “Mål 95 %”."))
+    source_unit = models.CharField(
+        _("unit in source"), max_length=3, choices=AmountUnit.choices, default=AmountUnit.MKR
+    )
+    target = models.CharField(
+        pgettext_lazy("savings plan", "target"), max_length=100, blank=True, help_text=_("E.g. “Mål 95 %”.")
+    )
     outcome_tkr = amount_field(_("achieved effect (tkr)"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
 

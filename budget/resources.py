@@ -17,8 +17,19 @@ class BudgetLineResource(SafeResource):
 class InvestmentResource(SafeResource):
     class Meta:
         model = Investment
-        fields = ("id", "plan", "year", "unit_name", "unit", "object_name", "kind", "holder", "holder_via",
-                  "amount_tkr", "order")
+        fields = (
+            "id",
+            "plan",
+            "year",
+            "unit_name",
+            "unit",
+            "object_name",
+            "kind",
+            "holder",
+            "holder_via",
+            "amount_tkr",
+            "order",
+        )
         import_id_fields = ("id",)
         skip_unchanged = True
         report_skipped = False

@@ -60,7 +60,9 @@ def budget_years(body: Body) -> list[int]:
 
 def budget_overview(body: Body, year: int) -> BudgetOverview:
     """The frame decided for the body and year (the most recent plan's), unit by unit."""
-    frames = list(BudgetFrame.objects.filter(body=body, year=year).select_related("plan").order_by("-plan__start_year", "-pk"))
+    frames = list(
+        BudgetFrame.objects.filter(body=body, year=year).select_related("plan").order_by("-plan__start_year", "-pk")
+    )
     with_lines = [f for f in frames if f.lines.exists()]
     frame = (with_lines or frames or [None])[0]
     if frame is None:
@@ -78,7 +80,9 @@ def budget_overview(body: Body, year: int) -> BudgetOverview:
         followed = {
             row["line_id"]: (row["outcome"], row["forecast"])
             for row in BudgetOutcome.objects.filter(line__frame=frame, month=follow_up_month)
-            .values("line_id").annotate(outcome=Sum("outcome_tkr"), forecast=Sum("forecast_tkr")).order_by()
+            .values("line_id")
+            .annotate(outcome=Sum("outcome_tkr"), forecast=Sum("forecast_tkr"))
+            .order_by()
         }
 
     grouped: dict[str, list[BudgetLine]] = defaultdict(list)
@@ -97,7 +101,9 @@ def budget_overview(body: Body, year: int) -> BudgetOverview:
         outcomes = [followed[line.pk] for line in group if line.pk in followed]
         outcome = sum((o for o, _f in outcomes if o is not None), Decimal(0)) if outcomes else None
         forecast = sum((f for _o, f in outcomes if f is not None), Decimal(0)) if outcomes else None
-        return UnitRow(label, dict(amounts), budget, outcome, forecast, evaluate_budget(budget_tkr=budget, forecast_tkr=forecast))
+        return UnitRow(
+            label, dict(amounts), budget, outcome, forecast, evaluate_budget(budget_tkr=budget, forecast_tkr=forecast)
+        )
 
     rows = [row_for(label, group) for label, group in grouped.items()]
     rows.sort(key=lambda row: (row.label == str(BudgetLine.Part.ELECTED.label), row.label))
@@ -111,9 +117,15 @@ def budget_overview(body: Body, year: int) -> BudgetOverview:
     for measure in savings_measures:
         effects = list(measure.effects.all())
         years.update(effect.year for effect in effects)
-        savings.append(SavingsRow(measure, [
-            (effect, evaluate_savings(planned_tkr=effect.amount_tkr, achieved_tkr=effect.outcome_tkr)) for effect in effects
-        ]))
+        savings.append(
+            SavingsRow(
+                measure,
+                [
+                    (effect, evaluate_savings(planned_tkr=effect.amount_tkr, achieved_tkr=effect.outcome_tkr))
+                    for effect in effects
+                ],
+            )
+        )
     return BudgetOverview(
         body=body,
         year=year,
@@ -123,7 +135,11 @@ def budget_overview(body: Body, year: int) -> BudgetOverview:
         rows=rows,
         total=total,
         follow_up_month=follow_up_month,
-        changes=list(FrameChange.objects.filter(frame=frame, parent__isnull=True).prefetch_related("parts").select_related("counterpart", "unit")),
+        changes=list(
+            FrameChange.objects.filter(frame=frame, parent__isnull=True)
+            .prefetch_related("parts")
+            .select_related("counterpart", "unit")
+        ),
         investments=investments,
         investment_total=sum((i.amount_tkr for i in investments), Decimal(0)),
         savings=savings,

@@ -18,5 +18,6 @@ def budget_detail(request, body: str, year: int):
         raise Http404
     overview = budget_overview(body, year)
     plan_readable = overview.frame is not None and overview.frame.plan_id in readable_plan_ids(request.user)
-    return render(request, "budget/budget_overview.html",
-                  {"overview": overview, "years": years, "plan_readable": plan_readable})
+    return render(
+        request, "budget/budget_overview.html", {"overview": overview, "years": years, "plan_readable": plan_readable}
+    )

@@ -90,8 +90,10 @@ class GuardedModelForm(forms.ModelForm):
         page starts from an old version, so a plain revert looks unchanged to the form.)"""
         if self.stored is None:
             return self.has_changed()  # a new row; an untouched extra inline row is not one
-        return any(getattr(self.stored, field.attname) != getattr(self.instance, field.attname)
-                   for field in self._meta.model._meta.concrete_fields)
+        return any(
+            getattr(self.stored, field.attname) != getattr(self.instance, field.attname)
+            for field in self._meta.model._meta.concrete_fields
+        )
 
     def _post_clean(self):
         super()._post_clean()
@@ -166,14 +168,18 @@ class RowNumbersOnlyMultipleChoiceMixin:
 
     def _check_values(self, value):
         if any(not ROW_NUMBER.match(str(v)) for v in value or ()):
-            raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
-                                  params={"pk": next(v for v in value if not ROW_NUMBER.match(str(v)))})
+            raise ValidationError(
+                self.error_messages["invalid_pk_value"],
+                code="invalid_pk_value",
+                params={"pk": next(v for v in value if not ROW_NUMBER.match(str(v)))},
+            )
         return super()._check_values(value)
 
 
 def row_numbers_only(formfield):
     if isinstance(formfield, forms.ModelMultipleChoiceField) and not isinstance(
-            formfield, RowNumbersOnlyMultipleChoiceMixin):
+        formfield, RowNumbersOnlyMultipleChoiceMixin
+    ):
         cls = type(formfield)
         if cls not in _SAFE_WIDGETS:
             _SAFE_WIDGETS[cls] = type(f"RowNumbersOnly{cls.__name__}", (RowNumbersOnlyMultipleChoiceMixin, cls), {})
@@ -229,8 +235,9 @@ class ReadableRelatedOnlyFieldListFilter(admin.RelatedOnlyFieldListFilter):
         paths = BODY_PATHS.get(field.related_model._meta.label_lower)
         if not paths:
             return choices
-        readable = set(visible_to(request.user, field.related_model._default_manager.all(), *paths)
-                       .values_list("pk", flat=True))
+        readable = set(
+            visible_to(request.user, field.related_model._default_manager.all(), *paths).values_list("pk", flat=True)
+        )
         return [(pk, label) for pk, label in choices if pk in readable]
 
 
@@ -281,8 +288,9 @@ class GuardedAdminMixin(RelatedChoicesMixin):
         # Django answers an impossible date in the date hierarchy (year 10^20, month 13, year 9999
         # whose next year it cannot form) with an error page: say it, and show the list without it.
         if self.date_hierarchy and not _date_hierarchy_valid(request.GET, self.date_hierarchy):
-            self.message_user(request, _("The date in the address is not valid; the list is shown without it."),
-                              messages.WARNING)
+            self.message_user(
+                request, _("The date in the address is not valid; the list is shown without it."), messages.WARNING
+            )
             return HttpResponseRedirect(request.path)
         # Any other filter in the address the database cannot take (a 10^20 year, a broken regular
         # expression, a number past PostgreSQL's range): rendered here, so that its error is ours.
@@ -294,8 +302,9 @@ class GuardedAdminMixin(RelatedChoicesMixin):
         except (OverflowError, ValueError, InvalidOperation, DatabaseError):
             if request.method != "GET" or not request.GET:
                 raise  # not a filter in the address (an action's or a save's own error)
-            self.message_user(request, _("The filter in the address is not valid; the list is shown without it."),
-                              messages.WARNING)
+            self.message_user(
+                request, _("The filter in the address is not valid; the list is shown without it."), messages.WARNING
+            )
             return HttpResponseRedirect(request.path)
         return response
 
@@ -349,8 +358,11 @@ class GuardedAdminMixin(RelatedChoicesMixin):
                 self.message_user(request, " ".join(_messages(refusal)), messages.ERROR)
                 return HttpResponseRedirect(request.get_full_path())
             request._change_reason = reason.strip()
-        context = {**(extra_context or {}), "reason_needed": obj is not None and rules.locked_rows([obj]),
-                   "reason_max_length": REASON_MAX_LENGTH}
+        context = {
+            **(extra_context or {}),
+            "reason_needed": obj is not None and rules.locked_rows([obj]),
+            "reason_max_length": REASON_MAX_LENGTH,
+        }
         return super().delete_view(request, object_id, context)
 
     def delete_model(self, request, obj):
@@ -386,8 +398,9 @@ class GuardedAdminMixin(RelatedChoicesMixin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         stored = self.get_object(request, unquote(object_id))
-        if not _is_number(version_id) or (stored is None and not (
-                self.write_rules(request).scope.is_administrator and _is_number(object_id))):
+        if not _is_number(version_id) or (
+            stored is None and not (self.write_rules(request).scope.is_administrator and _is_number(object_id))
+        ):
             raise Http404
         if request.method == "POST":
             # A revert is a change of the stored row: the change permission on it, then the
@@ -525,12 +538,18 @@ class GuardedImportExportMixin(LimitedImportExportMixin):
         # The confirmed import was rolled back (e.g. a figure locked since the preview): say so,
         # instead of the library's "Import finished" with zero rows.
         if result.has_errors() or result.has_validation_errors():
-            self.message_user(request, _("Nothing was imported: the file no longer passes the checks "
-                                         "(for example, a figure was locked after the preview). Upload it again."),
-                              messages.ERROR)
+            self.message_user(
+                request,
+                _(
+                    "Nothing was imported: the file no longer passes the checks "
+                    "(for example, a figure was locked after the preview). Upload it again."
+                ),
+                messages.ERROR,
+            )
             app_label, model_name = self.get_model_info()
-            return HttpResponseRedirect(reverse(f"admin:{app_label}_{model_name}_import",
-                                                current_app=self.admin_site.name))
+            return HttpResponseRedirect(
+                reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
+            )
         return super().process_result(result, request)
 
     def get_import_data_kwargs(self, **kwargs):

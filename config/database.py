@@ -42,7 +42,9 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         name = unquote(parts.path.lstrip("/"))
         if not name:
-            raise ImproperlyConfigured("DATABASE_URL must name a database, e.g. postgres://postgres@127.0.0.1:5432/malstyrning")
+            raise ImproperlyConfigured(
+                "DATABASE_URL must name a database, e.g. postgres://postgres@127.0.0.1:5432/malstyrning"
+            )
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,

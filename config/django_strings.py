@@ -13,7 +13,7 @@ MISSING_IN_DJANGO_SV = [
     gettext_noop("- Select an option -"),
     gettext_noop("Filter by %(field_name)s"),
     gettext_noop("Logout"),
-    gettext_noop("The app \"%s\" could not be found."),
+    gettext_noop('The app "%s" could not be found.'),
     gettext_noop("No %s matches the given query."),
     gettext_noop("“%(value)s” is not a valid binary value."),
     ngettext_lazy("…and %(count)d more object.", "…and %(count)d more objects.", "count"),

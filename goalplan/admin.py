@@ -54,7 +54,18 @@ class GoalAreaInline(GuardedStackedInline):
 
 @admin.register(Plan)
 class PlanAdmin(GuardedHistoryAdmin):
-    list_display = ["title", "kind", "body", "years_label", "diary_number", "decided_on", "state", "goal_count", "measure_count", "entry_link"]
+    list_display = [
+        "title",
+        "kind",
+        "body",
+        "years_label",
+        "diary_number",
+        "decided_on",
+        "state",
+        "goal_count",
+        "measure_count",
+        "entry_link",
+    ]
     list_filter = ["kind", "body", "state"]
     list_select_related = ["body"]
     search_fields = ["title", "diary_number"]
@@ -64,7 +75,10 @@ class PlanAdmin(GuardedHistoryAdmin):
         (None, {"fields": ["title", "kind", "body", ("start_year", "end_year"), "parent", "state", "change_reason"]}),
         (_("Decision"), {"fields": ["diary_number", "decided_on", "decision_reference", "revised_on"]}),
         (_("Text"), {"fields": ["introduction", "planning_conditions"], "classes": ["collapse"]}),
-        (_("Reconciliation"), {"fields": ["stated_result_goal_count", "stated_measure_count"], "classes": ["collapse"]}),
+        (
+            _("Reconciliation"),
+            {"fields": ["stated_result_goal_count", "stated_measure_count"], "classes": ["collapse"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -100,7 +114,11 @@ class PlanAdmin(GuardedHistoryAdmin):
         url = reverse("admin:kpis_outcome_entry")
         return format_html(
             '<a href="{}?plan={}&amp;year={}&amp;period_kind=month&amp;period_number={}">{}</a>',
-            url, obj.pk, year, month, _("Enter outcomes"),
+            url,
+            obj.pk,
+            year,
+            month,
+            _("Enter outcomes"),
         )
 
 

@@ -13,11 +13,16 @@ class DashboardFilterForm(forms.Form):
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     period = forms.ChoiceField(label=_("Period"))
-    area = forms.ModelChoiceField(label=_("Goal area"), queryset=GoalArea.objects.none(), required=False,
-                                  empty_label=_("All goal areas"))
+    area = forms.ModelChoiceField(
+        label=_("Goal area"), queryset=GoalArea.objects.none(), required=False, empty_label=_("All goal areas")
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
-    unit = forms.ModelChoiceField(label=_("Organisational unit"), queryset=OrganisationalUnit.objects.none(),
-                                  required=False, empty_label=_("Whole plan"))
+    unit = forms.ModelChoiceField(
+        label=_("Organisational unit"),
+        queryset=OrganisationalUnit.objects.none(),
+        required=False,
+        empty_label=_("Whole plan"),
+    )
 
     def __init__(self, data, *, plan: Plan, default_period: Period):
         super().__init__({"year": default_period.year, "period": default_period.token, **data.dict()})

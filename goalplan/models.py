@@ -149,9 +149,7 @@ class OrganisationalUnit(models.Model):
         related_name="units",
     )
     code = models.CharField(_("code"), max_length=30, blank=True)
-    is_active = models.BooleanField(
-        _("active"), default=True, help_text=_("Inactive units are kept for history.")
-    )
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Inactive units are kept for history."))
     reporters = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reporters"),
@@ -258,7 +256,7 @@ class Plan(models.Model):
 
     @property
     def years_label(self) -> str:
-        """"2021" or "2021–2023"."""
+        """ "2021" or "2021–2023"."""
         if self.start_year == self.end_year:
             return str(self.start_year)
         return f"{self.start_year}–{self.end_year}"
@@ -376,7 +374,9 @@ class GoalAssessment(PeriodFields):
     goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="assessments")
     status = models.CharField(_("status"), max_length=10, choices=ASSESSMENT_STATUS_CHOICES, default=Status.MISSING)
     result = models.TextField(
-        _("result"), blank=True, help_text=_("The measured result, if any, as reported (e.g. “0,5 dagar lägre än riket”).")
+        _("result"),
+        blank=True,
+        help_text=_("The measured result, if any, as reported (e.g. “0,5 dagar lägre än riket”)."),
     )
     comment = models.TextField(_("comment"), blank=True)
     assessed_by = models.ForeignKey(

@@ -39,9 +39,7 @@ def readable_body_ids(user) -> QuerySet | None:
         return Body.objects.none().values("pk")
     # The reporter role is part of the same query (not a query of its own) so that every page
     # pays one query for the rule, whatever the role.
-    is_reporter = Exists(
-        get_user_model().groups.through.objects.filter(user_id=user.pk, group__name=REPORTERS)
-    )
+    is_reporter = Exists(get_user_model().groups.through.objects.filter(user_id=user.pk, group__name=REPORTERS))
     return Body.objects.filter(Q(members=user) | Q(is_reporter, units__reporters=user)).values("pk")
 
 
@@ -142,7 +140,12 @@ class Dashboard:
 
 
 def plan_dashboard(
-    plan: Plan, period: Period, *, area: GoalArea | None = None, status: str = "", unit: OrganisationalUnit | None = None
+    plan: Plan,
+    period: Period,
+    *,
+    area: GoalArea | None = None,
+    status: str = "",
+    unit: OrganisationalUnit | None = None,
 ) -> Dashboard:
     """Goal areas → goals → measures with status, trend, sparkline and forecast for one period."""
     measures = list(measures_of_plan(plan=plan))
@@ -151,9 +154,15 @@ def plan_dashboard(
     series = monthly_values(measures, end_year=period.year, end_month=period.end_month, unit=unit)
     rows_by_goal: dict[int | None, list[MeasureRow]] = defaultdict(list)
     rows_by_area: dict[int | None, list[MeasureRow]] = defaultdict(list)
-    shown = [e for e in evaluations if (not status or e.status == status) and (area is None or e.measure.goal_area_id == area.pk)]
+    shown = [
+        e
+        for e in evaluations
+        if (not status or e.status == status) and (area is None or e.measure.goal_area_id == area.pk)
+    ]
     for evaluation in shown:
-        row = MeasureRow(evaluation, sparkline_points([value for _y, _m, value in series.get(evaluation.measure.pk, [])]))
+        row = MeasureRow(
+            evaluation, sparkline_points([value for _y, _m, value in series.get(evaluation.measure.pk, [])])
+        )
         if evaluation.measure.goal_id:
             rows_by_goal[evaluation.measure.goal_id].append(row)
         else:
@@ -196,21 +205,41 @@ DASHBOARD_EXPORT_FORMATS = {
 
 def dashboard_dataset(dashboard: Dashboard):
     """The dashboard grid as a table for CSV/XLSX: outcomes as numbers, text safe from formulas."""
-    dataset = tablib.Dataset(headers=[
-        _("Goal area"), _("Goal"), _("Measure"), _("Target"), _("Limit"), _("Outcome"), _("Unit"), _("Coverage"),
-        _("Status"), _("Trend"), _("Forecast for the year"),
-    ])
+    dataset = tablib.Dataset(
+        headers=[
+            _("Goal area"),
+            _("Goal"),
+            _("Measure"),
+            _("Target"),
+            _("Limit"),
+            _("Outcome"),
+            _("Unit"),
+            _("Coverage"),
+            _("Status"),
+            _("Trend"),
+            _("Forecast for the year"),
+        ]
+    )
 
     def add(area_name: str, goal_title: str, row: MeasureRow) -> None:
         e = row.evaluation
         # Every text cell goes through safe_cell, our own labels too: one rule for the whole row
         # rather than a judgement per column of which texts a person can write.
-        dataset.append([
-            safe_cell(area_name), safe_cell(goal_title), safe_cell(str(e.measure)),
-            safe_cell(e.target_text), safe_cell(e.threshold_text), e.value.value, safe_cell(e.measure.unit),
-            safe_cell(e.coverage_text), safe_cell(str(e.status.label)), safe_cell(str(e.trend.label)),
-            e.forecast.value if e.forecast else None,
-        ])
+        dataset.append(
+            [
+                safe_cell(area_name),
+                safe_cell(goal_title),
+                safe_cell(str(e.measure)),
+                safe_cell(e.target_text),
+                safe_cell(e.threshold_text),
+                e.value.value,
+                safe_cell(e.measure.unit),
+                safe_cell(e.coverage_text),
+                safe_cell(str(e.status.label)),
+                safe_cell(str(e.trend.label)),
+                e.forecast.value if e.forecast else None,
+            ]
+        )
 
     for block in dashboard.areas:
         name = block.area.name if block.area else ""

@@ -26,10 +26,14 @@ from kpis.status import evaluate_goals, evaluate_measures
 @login_required
 @reads_from_replica
 def plan_list(request):
-    return render(request, "goalplan/plan_list.html", {
-        "plans": plans_for_user(request.user),
-        "by_membership": settings.COMMITTEE_PAGES_VISIBILITY == "members",
-    })
+    return render(
+        request,
+        "goalplan/plan_list.html",
+        {
+            "plans": plans_for_user(request.user),
+            "by_membership": settings.COMMITTEE_PAGES_VISIBILITY == "members",
+        },
+    )
 
 
 @login_required
@@ -44,7 +48,9 @@ def plan_detail(request, pk: int):
         export_format = request.GET.get("_export")
 
         def build():
-            return plan_dashboard(plan, form.selected_period, area=data["area"], status=data["status"], unit=data["unit"])
+            return plan_dashboard(
+                plan, form.selected_period, area=data["area"], status=data["status"], unit=data["unit"]
+            )
 
         if export_format in DASHBOARD_EXPORT_FORMATS:
             dataset = dashboard_dataset(build())
@@ -54,13 +60,21 @@ def plan_detail(request, pk: int):
             )
             return response
         dashboard_html = cached_fragment(
-            request, name=f"dashboard-{plan.pk}", plan_id=plan.pk, year=form.selected_period.year,
+            request,
+            name=f"dashboard-{plan.pk}",
+            plan_id=plan.pk,
+            year=form.selected_period.year,
             render=lambda: render_to_string(
                 "goalplan/_dashboard_body.html", {"dashboard": build(), "plan": plan}, request=request
             ),
         )
-    context = {"plan": plan, "form": form, "dashboard_html": dashboard_html, "reports": plan.reports.order_by("-period_end"),
-               "parent_readable": bool(plan.parent_id) and plan.parent_id in readable_plan_ids(request.user)}
+    context = {
+        "plan": plan,
+        "form": form,
+        "dashboard_html": dashboard_html,
+        "reports": plan.reports.order_by("-period_end"),
+        "parent_readable": bool(plan.parent_id) and plan.parent_id in readable_plan_ids(request.user),
+    }
     return render(request, "goalplan/plan_dashboard.html", context, status=200 if form.is_valid() else 400)
 
 
@@ -75,9 +89,7 @@ def period_from_request(request, plan: Plan) -> Period:
 @login_required
 @reads_from_replica
 def goal_detail(request, pk: int):
-    goals = Goal.objects.select_related(
-        "plan__body", "goal_area", "parent__plan", "parent__parent__plan"
-    )
+    goals = Goal.objects.select_related("plan__body", "goal_area", "parent__plan", "parent__parent__plan")
     goal = get_object_or_404(visible_to(request.user, goals, "plan__body"), pk=pk)
     period = period_from_request(request, goal.plan)
     measures = list(goal.measures.select_related("goal_area", "goal", "decided_by").order_by("order", "pk"))
@@ -94,7 +106,8 @@ def goal_detail(request, pk: int):
         "ancestors": goal_ancestors(goal, readable_plan_ids(request.user)),
         "assessments": goal.assessments.order_by("-year", "-period_number"),
         "assignments": goal.plan.assignments.filter(goal_area=goal.goal_area_id).select_related("decided_by")
-        if goal.goal_area_id else [],
+        if goal.goal_area_id
+        else [],
         "shared_with": goal.shared_with.all(),
     }
     return render(request, "goalplan/goal_detail.html", context)

@@ -87,7 +87,9 @@ def outcome_scope_for(user) -> OutcomeScope:
     if is_administrator(user):
         return EVERYTHING
     if user.is_active and user.groups.filter(name=REPORTERS).exists():
-        return OutcomeScope(is_administrator=False, unit_ids=frozenset(user.reporting_units.values_list("pk", flat=True)))
+        return OutcomeScope(
+            is_administrator=False, unit_ids=frozenset(user.reporting_units.values_list("pk", flat=True))
+        )
     return NOTHING
 
 
@@ -135,8 +137,13 @@ GUARDS: dict[str, Guard] = {
     "budget.budgetline": Guard("frame__plan", by_decision=True),
     # The budget follow-up of a month is part of every approved report of the body that covers
     # it (a report prints the body's budget for the year, whichever plan holds the frame).
-    "budget.budgetoutcome": Guard("line__frame__plan", by_period=True, year_path="line__frame__year",
-                                  month_field="month", body_path="line__frame__body"),
+    "budget.budgetoutcome": Guard(
+        "line__frame__plan",
+        by_period=True,
+        year_path="line__frame__year",
+        month_field="month",
+        body_path="line__frame__body",
+    ),
     # A decided plan itself (un-deciding it unlocks the rest) and what it decided: its goal
     # areas, goals, assignments, measures (a measure's direction decides its statuses) and
     # budget frames.
@@ -255,8 +262,7 @@ def facts_of(obj: Model) -> Facts | None:
             year, end_month = period.year, period.end_month
     unit_id = getattr(obj, f"{guard.unit_field}_id") if guard.unit_field else None
     body_id = _walk(obj, guard.body_path) if guard.body_path else None
-    return Facts(plan_ids=_plan_ids(obj, guard), year=year, end_month=end_month, unit_id=unit_id,
-                 body_id=body_id)
+    return Facts(plan_ids=_plan_ids(obj, guard), year=year, end_month=end_month, unit_id=unit_id, body_id=body_id)
 
 
 def stored_facts(model, pks: Iterable[int]) -> list[Facts]:
@@ -295,7 +301,9 @@ def stored_facts(model, pks: Iterable[int]) -> list[Facts]:
             period = Period(values["year"], values["period_kind"], values["period_number"])
             year, end_month = period.year, period.end_month
         facts[values["pk"]] = Facts(
-            plan_ids=frozenset() if plan_id is None else frozenset([plan_id]), year=year, end_month=end_month,
+            plan_ids=frozenset() if plan_id is None else frozenset([plan_id]),
+            year=year,
+            end_month=end_month,
             unit_id=values.get(f"{guard.unit_field}_id") if guard.unit_field else None,
             body_id=values.get(guard.body_path) if guard.body_path else None,
         )
@@ -320,8 +328,9 @@ def carried_rows(obj: Model) -> list[tuple[type[Model], list[int]]]:
             related = related._meta.get_field(link).related_model
             if related is type(obj):
                 lookup = "__".join(links[:depth])
-                carried.append((model, list(model._base_manager.filter(**{lookup: obj.pk})
-                                            .values_list("pk", flat=True))))
+                carried.append(
+                    (model, list(model._base_manager.filter(**{lookup: obj.pk}).values_list("pk", flat=True)))
+                )
     return carried
 
 
@@ -372,9 +381,11 @@ class WriteRules:
     def check(self, *, plan_ids: Iterable[int], period, unit_id: int | None, reason: str = "") -> None:
         """Refuse a unit the person is not assigned to, or a period in an approved report of any of
         the plans the outcome feeds (only an administrator may change it, and only with a reason)."""
-        self.check_facts(Facts(plan_ids=frozenset(plan_ids), year=period.year, end_month=period.end_month,
-                               unit_id=unit_id),
-                         guard=GUARDS["kpis.outcome"], reason=reason)
+        self.check_facts(
+            Facts(plan_ids=frozenset(plan_ids), year=period.year, end_month=period.end_month, unit_id=unit_id),
+            guard=GUARDS["kpis.outcome"],
+            reason=reason,
+        )
 
     def is_locked_in_any(self, plan_ids: Iterable[int], year: int, month: int) -> bool:
         return any(self.is_locked(plan_id, year, month) for plan_id in plan_ids)
@@ -388,8 +399,9 @@ class WriteRules:
         if guard.by_period and in_approved_report:
             return PeriodLocked(_("The period is in an approved report; only an administrator may change it."))
         if guard.by_decision and facts.plan_ids & self.decided_plans:
-            return DecisionLocked(_("The plan is decided; only an administrator may change its targets and "
-                                    "budget, with a reason."))
+            return DecisionLocked(
+                _("The plan is decided; only an administrator may change its targets and budget, with a reason.")
+            )
         return None
 
     def check_facts(self, facts: Facts, *, guard: Guard, reason: str = "") -> None:
@@ -403,9 +415,11 @@ class WriteRules:
         if not self.scope.is_administrator:
             raise lock
         if not reason:
-            message = (_("The period is in an approved report: give the reason for the change.")
-                       if isinstance(lock, PeriodLocked) else
-                       _("The plan is decided: give the reason for the change."))
+            message = (
+                _("The period is in an approved report: give the reason for the change.")
+                if isinstance(lock, PeriodLocked)
+                else _("The plan is decided: give the reason for the change.")
+            )
             raise ValidationError(message, code="reason_required")
 
     def may_write(self, obj: Model) -> bool:
@@ -421,9 +435,16 @@ class WriteRules:
         """Check a change: the stored row (what leaves its period, unit or plan) and the new one;
         and, for a row that carries guarded rows along (MOVES), the rows it would move."""
         follow_up = FOLLOW_UP_FIELDS.get(type(new or stored)._meta.label_lower)
-        if follow_up and stored is not None and new is not None and all(
+        if (
+            follow_up
+            and stored is not None
+            and new is not None
+            and all(
                 getattr(stored, f.attname) == getattr(new, f.attname)
-                for f in type(new)._meta.concrete_fields if f.name not in follow_up):
+                for f in type(new)._meta.concrete_fields
+                if f.name not in follow_up
+            )
+        ):
             return  # only the follow-up of a decided row changes (an achieved savings effect)
         for row in (stored, new):
             if row is not None and (guard := guard_of(type(row))) is not None:
@@ -460,17 +481,28 @@ class WriteRules:
                 continue
             if not any(plan_id == measure.plan_id for plan_id, _year, _month in self.locked):
                 continue  # nothing of the plan is approved: nothing to judge
-            if measure_model._base_manager.filter(plan_id=measure.plan_id, indicator_id=measure.indicator_id).exclude(
-                    pk=measure.pk).exists():
+            if (
+                measure_model._base_manager.filter(plan_id=measure.plan_id, indicator_id=measure.indicator_id)
+                .exclude(pk=measure.pk)
+                .exists()
+            ):
                 continue  # the plan keeps (or already has) the figures through another measure
             for label in ("kpis.outcome", "kpis.statusoverride"):
                 rows = apps.get_model(label)._base_manager.filter(indicator_id=measure.indicator_id)
-                for year, kind, number, unit_id in rows.values_list(
-                        "year", "period_kind", "period_number", "unit_id").distinct().order_by():
+                for year, kind, number, unit_id in (
+                    rows.values_list("year", "period_kind", "period_number", "unit_id").distinct().order_by()
+                ):
                     period = Period(year, kind, number)
-                    self.check_facts(Facts(plan_ids=frozenset([measure.plan_id]), year=period.year,
-                                           end_month=period.end_month, unit_id=unit_id),
-                                     guard=GUARDS[label], reason=reason)
+                    self.check_facts(
+                        Facts(
+                            plan_ids=frozenset([measure.plan_id]),
+                            year=period.year,
+                            end_month=period.end_month,
+                            unit_id=unit_id,
+                        ),
+                        guard=GUARDS[label],
+                        reason=reason,
+                    )
 
     def check_delete(self, objs: Iterable[Model], *, reason: str = "", using: str = "default") -> None:
         """Check a delete, including every guarded row the database would delete with it."""
@@ -497,8 +529,7 @@ class WriteRules:
     def locked_rows(self, objs: Iterable[Model], *, using: str = "default") -> bool:
         """Would deleting these rows touch a locked figure (so a reason is asked for)?"""
         try:
-            dataclasses.replace(self, scope=EVERYTHING).check_delete(
-                objs, using=using)
+            dataclasses.replace(self, scope=EVERYTHING).check_delete(objs, using=using)
         except ValidationError:
             return True
         return False
@@ -509,5 +540,9 @@ def write_rules_for(user) -> WriteRules:
     from meetings.selectors import locked_body_months, locked_months
 
     decided = Plan.objects.filter(state=Plan.State.DECIDED).values_list("pk", flat=True)
-    return WriteRules(scope=outcome_scope_for(user), locked=frozenset(locked_months()),
-                      decided_plans=frozenset(decided), locked_body_months=frozenset(locked_body_months()))
+    return WriteRules(
+        scope=outcome_scope_for(user),
+        locked=frozenset(locked_months()),
+        decided_plans=frozenset(decided),
+        locked_body_months=frozenset(locked_body_months()),
+    )

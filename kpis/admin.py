@@ -84,8 +84,10 @@ class IndicatorAdmin(GuardedHistoryAdmin):
     def get_queryset(self, request):
         # The plans it feeds, of those the person reads (another body's plan is not named).
         adoptions = visible_to(request.user, Measure.objects.select_related("plan"), "plan__body")
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("measures", queryset=adoptions.order_by("plan__start_year", "pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("measures", queryset=adoptions.order_by("plan__start_year", "pk")))
         )
 
     @admin.display(description=gettext_lazy("used in plans"))
@@ -111,23 +113,43 @@ class IndicatorTemplateAdmin(GuardedModelAdmin):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                result = adopt_templates(plan=data["plan"], templates=list(queryset), units=list(data["units"]),
-                                         whole_scope=data["whole_scope"], goal_area=data["goal_area"],
-                                         user=request.user, reason=data["reason"])
+                result = adopt_templates(
+                    plan=data["plan"],
+                    templates=list(queryset),
+                    units=list(data["units"]),
+                    whole_scope=data["whole_scope"],
+                    goal_area=data["goal_area"],
+                    user=request.user,
+                    reason=data["reason"],
+                )
             except (ValidationError, PermissionDenied) as error:
                 form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
             else:
                 if result.measures:
-                    self.message_user(request, _("%(count)s measures adopted in %(plan)s.")
-                                      % {"count": len(result.measures), "plan": data["plan"]}, messages.SUCCESS)
+                    self.message_user(
+                        request,
+                        _("%(count)s measures adopted in %(plan)s.")
+                        % {"count": len(result.measures), "plan": data["plan"]},
+                        messages.SUCCESS,
+                    )
                 if result.already_adopted:
-                    self.message_user(request, _("Already followed in the plan, not adopted again: %(names)s")
-                                      % {"names": "; ".join(result.already_adopted)}, messages.WARNING)
+                    self.message_user(
+                        request,
+                        _("Already followed in the plan, not adopted again: %(names)s")
+                        % {"names": "; ".join(result.already_adopted)},
+                        messages.WARNING,
+                    )
                 return HttpResponseRedirect(
-                    reverse("admin:kpis_measure_changelist") + f"?plan__id__exact={data['plan'].pk}")
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-                   "templates": queryset, "title": _("Adopt measures from the library"),
-                   "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+                    reverse("admin:kpis_measure_changelist") + f"?plan__id__exact={data['plan'].pk}"
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "templates": queryset,
+            "title": _("Adopt measures from the library"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
         return TemplateResponse(request, "admin/kpis/indicatortemplate/adopt.html", context)
 
     def has_adopt_permission(self, request):
@@ -154,11 +176,20 @@ class PlanWithNextYearAdmin(PlanAdmin):
                 text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
                 self.message_user(request, f"{plan}: {text}", messages.ERROR)
             else:
-                self.message_user(request, format_html(
-                    _("Created the draft {link} from {plan}: goal areas, goals, measures and targets copied "
-                      "as proposals."),
-                    link=format_html('<a href="{}">{}</a>', reverse("admin:goalplan_plan_change", args=[new_plan.pk]),
-                                     new_plan), plan=plan), messages.SUCCESS)
+                self.message_user(
+                    request,
+                    format_html(
+                        _(
+                            "Created the draft {link} from {plan}: goal areas, goals, measures and targets copied "
+                            "as proposals."
+                        ),
+                        link=format_html(
+                            '<a href="{}">{}</a>', reverse("admin:goalplan_plan_change", args=[new_plan.pk]), new_plan
+                        ),
+                        plan=plan,
+                    ),
+                    messages.SUCCESS,
+                )
 
 
 @admin.register(Measure)
@@ -172,8 +203,22 @@ class MeasureAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
     autocomplete_fields = ["plan", "indicator"]
     inlines = [TargetInline]
     fieldsets = [
-        (None, {"fields": ["plan", "indicator", "goal_area", "goal", "code", "name", "short_name", "description",
-                           "change_reason"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "plan",
+                    "indicator",
+                    "goal_area",
+                    "goal",
+                    "code",
+                    "name",
+                    "short_name",
+                    "description",
+                    "change_reason",
+                ]
+            },
+        ),
         (gettext_lazy("In the plan"), {"fields": ["kind", "horizon", "decided_by", "order"]}),
     ]
 
@@ -188,7 +233,16 @@ class MeasureAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
 @admin.register(Target)
 class TargetAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
     resource_classes = [TargetResource]
-    list_display = ["wording", "measure", year_column(), "kind", "value", year_column("base_year", gettext_lazy("base year")), "tolerance", "decided_by"]
+    list_display = [
+        "wording",
+        "measure",
+        year_column(),
+        "kind",
+        "value",
+        year_column("base_year", gettext_lazy("base year")),
+        "tolerance",
+        "decided_by",
+    ]
     list_filter = ["year", "kind", "measure__plan", "decided_by"]
     list_select_related = ["measure", "decided_by"]
     search_fields = ["wording", "measure__name", "measure__short_name"]
@@ -204,8 +258,22 @@ class OutcomeAdmin(GuardedHistoryAdmin):
     autocomplete_fields = ["indicator", "unit"]
     readonly_fields = ["entered_by", "entered_at", "updated_at", "version"]
     fields = [
-        "indicator", "year", "period_kind", "period_number", "unit", "sex", "value", "accomplished", "count",
-        "comment", "entered_by", "entered_at", "updated_at", "version", "expected_version", "change_reason",
+        "indicator",
+        "year",
+        "period_kind",
+        "period_number",
+        "unit",
+        "sex",
+        "value",
+        "accomplished",
+        "count",
+        "comment",
+        "entered_by",
+        "entered_at",
+        "updated_at",
+        "version",
+        "expected_version",
+        "change_reason",
     ]
     change_list_template = "admin/kpis/outcome/change_list.html"
     form = OutcomeAdminForm
@@ -223,8 +291,12 @@ class OutcomeAdmin(GuardedHistoryAdmin):
         """Upload a file, see what it would do (or every error), then confirm: all or nothing."""
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "title": _("Import outcomes from a file"), "max_size": format_size(settings.IMPORT_MAX_BYTES)}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import outcomes from a file"),
+            "max_size": format_size(settings.IMPORT_MAX_BYTES),
+        }
         form = OutcomeImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and "confirm" in request.POST:
             pending = request.session.get("outcome_import")
@@ -234,19 +306,30 @@ class OutcomeAdmin(GuardedHistoryAdmin):
                 self.message_user(request, _("The file to import was not found; upload it again."), messages.ERROR)
                 return HttpResponseRedirect(request.path)
             try:
-                result = import_outcomes(stored.read_bytes(), pending["name"], user=request.user,
-                                         reason=pending["reason"])
+                result = import_outcomes(
+                    stored.read_bytes(), pending["name"], user=request.user, reason=pending["reason"]
+                )
             except ImportFailed as failure:
                 # The upload is kept: after a conflict with someone saving at the same time the
                 # person confirms again without uploading anew.
-                context.update({"form": OutcomeImportForm(), "errors": failure.errors,
-                                "error_count": failure.error_count, "more_errors": failure.more_errors_text(),
-                                "retry_filename": pending["name"]})
+                context.update(
+                    {
+                        "form": OutcomeImportForm(),
+                        "errors": failure.errors,
+                        "error_count": failure.error_count,
+                        "more_errors": failure.more_errors_text(),
+                        "retry_filename": pending["name"],
+                    }
+                )
                 return TemplateResponse(request, "admin/kpis/outcome/import.html", context)
             request.session.pop("outcome_import", None)
             stored.unlink(missing_ok=True)
-            self.message_user(request, _("Imported %(rows)s rows: %(created)s new, %(updated)s changed, %(unchanged)s "
-                                         "unchanged.") % vars(result), messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Imported %(rows)s rows: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+                % vars(result),
+                messages.SUCCESS,
+            )
             return HttpResponseRedirect(reverse("admin:kpis_outcome_changelist"))
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
@@ -255,8 +338,14 @@ class OutcomeAdmin(GuardedHistoryAdmin):
             try:
                 preview = import_outcomes(data, upload.name, user=request.user, reason=reason, dry_run=True)
             except ImportFailed as failure:
-                context.update({"form": form, "errors": failure.errors, "error_count": failure.error_count,
-                                "more_errors": failure.more_errors_text()})
+                context.update(
+                    {
+                        "form": form,
+                        "errors": failure.errors,
+                        "error_count": failure.error_count,
+                        "more_errors": failure.more_errors_text(),
+                    }
+                )
                 return TemplateResponse(request, "admin/kpis/outcome/import.html", context)
             IMPORT_DIR.mkdir(parents=True, exist_ok=True)
             stored = IMPORT_DIR / uuid.uuid4().hex
@@ -274,8 +363,9 @@ class OutcomeAdmin(GuardedHistoryAdmin):
     def save_model(self, request, obj, form, change):
         # The version the person saw travels in the form's initial data; a changed row is refused.
         expected = form.cleaned_data.get("expected_version") if change else None
-        outcome_save(outcome=obj, user=request.user, expected_version=expected,
-                     reason=form.cleaned_data.get("change_reason", ""))
+        outcome_save(
+            outcome=obj, user=request.user, expected_version=expected, reason=form.cleaned_data.get("change_reason", "")
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -303,8 +393,9 @@ class OutcomeAdmin(GuardedHistoryAdmin):
         plan, period, unit = selection.cleaned_data["plan"], selection.period, selection.cleaned_data["unit"]
         if not outcome_scope_for(request.user).allows_unit(unit.pk if unit else None):
             raise PermissionDenied
-        rows = entry_rows_for_period(plan=plan, period=period, unit=unit,
-                                     readable_plans=visible_to(request.user, Plan.objects.all(), "body"))
+        rows = entry_rows_for_period(
+            plan=plan, period=period, unit=unit, readable_plans=visible_to(request.user, Plan.objects.all(), "body")
+        )
         initial = [
             {
                 "measure_id": row.measure.pk,
@@ -320,8 +411,11 @@ class OutcomeAdmin(GuardedHistoryAdmin):
         if request.method == "POST" and formset.is_bound and formset.total_form_count() != len(rows):
             # The plan's measures changed since the page was opened (or the post was made up):
             # nothing is saved, and the page is shown anew.
-            self.message_user(request, _("The plan's measures changed after you opened the page. Nothing was "
-                                         "saved; enter the values again."), messages.ERROR)
+            self.message_user(
+                request,
+                _("The plan's measures changed after you opened the page. Nothing was saved; enter the values again."),
+                messages.ERROR,
+            )
             return HttpResponseRedirect(request.get_full_path())
         if request.method == "POST" and formset.is_valid():
             measures = {row.measure.pk: row.measure for row in rows}
@@ -338,8 +432,13 @@ class OutcomeAdmin(GuardedHistoryAdmin):
                 if data.get("measure_id") in measures
             ]
             try:
-                result = outcomes_record_for_period(period=period, entries=entries, unit=unit, user=request.user,
-                                                    reason=request.POST.get("change_reason", ""))
+                result = outcomes_record_for_period(
+                    period=period,
+                    entries=entries,
+                    unit=unit,
+                    user=request.user,
+                    reason=request.POST.get("change_reason", ""),
+                )
             except ValidationError as error:
                 for message in error.messages:
                     self.message_user(request, message, messages.ERROR)
@@ -373,8 +472,8 @@ class OutcomeAdmin(GuardedHistoryAdmin):
                 "change_reason": request.POST.get("change_reason", ""),
                 # Locked by an approved report of any plan the figures feed, read or not.
                 "locked": request_write_rules(request).is_locked_in_any(
-                    plans_fed_by(row.measure.indicator_id for row in rows) | {plan.pk}, period.year,
-                    period.end_month),
+                    plans_fed_by(row.measure.indicator_id for row in rows) | {plan.pk}, period.year, period.end_month
+                ),
             }
         )
         return TemplateResponse(request, "admin/kpis/outcome/entry.html", context)
@@ -404,16 +503,29 @@ class NationalValueAdmin(GuardedModelAdmin):
             except KoladaFileError as error:
                 form.add_error("file", str(error))
             else:
-                self.message_user(request, _("Kolada: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
-                                             "%(skipped)s without value.") % vars(result), messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _(
+                        "Kolada: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
+                        "%(skipped)s without value."
+                    )
+                    % vars(result),
+                    messages.SUCCESS,
+                )
                 if result.unknown_kpis:
-                    self.message_user(request, _("No indicator has the Kolada id: %(ids)s")
-                                      % {"ids": ", ".join(result.unknown_kpis)}, messages.WARNING)
+                    self.message_user(
+                        request,
+                        _("No indicator has the Kolada id: %(ids)s") % {"ids": ", ".join(result.unknown_kpis)},
+                        messages.WARNING,
+                    )
                 return HttpResponseRedirect(reverse("admin:kpis_nationalvalue_changelist"))
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "title": _("Import comparison values from Kolada"), "form": form}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import comparison values from Kolada"),
+            "form": form,
+        }
         return TemplateResponse(request, "admin/kpis/nationalvalue/kolada.html", context)
-
 
 
 @admin.register(StatusOverride)

@@ -39,8 +39,10 @@ logger = logging.getLogger(__name__)
 
 
 def _too_many_rows(limit: int) -> UnreadableFile:
-    return UnreadableFile(_("The file has more than %(limit)s rows and cannot be imported. Split "
-                            "it into smaller files.") % {"limit": format_count(limit)})
+    return UnreadableFile(
+        _("The file has more than %(limit)s rows and cannot be imported. Split it into smaller files.")
+        % {"limit": format_count(limit)}
+    )
 
 
 class LimitedTextFormat:
@@ -109,8 +111,11 @@ class LimitedImportFormMixin:
                 if data.startswith(b"PK"):
                     check_zip(data, refusal=_("The file is not in the chosen format."))
             else:
-                refusal = None if isinstance(input_format, base_formats.CSV | base_formats.TSV) \
+                refusal = (
+                    None
+                    if isinstance(input_format, base_formats.CSV | base_formats.TSV)
                     else _("The file is not text (UTF-8 or Windows-1252) in the chosen format.")
+                )
                 # Stored as UTF-8, so the confirmation step reads what was checked here.
                 data = decode_text(data, refusal=refusal).encode("utf-8")
         except UnreadableFile as error:
@@ -146,8 +151,9 @@ class LimitedImportExportMixin(ImportExportMixin):
         try:
             return super().export_action(request)
         except (IncorrectLookupParameters, ValidationError, ValueError):
-            self.message_user(request, _("The filter in the address is not valid; the export is shown without it."),
-                              messages.WARNING)
+            self.message_user(
+                request, _("The filter in the address is not valid; the export is shown without it."), messages.WARNING
+            )
             return HttpResponseRedirect(request.path)
 
     def get_import_formats(self):
@@ -172,8 +178,10 @@ class LimitedImportExportMixin(ImportExportMixin):
             message = e.message
         else:
             logger.info("Unreadable admin import", exc_info=e)
-            message = _("The file could not be read in the chosen format. Check that the format "
-                        "matches the file and that the file is not damaged.")
+            message = _(
+                "The file could not be read in the chosen format. Check that the format "
+                "matches the file and that the file is not damaged."
+            )
         form.add_error("import_file", message)
 
     def import_action(self, request, **kwargs):
@@ -188,12 +196,16 @@ class LimitedImportExportMixin(ImportExportMixin):
             return super().process_import(request, **kwargs)
         except (UnreadableFile, FileNotFoundError) as error:
             # A second click on "confirm" finds the stored file gone; a changed file is refused.
-            message = error.message if isinstance(error, UnreadableFile) \
+            message = (
+                error.message
+                if isinstance(error, UnreadableFile)
                 else _("The file to import was not found; upload it again.")
+            )
             self.message_user(request, message, messages.ERROR)
             app_label, model_name = self.get_model_info()
-            return HttpResponseRedirect(reverse(f"admin:{app_label}_{model_name}_import",
-                                                current_app=self.admin_site.name))
+            return HttpResponseRedirect(
+                reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
+            )
 
     def _limit_listed_errors(self, request, result) -> None:
         """Keep the page small: list the first rows with errors and say how many there are."""
@@ -203,7 +215,7 @@ class LimitedImportExportMixin(ImportExportMixin):
         if total <= limit:
             return
         result.invalid_rows = invalid[:limit]
-        listed_failed = failed[:max(limit - len(result.invalid_rows), 0)]
+        listed_failed = failed[: max(limit - len(result.invalid_rows), 0)]
         result.row_errors = lambda: listed_failed  # the template calls result.row_errors
         self.message_user(
             request,

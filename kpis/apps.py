@@ -3,8 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 # Everything a dashboard shows: a save or delete of any of these invalidates cached dashboards.
 DASHBOARD_SOURCES = [
-    "kpis.Outcome", "kpis.Target", "kpis.StatusOverride", "kpis.NationalValue", "kpis.Measure", "kpis.Indicator",
-    "goalplan.GoalAssessment", "goalplan.Goal", "goalplan.GoalArea", "goalplan.Plan", "meetings.FollowUpReport",
+    "kpis.Outcome",
+    "kpis.Target",
+    "kpis.StatusOverride",
+    "kpis.NationalValue",
+    "kpis.Measure",
+    "kpis.Indicator",
+    "goalplan.GoalAssessment",
+    "goalplan.Goal",
+    "goalplan.GoalArea",
+    "goalplan.Plan",
+    "meetings.FollowUpReport",
 ]
 
 

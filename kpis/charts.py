@@ -56,14 +56,21 @@ def axis_from_zero(measure, values: list[Decimal]) -> bool:
 def chart_caption(series, year: int) -> str:
     """What the chart shows, in words (the form the measure is reported in)."""
     captions = {
-        "month": _("The outcome per month in %(year)s and the year before, with the target's limit; "
-                   "the same figures are in the table below."),
-        "ytd": _("The outcome year to date, month by month, in %(year)s and the year before, with the "
-                 "target's limit; the same figures are in the table below."),
-        "tertial": _("The outcome per tertial in %(year)s and the year before, with the target's limit; "
-                     "the same figures are in the table below."),
-        "year": _("The outcome per year up to %(year)s, with the target's limit; the same figures are in "
-                  "the table below."),
+        "month": _(
+            "The outcome per month in %(year)s and the year before, with the target's limit; "
+            "the same figures are in the table below."
+        ),
+        "ytd": _(
+            "The outcome year to date, month by month, in %(year)s and the year before, with the "
+            "target's limit; the same figures are in the table below."
+        ),
+        "tertial": _(
+            "The outcome per tertial in %(year)s and the year before, with the target's limit; "
+            "the same figures are in the table below."
+        ),
+        "year": _(
+            "The outcome per year up to %(year)s, with the target's limit; the same figures are in the table below."
+        ),
     }
     return captions[str(series.reported_as)] % {"year": year}
 
@@ -75,8 +82,9 @@ def target_label(evaluation) -> str:
     return _("Target: %(wording)s") % {"wording": evaluation.target_text}
 
 
-def measure_figure(*, title: str, measure, series, target_value: Decimal | None, target_label: str,
-                   national_values: dict[int, Decimal]) -> dict:
+def measure_figure(
+    *, title: str, measure, series, target_value: Decimal | None, target_label: str, national_values: dict[int, Decimal]
+) -> dict:
     """The measure chart (``kpis.selectors.ChartSeries``): this year and last year in the form the
     measure is reported, riket, and the target line at the limit in the measure's unit."""
     # Every text placed in the figure goes through chart_text, user-written or not: one rule.
@@ -87,22 +95,37 @@ def measure_figure(*, title: str, measure, series, target_value: Decimal | None,
 
     figure = go.Figure()
     for label, values, kind in series.lines:
-        figure.add_trace(go.Scatter(
-            x=xs, y=line(values), name=chart_text(label), mode="lines+markers",
-            line={"color": LINE_COLOURS[kind], "width": 3 if kind == "this-year" else 2},
-            marker={"symbol": "circle" if kind == "this-year" else "circle-open"},
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=line(values),
+                name=chart_text(label),
+                mode="lines+markers",
+                line={"color": LINE_COLOURS[kind], "width": 3 if kind == "this-year" else 2},
+                marker={"symbol": "circle" if kind == "this-year" else "circle-open"},
+            )
+        )
     if national_values and series.reported_as != "year":
-        figure.add_trace(go.Scatter(
-            x=xs, y=line(national_values), name=chart_text(_("National (riket)")),
-            mode="lines+markers", line={"color": LINE_COLOURS["national"], "dash": "dot"},
-            marker={"symbol": "diamond"},
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=line(national_values),
+                name=chart_text(_("National (riket)")),
+                mode="lines+markers",
+                line={"color": LINE_COLOURS["national"], "dash": "dot"},
+                marker={"symbol": "diamond"},
+            )
+        )
     if target_value is not None:
-        figure.add_trace(go.Scatter(
-            x=[xs[0], xs[-1]], y=[float(target_value)] * 2, name=chart_text(target_label), mode="lines",
-            line={"color": LINE_COLOURS["target"], "dash": "dash", "width": 2},
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=[xs[0], xs[-1]],
+                y=[float(target_value)] * 2,
+                name=chart_text(target_label),
+                mode="lines",
+                line={"color": LINE_COLOURS["target"], "dash": "dash", "width": 2},
+            )
+        )
     values = [v for _label, line_values, _kind in series.lines for v in line_values.values()]
     values += [target_value] if target_value is not None else []
     figure.update_layout(
@@ -112,10 +135,18 @@ def measure_figure(*, title: str, measure, series, target_value: Decimal | None,
         margin={"l": 56, "r": 16, "t": 48, "b": 48},
         height=360,
         legend={"orientation": "h", "y": -0.2},
-        xaxis={"tickmode": "array", "tickvals": xs, "ticktext": [chart_text(label) for _x, label in series.ticks],
-               "range": [xs[0] - 0.5, xs[-1] + 0.5]},
-        yaxis={"title": {"text": chart_text(measure.unit)}, "separatethousands": True, "exponentformat": "none",
-               "rangemode": "tozero" if axis_from_zero(measure, values) else "normal"},
+        xaxis={
+            "tickmode": "array",
+            "tickvals": xs,
+            "ticktext": [chart_text(label) for _x, label in series.ticks],
+            "range": [xs[0] - 0.5, xs[-1] + 0.5],
+        },
+        yaxis={
+            "title": {"text": chart_text(measure.unit)},
+            "separatethousands": True,
+            "exponentformat": "none",
+            "rangemode": "tozero" if axis_from_zero(measure, values) else "normal",
+        },
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
@@ -151,8 +182,9 @@ def tick_decimals(step: Decimal) -> int:
     return max(0, -step.normalize().as_tuple().exponent)
 
 
-def line_chart_svg(*, title: str, measure, series, target_value: Decimal | None, target_label: str,
-                   width: int = 520, height: int = 220) -> str:
+def line_chart_svg(
+    *, title: str, measure, series, target_value: Decimal | None, target_label: str, width: int = 520, height: int = 220
+) -> str:
     """The same chart as ``measure_figure`` as vector SVG, for the PDF reports.
 
     Made by us rather than by a browser-based exporter: it needs no network and no Chromium, and
@@ -181,20 +213,32 @@ def line_chart_svg(*, title: str, measure, series, target_value: Decimal | None,
         colour, dash = SVG_LINE_STYLES[kind]
         return f'stroke="{colour}" stroke-width="1.8" fill="none"' + (f' stroke-dasharray="{dash}"' if dash else "")
 
-    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-              f'height="{height}" role="img"><title>{escape(title)}</title>')]
+    parts = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" role="img"><title>{escape(title)}</title>'
+        )
+    ]
     step, ticks = nice_ticks(low, high)
     for value in ticks:
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
-                     f'stroke="#e1e5ea" stroke-width="0.6"/>')
-        parts.append(f'<text x="{left - 6}" y="{y(value) + 3:.1f}" text-anchor="end" {SVG_TEXT}>'
-                     f'{escape(format_number(value, tick_decimals(step)))}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+            f'stroke="#e1e5ea" stroke-width="0.6"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{y(value) + 3:.1f}" text-anchor="end" {SVG_TEXT}>'
+            f"{escape(format_number(value, tick_decimals(step)))}</text>"
+        )
     for position, label in series.ticks:
-        parts.append(f'<text x="{x(position):.1f}" y="{top + plot_height + 14}" text-anchor="middle" {SVG_TEXT}>'
-                     f'{escape(label)}</text>')
+        parts.append(
+            f'<text x="{x(position):.1f}" y="{top + plot_height + 14}" text-anchor="middle" {SVG_TEXT}>'
+            f"{escape(label)}</text>"
+        )
     if target_value is not None:
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(target_value):.1f}" y2="{y(target_value):.1f}" '
-                     f'{stroke("target")}/>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(target_value):.1f}" y2="{y(target_value):.1f}" '
+            f"{stroke('target')}/>"
+        )
     for _label, line_values, kind in lines:
         run: list[str] = []
         for position in [*xs, None]:
@@ -213,7 +257,9 @@ def line_chart_svg(*, title: str, measure, series, target_value: Decimal | None,
         legend.append((target_label, "target"))
     legend_x = left
     for label, kind in legend:
-        parts.append(f'<line x1="{legend_x}" x2="{legend_x + 18}" y1="{height - 14}" y2="{height - 14}" {stroke(kind)}/>')
+        parts.append(
+            f'<line x1="{legend_x}" x2="{legend_x + 18}" y1="{height - 14}" y2="{height - 14}" {stroke(kind)}/>'
+        )
         parts.append(f'<text x="{legend_x + 22}" y="{height - 11}" {SVG_TEXT}>{escape(label)}</text>')
         legend_x += 34 + 5.4 * len(label)
     parts.append("</svg>")

@@ -38,17 +38,21 @@ def plan_diff_page(request):
     query = {"fran": old_plan.pk, "till": new_plan.pk} if diff else {}
     if include_unchanged:
         query["visa_oforandrade"] = 1
-    return render(request, "kpis/plan_diff.html", {
-        "plans": plans,
-        "old_plan": old_plan,
-        "new_plan": new_plan,
-        "diff": diff,
-        "sections": _listed(diff, include_unchanged) if diff else [],
-        "kinds": list(ChangeKind),
-        "include_unchanged": include_unchanged,
-        "query": urlencode(query),
-        "no_previous": new_plan is not None and old_plan is None and "fran" not in request.GET,
-    })
+    return render(
+        request,
+        "kpis/plan_diff.html",
+        {
+            "plans": plans,
+            "old_plan": old_plan,
+            "new_plan": new_plan,
+            "diff": diff,
+            "sections": _listed(diff, include_unchanged) if diff else [],
+            "kinds": list(ChangeKind),
+            "include_unchanged": include_unchanged,
+            "query": urlencode(query),
+            "no_previous": new_plan is not None and old_plan is None and "fran" not in request.GET,
+        },
+    )
 
 
 def _plan_or_404(plans, value: str | None) -> Plan | None:
@@ -85,14 +89,22 @@ def _pdf_response(request, diff: PlanDiff, *, include_unchanged: bool) -> HttpRe
     try:
         take_render_slot(request.user)
     except TooManyRenders:
-        response = HttpResponse(_("Too many PDFs in a short time: try again in a minute."), status=429,
-                                content_type="text/plain; charset=utf-8")
+        response = HttpResponse(
+            _("Too many PDFs in a short time: try again in a minute."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
         response["Retry-After"] = str(RATE_WINDOW_SECONDS)
         return response
-    html = render_to_string("kpis/plan_diff_pdf.html", {
-        "diff": diff, "sections": _listed(diff, include_unchanged), "kinds": list(ChangeKind),
-        "include_unchanged": include_unchanged,
-    })
+    html = render_to_string(
+        "kpis/plan_diff_pdf.html",
+        {
+            "diff": diff,
+            "sections": _listed(diff, include_unchanged),
+            "kinds": list(ChangeKind),
+            "include_unchanged": include_unchanged,
+        },
+    )
     pdf = HTML(string=html, url_fetcher=refuse_to_fetch).write_pdf(
         stylesheets=[CSS(filename=str(REPORT_CSS))], pdf_tags=True
     )

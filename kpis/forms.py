@@ -96,7 +96,10 @@ class OutcomeEntryRowForm(forms.Form):
     sex = forms.ChoiceField(choices=Sex.choices, widget=forms.HiddenInput)
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     value = SwedishDecimalField(
-        label=_("Value"), required=False, max_digits=16, decimal_places=4,
+        label=_("Value"),
+        required=False,
+        max_digits=16,
+        decimal_places=4,
         widget=SwedishDecimalInput(attrs={"inputmode": "decimal", "size": 10}),
     )
     accomplished = forms.TypedChoiceField(
@@ -186,23 +189,33 @@ class AdoptTemplatesForm(forms.Form):
 
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none())
     units = forms.ModelMultipleChoiceField(
-        label=_("Divisions"), required=False, queryset=OrganisationalUnit.objects.none(),
+        label=_("Divisions"),
+        required=False,
+        queryset=OrganisationalUnit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Each chosen division gets its own indicator and measure (e.g. its share within 90 days)."),
     )
     whole_scope = forms.BooleanField(label=_("Also for the whole plan (no division)"), required=False)
     goal_area = PlanNamedChoiceField(label=_("Goal area"), required=False, queryset=GoalArea.objects.none())
-    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=REASON_MAX_LENGTH,
-                             help_text=_("Required when the plan is decided; kept in the history."))
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("Required when the plan is decided; kept in the history."),
+    )
 
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)
         row_numbers_only(self.fields["units"])  # a 30-digit number is an error, not an overflow
         self.fields["plan"].queryset = plans
         self.fields["units"].queryset = OrganisationalUnit.objects.filter(
-            kind=OrganisationalUnit.Kind.DIVISION, is_active=True).order_by("name")
-        self.fields["goal_area"].queryset = GoalArea.objects.filter(plan__in=plans).select_related("plan").order_by(
-            "plan__start_year", "plan__title", "order", "pk")
+            kind=OrganisationalUnit.Kind.DIVISION, is_active=True
+        ).order_by("name")
+        self.fields["goal_area"].queryset = (
+            GoalArea.objects.filter(plan__in=plans)
+            .select_related("plan")
+            .order_by("plan__start_year", "plan__title", "order", "pk")
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -229,8 +242,9 @@ class OutcomeImportForm(LimitedFileForm):
         label=_("Reason"),
         required=False,
         max_length=REASON_MAX_LENGTH,
-        help_text=_("Only needed, and only allowed for administrators, when the file changes "
-                    "periods in approved reports."),
+        help_text=_(
+            "Only needed, and only allowed for administrators, when the file changes periods in approved reports."
+        ),
     )
 
 

@@ -44,8 +44,15 @@ from kpis.models import Indicator, Measure, Outcome
 from kpis.services import record_history
 from kpis.uploads import CONTROL_CHARACTERS, FileError, ImportFailed, UnreadableFile, read_table
 
-__all__ = ["ImportConflict", "ImportFailed", "ImportResult", "RowError", "UnreadableFile",
-           "import_outcomes", "read_table"]
+__all__ = [
+    "ImportConflict",
+    "ImportFailed",
+    "ImportResult",
+    "RowError",
+    "UnreadableFile",
+    "import_outcomes",
+    "read_table",
+]
 
 BATCH_SIZE = 5000
 # bulk_update writes one CASE per column with a branch per row, which costs rows² per batch.
@@ -85,7 +92,9 @@ class RowError:
 
     def __str__(self) -> str:
         return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-            "row": self.row, "column": self.column, "message": self.message,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
         }
 
 
@@ -93,8 +102,10 @@ class ImportConflict(ImportFailed):
     """Someone else wrote the same outcomes while the file was being imported; nothing was."""
 
     def __init__(self):
-        self.message = _("Someone else entered or imported outcomes for the same measures and "
-                         "periods at the same time. Nothing was imported; try again.")
+        self.message = _(
+            "Someone else entered or imported outcomes for the same measures and "
+            "periods at the same time. Nothing was imported; try again."
+        )
         super().__init__([FileError(self.message)])
 
 
@@ -123,8 +134,7 @@ def _period_parser() -> Callable[[int, str], Period]:
         by_name[f"ack {name}"] = (PeriodKind.YEAR_TO_DATE, month)
     for number in (1, 2, 3):
         by_name[f"t{number}"] = (PeriodKind.TERTIAL, number)
-    by_name.update({"helår": (PeriodKind.YEAR, 0), "year": (PeriodKind.YEAR, 0),
-                    "delår": (PeriodKind.YEAR_TO_DATE, 8)})
+    by_name.update({"helår": (PeriodKind.YEAR, 0), "year": (PeriodKind.YEAR, 0), "delår": (PeriodKind.YEAR_TO_DATE, 8)})
 
     def parse(year: int, text: str) -> Period:
         text = text.strip().lower()
@@ -173,8 +183,15 @@ def import_outcomes(
     if "measure" not in columns and "indicator" not in columns:
         missing.insert(0, "indicator")
     if missing:
-        raise ImportFailed([RowError(1, ", ".join(COLUMN_NAMES[name][0] for name in missing),
-                                     _("The column is missing from the heading."))])
+        raise ImportFailed(
+            [
+                RowError(
+                    1,
+                    ", ".join(COLUMN_NAMES[name][0] for name in missing),
+                    _("The column is missing from the heading."),
+                )
+            ]
+        )
 
     find_indicator, plans_of = _indicator_lookup(user)
     find_unit = _unit_lookup()
@@ -203,23 +220,28 @@ def import_outcomes(
         year_text = cell(values, "year")
         year = int(year_text) if year_text.isdecimal() and len(year_text) <= 4 else None
         if year is None or not MIN_YEAR <= year <= MAX_YEAR:
-            fail("year", _("“%(value)s” is not a year between %(min)s and %(max)s.")
-                 % {"value": year_text, "min": MIN_YEAR, "max": MAX_YEAR})
+            fail(
+                "year",
+                _("“%(value)s” is not a year between %(min)s and %(max)s.")
+                % {"value": year_text, "min": MIN_YEAR, "max": MAX_YEAR},
+            )
             year = None
         period = None
         if year is not None:
             try:
                 period = parse_period(year, cell(values, "period"))
             except ValueError:
-                fail("period", _("“%(value)s” is not a period (e.g. month-4, ytd-4, tertial-1, "
-                                 "year, april, T1).") % {"value": cell(values, "period")})
+                fail(
+                    "period",
+                    _("“%(value)s” is not a period (e.g. month-4, ytd-4, tertial-1, year, april, T1).")
+                    % {"value": cell(values, "period")},
+                )
         unit_text = cell(values, "unit")
         unit_id = None
         if unit_text:
             unit_id = find_unit(unit_text)
             if unit_id is None:
-                fail("unit", _("There is no organisational unit “%(value)s”.")
-                     % {"value": unit_text})
+                fail("unit", _("There is no organisational unit “%(value)s”.") % {"value": unit_text})
         sex = (cell(values, "sex") or Sex.TOTAL).upper()
         if sex not in Sex.values:
             fail("sex", _("“%(value)s” is not T, K or M.") % {"value": sex})
@@ -249,22 +271,27 @@ def import_outcomes(
         if CONTROL_CHARACTERS.search(comment):
             # PostgreSQL refuses NUL in text, and no other control character belongs in a comment.
             fail("comment", _("The comment contains a control character that cannot be stored."))
-        if indicator is not None and unit_text and unit_id is not None \
-                and not rules.scope.allows_unit(unit_id):
+        if indicator is not None and unit_text and unit_id is not None and not rules.scope.allows_unit(unit_id):
             fail("unit", _("You may not enter outcomes for “%(value)s”.") % {"value": unit_text})
         elif indicator is not None and not unit_text and not rules.scope.allows_unit(None):
             fail("unit", _("You may only enter outcomes for your own units; this row has no unit."))
-        if indicator is not None and period is not None \
-                and rules.is_locked_in_any(plans_of.get(indicator.pk, ()), year, period.end_month) \
-                and not (rules.scope.is_administrator and reason):
-            fail("period", _("The period is in an approved report; only an administrator may "
-                             "change it, with a reason."))
+        if (
+            indicator is not None
+            and period is not None
+            and rules.is_locked_in_any(plans_of.get(indicator.pk, ()), year, period.end_month)
+            and not (rules.scope.is_administrator and reason)
+        ):
+            fail(
+                "period", _("The period is in an approved report; only an administrator may change it, with a reason.")
+            )
         if errors.count > errors_before or indicator is None or period is None:
             continue
         key = (indicator.pk, period.year, str(period.kind), period.number, unit_id, sex)
         if key in first_row_of:
-            fail("indicator" if "indicator" in columns else "measure",
-                 _("The same indicator, period, unit and sex is already on row %(row)s.") % {"row": first_row_of[key]})
+            fail(
+                "indicator" if "indicator" in columns else "measure",
+                _("The same indicator, period, unit and sex is already on row %(row)s.") % {"row": first_row_of[key]},
+            )
             continue
         first_row_of[key] = row_number
         parsed[key] = ParsedRow(key, value, accomplished, comment)
@@ -280,8 +307,9 @@ def import_outcomes(
 
 def _columns(heading: list[str]) -> dict[str, int]:
     aliases = {alias: name for name, names in COLUMN_NAMES.items() for alias in names}
-    return {aliases[text.strip().lower()]: index for index, text in enumerate(heading)
-            if text.strip().lower() in aliases}
+    return {
+        aliases[text.strip().lower()]: index for index, text in enumerate(heading) if text.strip().lower() in aliases
+    }
 
 
 def _indicator_lookup(user):
@@ -293,12 +321,17 @@ def _indicator_lookup(user):
     if user is not None:
         readable = visible_to(user, readable, "plan__body")
     indicator_of_measure = {measure.pk: measure.indicator_id for measure in readable}
-    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=set(indicator_of_measure.values()))
-                  .only("pk", "code", "kolada_id", "name", "split_by_sex")}
+    indicators = {
+        i.pk: i
+        for i in Indicator.objects.filter(pk__in=set(indicator_of_measure.values())).only(
+            "pk", "code", "kolada_id", "name", "split_by_sex"
+        )
+    }
     # What locks a figure is every plan it feeds, also those of bodies the person does not read.
     plans_of: dict[int, set[int]] = {}
     for indicator_id, plan_id in Measure.objects.filter(indicator_id__in=list(indicators)).values_list(
-            "indicator_id", "plan_id"):
+        "indicator_id", "plan_id"
+    ):
         plans_of.setdefault(indicator_id, set()).add(plan_id)
     by_text: list[dict[str, list[int]]] = [{}, {}, {}]  # code, Kolada id, name
     for indicator in indicators.values():
@@ -313,14 +346,16 @@ def _indicator_lookup(user):
                 if key in table:
                     if len(table[key]) > 1:
                         return None, _("“%(value)s” names more than one indicator; use its code.") % {
-                            "value": indicator_text}
+                            "value": indicator_text
+                        }
                     return indicators[table[key][0]], None
             # isdecimal, not isdigit: "²" is a digit that int() refuses; the length bound keeps
             # int() from a thousand-digit cell.
             if key.isdecimal() and len(key) <= 18 and int(key) in indicators:
                 return indicators[int(key)], None
             return None, _("There is no indicator with code, Kolada id, name or number “%(value)s”.") % {
-                "value": indicator_text}
+                "value": indicator_text
+            }
         if measure_text.isdecimal() and len(measure_text) <= 18 and int(measure_text) in indicator_of_measure:
             return indicators[indicator_of_measure[int(measure_text)]], None
         return None, _("There is no measure with number “%(value)s”.") % {"value": measure_text}
@@ -362,8 +397,7 @@ def _is_conflict(error: Exception) -> bool:
     return connection.vendor == "sqlite" and "locked" in str(error)
 
 
-def _write(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str,
-           progress) -> ImportResult:
+def _write(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str, progress) -> ImportResult:
     try:
         return _write_all(parsed, user=user, dry_run=dry_run, reason=reason, progress=progress)
     except (IntegrityError, OperationalError) as error:
@@ -373,8 +407,7 @@ def _write(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str,
         raise
 
 
-def _write_all(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str,
-               progress) -> ImportResult:
+def _write_all(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str, progress) -> ImportResult:
     result = ImportResult()
     if not parsed:
         return result
@@ -383,13 +416,17 @@ def _write_all(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str
     with transaction.atomic():
         stored = {}
         existing = (
-            Outcome.objects.select_for_update()
-            .filter(indicator_id__in=indicator_ids, year__in=years)
-            .order_by("pk")
+            Outcome.objects.select_for_update().filter(indicator_id__in=indicator_ids, year__in=years).order_by("pk")
         )
         for outcome in existing.iterator(chunk_size=BATCH_SIZE):
-            key = (outcome.indicator_id, outcome.year, outcome.period_kind, outcome.period_number,
-                   outcome.unit_id, outcome.sex)
+            key = (
+                outcome.indicator_id,
+                outcome.year,
+                outcome.period_kind,
+                outcome.period_number,
+                outcome.unit_id,
+                outcome.sex,
+            )
             if key in parsed:
                 stored[key] = outcome
         now = timezone.now()
@@ -397,13 +434,24 @@ def _write_all(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str
         for key, row in parsed.items():
             current = stored.get(key)
             if current is None:
-                new.append(Outcome(indicator_id=key[0], year=key[1], period_kind=key[2],
-                                   period_number=key[3], unit_id=key[4], sex=key[5],
-                                   value=row.value, accomplished=row.accomplished,
-                                   comment=row.comment, entered_by=user, entered_at=now,
-                                   updated_at=now, version=1))
-            elif (current.value, current.accomplished, current.comment) \
-                    != (row.value, row.accomplished, row.comment):
+                new.append(
+                    Outcome(
+                        indicator_id=key[0],
+                        year=key[1],
+                        period_kind=key[2],
+                        period_number=key[3],
+                        unit_id=key[4],
+                        sex=key[5],
+                        value=row.value,
+                        accomplished=row.accomplished,
+                        comment=row.comment,
+                        entered_by=user,
+                        entered_at=now,
+                        updated_at=now,
+                        version=1,
+                    )
+                )
+            elif (current.value, current.accomplished, current.comment) != (row.value, row.accomplished, row.comment):
                 current.value, current.accomplished = row.value, row.accomplished
                 current.comment = row.comment
                 current.entered_by, current.updated_at = user, now
@@ -429,7 +477,7 @@ def _update(outcomes: list[Outcome]) -> None:
     """Changed outcomes in bulk: one UPDATE … FROM (VALUES …) per batch on PostgreSQL."""
     if connection.vendor != "postgresql":
         for start in range(0, len(outcomes), UPDATE_BATCH_SIZE):
-            Outcome.objects.bulk_update(outcomes[start:start + UPDATE_BATCH_SIZE], UPDATED_FIELDS)
+            Outcome.objects.bulk_update(outcomes[start : start + UPDATE_BATCH_SIZE], UPDATED_FIELDS)
         return
     # Joining a VALUES list costs rows, where bulk_update's CASE costs rows² (1 200 changed
     # rows took 3 s); 7 parameters × 5 000 rows stays under PostgreSQL's 65 535.
@@ -437,14 +485,16 @@ def _update(outcomes: list[Outcome]) -> None:
     quote = connection.ops.quote_name
     row = "(" + ", ".join(f"%s::{field.cast_db_type(connection)}" for field in fields) + ")"
     names = ", ".join(quote(field.column) for field in fields)
-    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}"
-                            for field in fields[1:])
+    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in fields[1:])
     pk = quote(Outcome._meta.pk.column)
     with connection.cursor() as cursor:
         for start in range(0, len(outcomes), BATCH_SIZE):
-            batch = outcomes[start:start + BATCH_SIZE]
-            params = [field.get_db_prep_save(getattr(outcome, field.attname), connection)
-                      for outcome in batch for field in fields]
+            batch = outcomes[start : start + BATCH_SIZE]
+            params = [
+                field.get_db_prep_save(getattr(outcome, field.attname), connection)
+                for outcome in batch
+                for field in fields
+            ]
             cursor.execute(
                 f"UPDATE {quote(Outcome._meta.db_table)} AS o SET {assignments} "
                 f"FROM (VALUES {', '.join([row] * len(batch))}) AS v ({names}) "
@@ -459,25 +509,41 @@ def _insert(outcomes: list[Outcome], progress) -> None:
         return
     if connection.vendor != "postgresql":
         for start in range(0, len(outcomes), BATCH_SIZE):
-            Outcome.objects.bulk_create(outcomes[start:start + BATCH_SIZE])
+            Outcome.objects.bulk_create(outcomes[start : start + BATCH_SIZE])
         return
-    columns = ["indicator_id", "year", "period_kind", "period_number", "unit_id", "sex", "value",
-               "accomplished", "count", "comment", "entered_by_id", "entered_at", "updated_at",
-               "version"]
+    columns = [
+        "indicator_id",
+        "year",
+        "period_kind",
+        "period_number",
+        "unit_id",
+        "sex",
+        "value",
+        "accomplished",
+        "count",
+        "comment",
+        "entered_by_id",
+        "entered_at",
+        "updated_at",
+        "version",
+    ]
     # COPY goes to psycopg directly: wrap its errors so a duplicate key is Django's IntegrityError.
-    with connection.wrap_database_errors, connection.cursor() as cursor, \
-            cursor.cursor.copy(f"COPY kpis_outcome ({', '.join(columns)}) FROM STDIN") as copy:
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY kpis_outcome ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
         for index, outcome in enumerate(outcomes, start=1):
             copy.write_row([getattr(outcome, column) for column in columns])
             if progress and index % BATCH_SIZE == 0:
                 progress(index)
     # History and the caller need the new rows' keys.
-    keys = {(o.indicator_id, o.year, o.period_kind, o.period_number, o.unit_id, o.sex): o
-            for o in outcomes}
-    for pk, indicator_id, year, kind, number, unit_id, sex in Outcome.objects.filter(
-        indicator_id__in={o.indicator_id for o in outcomes}, year__in={o.year for o in outcomes}
-    ).values_list("pk", "indicator_id", "year", "period_kind", "period_number", "unit_id",
-                  "sex").order_by():
+    keys = {(o.indicator_id, o.year, o.period_kind, o.period_number, o.unit_id, o.sex): o for o in outcomes}
+    for pk, indicator_id, year, kind, number, unit_id, sex in (
+        Outcome.objects.filter(indicator_id__in={o.indicator_id for o in outcomes}, year__in={o.year for o in outcomes})
+        .values_list("pk", "indicator_id", "year", "period_kind", "period_number", "unit_id", "sex")
+        .order_by()
+    ):
         outcome = keys.get((indicator_id, year, kind, number, unit_id, sex))
         if outcome is not None:
             outcome.pk = pk

@@ -77,10 +77,13 @@ def import_kolada(data: bytes) -> KoladaResult:
             for indicator in indicators:
                 national = item.area == NationalValue.NATIONAL_AREA_CODE
                 stored, created = NationalValue.objects.get_or_create(
-                    indicator=indicator, area_code=item.area, year=item.year,
-                    period_kind=PeriodKind.YEAR, period_number=0, sex=item.sex,
-                    defaults={"value": item.value, "source": SOURCE,
-                              "area_name": "Riket" if national else item.area},
+                    indicator=indicator,
+                    area_code=item.area,
+                    year=item.year,
+                    period_kind=PeriodKind.YEAR,
+                    period_number=0,
+                    sex=item.sex,
+                    defaults={"value": item.value, "source": SOURCE, "area_name": "Riket" if national else item.area},
                 )
                 if created:
                     result.created += 1
@@ -115,18 +118,19 @@ def _values(rows: list, result: KoladaResult):
         for item in entry["values"]:
             seen += 1
             if seen > limit:
-                raise KoladaFileError(_("The file has more than %(limit)s values and cannot be "
-                                        "imported. Split it into smaller files.")
-                                      % {"limit": format_count(limit)})
+                raise KoladaFileError(
+                    _("The file has more than %(limit)s values and cannot be imported. Split it into smaller files.")
+                    % {"limit": format_count(limit)}
+                )
             if not isinstance(item, dict):
-                raise KoladaFileError(_("Entry %(index)s has a value that is not an object with "
-                                        "gender and value.") % {"index": index})
+                raise KoladaFileError(
+                    _("Entry %(index)s has a value that is not an object with gender and value.") % {"index": index}
+                )
             gender, value = str(item.get("gender", "T")).upper(), item.get("value")
             if value is None or gender not in Sex.values:
                 result.skipped += 1
                 continue
-            yield KoladaValue(entry["kpi"], entry["area"], entry["year"], gender,
-                              _number(index, value))
+            yield KoladaValue(entry["kpi"], entry["area"], entry["year"], gender, _number(index, value))
 
 
 def _entry(index: int, row) -> dict:
@@ -136,18 +140,22 @@ def _entry(index: int, row) -> dict:
     values, period = row.get("values"), str(row["period"]).strip()
     if not isinstance(values, list):
         raise KoladaFileError(lacks)
-    if isinstance(row["period"], bool) or not (period.isdecimal() and len(period) == 4) \
-            or not MIN_YEAR <= int(period) <= MAX_YEAR:
-        raise KoladaFileError(_("Entry %(index)s has the period “%(period)s”, not a year between "
-                                "%(min)s and %(max)s.")
-                              % {"index": index, "period": period[:20], "min": MIN_YEAR,
-                                 "max": MAX_YEAR})
+    if (
+        isinstance(row["period"], bool)
+        or not (period.isdecimal() and len(period) == 4)
+        or not MIN_YEAR <= int(period) <= MAX_YEAR
+    ):
+        raise KoladaFileError(
+            _("Entry %(index)s has the period “%(period)s”, not a year between %(min)s and %(max)s.")
+            % {"index": index, "period": period[:20], "min": MIN_YEAR, "max": MAX_YEAR}
+        )
     area = str(row["municipality"]).strip()
     if not AREA_CODE.fullmatch(area):
-        raise KoladaFileError(_("Entry %(index)s has the municipality “%(area)s”, not a Kolada "
-                                "area id.") % {"index": index, "area": area[:20]})
-    return {"kpi": str(row["kpi"]).strip().upper(), "area": area, "year": int(period),
-            "values": values}
+        raise KoladaFileError(
+            _("Entry %(index)s has the municipality “%(area)s”, not a Kolada area id.")
+            % {"index": index, "area": area[:20]}
+        )
+    return {"kpi": str(row["kpi"]).strip().upper(), "area": area, "year": int(period), "values": values}
 
 
 def _number(index: int, value) -> Decimal:
@@ -161,6 +169,8 @@ def _number(index: int, value) -> Decimal:
         except InvalidOperation:
             number = None
     if number is None or not number.is_finite() or abs(number) >= VALUE_LIMIT:
-        raise KoladaFileError(_("Entry %(index)s has the value “%(value)s”, not a number Kolada "
-                                "publishes.") % {"index": index, "value": str(value)[:20]})
+        raise KoladaFileError(
+            _("Entry %(index)s has the value “%(value)s”, not a number Kolada publishes.")
+            % {"index": index, "value": str(value)[:20]}
+        )
     return number.quantize(VALUE_PLACES)

@@ -93,7 +93,9 @@ class Indicator(IndicatorDefinition):
     once however many plans follow it."""
 
     code = models.CharField(
-        _("code"), max_length=30, blank=True,
+        _("code"),
+        max_length=30,
+        blank=True,
         help_text=_("A short code that import files and the entry page can name the indicator by, e.g. VG-90-BESOK."),
     )
     name = models.TextField(_("name"), help_text=_("What is measured, in the words used across plans."))
@@ -104,7 +106,9 @@ class Indicator(IndicatorDefinition):
         null=True,
         blank=True,
         related_name="indicators",
-        help_text=_("The organisational unit whose figure this is (empty: the whole scope of the plans that adopt it)."),
+        help_text=_(
+            "The organisational unit whose figure this is (empty: the whole scope of the plans that adopt it)."
+        ),
     )
 
     # A decided plan's statuses follow its indicators' direction and period value: kept with the reason.
@@ -170,7 +174,10 @@ class Measure(models.Model):
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="measures")
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="measures",
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="measures",
         help_text=_("What is measured; plans that adopt the same indicator share its outcomes."),
     )
     goal_area = models.ForeignKey(
@@ -182,7 +189,9 @@ class Measure(models.Model):
     code = models.CharField(_("number"), max_length=20, blank=True)
     name = models.TextField(_("name"), help_text=_("The measure as worded in the plan."))
     short_name = models.CharField(_("short name"), max_length=150, blank=True)
-    description = models.TextField(_("note"), blank=True, help_text=_("Notes in the plan, e.g. how and where it is measured."))
+    description = models.TextField(
+        _("note"), blank=True, help_text=_("Notes in the plan, e.g. how and where it is measured.")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEASURE)
     horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices, default=Horizon.SHORT_TERM)
     decided_by = models.ForeignKey(
@@ -217,8 +226,9 @@ class Measure(models.Model):
     def save(self, *args, **kwargs):
         if self.indicator_id is None and "indicator" not in self._state.fields_cache:
             # A measure typed without choosing an indicator measures something new: its own indicator.
-            self.indicator = Indicator.objects.create(name=self.short_name or self.name,
-                                                      **self.__dict__.pop("_definition", {}))
+            self.indicator = Indicator.objects.create(
+                name=self.short_name or self.name, **self.__dict__.pop("_definition", {})
+            )
         elif self.__dict__.pop("_indicator_changed", False):
             self.indicator.save()
         super().save(*args, **kwargs)
@@ -253,7 +263,11 @@ TARGET_KINDS_WITH_VALUE = (
     TargetKind.CHANGE_FROM_BASE_YEAR,
     TargetKind.RELATIVE_TO_NATIONAL,
 )
-TARGET_KINDS_WITH_BASE_YEAR = (TargetKind.CHANGE_FROM_BASE_YEAR, TargetKind.LOWER_THAN_YEAR, TargetKind.HIGHER_THAN_YEAR)
+TARGET_KINDS_WITH_BASE_YEAR = (
+    TargetKind.CHANGE_FROM_BASE_YEAR,
+    TargetKind.LOWER_THAN_YEAR,
+    TargetKind.HIGHER_THAN_YEAR,
+)
 # Targets that name a year to compare with ("Lägre än 2025"): next year's plan compares with the
 # year after, as the plans word it year by year.
 TARGET_KINDS_RELATIVE_TO_A_YEAR = (TargetKind.LOWER_THAN_YEAR, TargetKind.HIGHER_THAN_YEAR)
@@ -336,16 +350,25 @@ class Target(models.Model):
         if self.kind == TargetKind.CHANGE_FROM_BASE_YEAR and self.value is not None and self.value != 0:
             sign = implied_sign(self.wording or "")
             if sign is not None and (self.value > 0) != (sign > 0):
-                raise ValidationError({"value": _(
-                    "The wording “%(wording)s” asks for a %(way)s, but the target value %(value)s says the opposite."
-                ) % {
-                    "wording": self.wording,
-                    "way": _("reduction") if sign < 0 else _("increase"),
-                    "value": format_number(self.value.normalize(), max(-self.value.normalize().as_tuple().exponent, 0)),
-                }})
+                raise ValidationError(
+                    {
+                        "value": _(
+                            "The wording “%(wording)s” asks for a %(way)s, but the target value %(value)s says the opposite."
+                        )
+                        % {
+                            "wording": self.wording,
+                            "way": _("reduction") if sign < 0 else _("increase"),
+                            "value": format_number(
+                                self.value.normalize(), max(-self.value.normalize().as_tuple().exponent, 0)
+                            ),
+                        }
+                    }
+                )
 
 
-def unique_per_indicator_period_unit_sex(prefix: str, *, without_unit: str, with_unit: str) -> list[models.UniqueConstraint]:
+def unique_per_indicator_period_unit_sex(
+    prefix: str, *, without_unit: str, with_unit: str
+) -> list[models.UniqueConstraint]:
     """One row per indicator, period, unit and sex.
 
     Two partial constraints instead of one: NULL units are distinct in SQL, and NULLS NOT
@@ -458,7 +481,9 @@ class NationalValue(PeriodFields):
             models.UniqueConstraint(
                 fields=["indicator", "area_code", "year", "period_kind", "period_number", "sex"],
                 name="national_value_unique_per_period",
-                violation_error_message=_("There is already a comparison value for this indicator, area, period and sex."),
+                violation_error_message=_(
+                    "There is already a comparison value for this indicator, area, period and sex."
+                ),
             ),
         ]
 
@@ -538,7 +563,9 @@ class IndicatorTemplate(IndicatorDefinition):
 
     group = models.CharField(_("group"), max_length=100, help_text=_("E.g. “Vårdgaranti 0-3-90-90”."))
     code = models.CharField(
-        _("code"), max_length=30, unique=True,
+        _("code"),
+        max_length=30,
+        unique=True,
         help_text=_("The code of the indicator it makes; per division the division's code is added."),
     )
     name = models.TextField(_("name"))

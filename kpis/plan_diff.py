@@ -189,9 +189,11 @@ def plan_diff(*, old_plan: Plan, new_plan: Plan) -> PlanDiff:
         .select_related("indicator", "goal_area", "goal", "decided_by")
         .order_by("goal_area__order", "goal_area__pk", "goal__order", "goal__pk", "order", "pk")
     )
-    targets = list(Target.objects.filter(
-        Q(measure__plan=old_plan.pk, year=old_plan.end_year) | Q(measure__plan=new_plan.pk, year=new_plan.end_year)
-    ))
+    targets = list(
+        Target.objects.filter(
+            Q(measure__plan=old_plan.pk, year=old_plan.end_year) | Q(measure__plan=new_plan.pk, year=new_plan.end_year)
+        )
+    )
 
     def of(rows, plan):
         return [row for row in rows if row.plan_id == plan.pk]
@@ -239,7 +241,9 @@ def previous_plan(plan: Plan, *, plans: QuerySet[Plan]) -> Plan | None:
     """The plan of the same body that came before (largest first year below), among ``plans``: of
     the same kind if there is one, else the latest earlier plan with measures (HSN's "plan med
     budget" 2025 follows its "verksamhetsplan" 2021)."""
-    earlier = plans.filter(body=plan.body_id, start_year__lt=plan.start_year).order_by("-start_year", "-end_year", "-pk")
+    earlier = plans.filter(body=plan.body_id, start_year__lt=plan.start_year).order_by(
+        "-start_year", "-end_year", "-pk"
+    )
     return earlier.filter(kind=plan.kind).first() or earlier.filter(measures__isnull=False).distinct().first()
 
 
@@ -348,11 +352,13 @@ def _target_changes(old: Target, new: Target) -> list[FieldChange]:
     if old.value != new.value:
         changes.append(FieldChange(_label(Target, "value"), _value_text(old.value), _value_text(new.value)))
     if old.base_year != new.base_year:
-        changes.append(FieldChange(
-            _label(Target, "base_year"),
-            "" if old.base_year is None else str(old.base_year),
-            "" if new.base_year is None else str(new.base_year),
-        ))
+        changes.append(
+            FieldChange(
+                _label(Target, "base_year"),
+                "" if old.base_year is None else str(old.base_year),
+                "" if new.base_year is None else str(new.base_year),
+            )
+        )
     return changes
 
 
@@ -366,9 +372,17 @@ def _name(item) -> str:
 def plan_diff_dataset(diff: PlanDiff, *, include_unchanged: bool = False) -> tablib.Dataset:
     """The diff as a table for CSV: one row per changed field, one per added or removed item;
     every text cell safe from formulas."""
-    dataset = tablib.Dataset(headers=[
-        _("Section"), _("Status"), _("Before"), _("After"), _("Field"), _("Old value"), _("New value"),
-    ])
+    dataset = tablib.Dataset(
+        headers=[
+            _("Section"),
+            _("Status"),
+            _("Before"),
+            _("After"),
+            _("Field"),
+            _("Old value"),
+            _("New value"),
+        ]
+    )
     for section in diff.sections:
         for entry in section.listed(include_unchanged=include_unchanged):
             start = [section.title, str(entry.kind.label), entry.old_label, entry.new_label]

@@ -38,7 +38,7 @@ def _copy(obj, **changes):
 
 
 def _shift_years(text: str, *, first: int, last: int, by: int) -> str:
-    """"Verksamhetsplan 2025" → "Verksamhetsplan 2026": the years the plan covers move on."""
+    """ "Verksamhetsplan 2025" → "Verksamhetsplan 2026": the years the plan covers move on."""
     return YEAR.sub(lambda m: str(int(m.group()) + by) if first <= int(m.group()) <= last else m.group(), text)
 
 
@@ -56,16 +56,28 @@ def create_next_year_plan(plan: Plan, *, user, reason: str = "") -> Plan:
     reason = validate_reason(reason)
     rules = write_rules_for(user)
     years = {"first": plan.start_year, "last": plan.end_year, "by": 1}
-    if Plan.objects.filter(body_id=plan.body_id, kind=plan.kind, start_year=plan.start_year + 1,
-                           end_year=plan.end_year + 1).exists():
-        raise ValidationError(_("%(body)s already has a plan of this kind for %(years)s.") % {
-            "body": plan.body, "years": _years_label(plan.start_year + 1, plan.end_year + 1)})
+    if Plan.objects.filter(
+        body_id=plan.body_id, kind=plan.kind, start_year=plan.start_year + 1, end_year=plan.end_year + 1
+    ).exists():
+        raise ValidationError(
+            _("%(body)s already has a plan of this kind for %(years)s.")
+            % {"body": plan.body, "years": _years_label(plan.start_year + 1, plan.end_year + 1)}
+        )
     with reason_in_history(reason or _("Created from %(plan)s") % {"plan": plan}):
-        new_plan = _copy(plan, title=_shift_years(plan.title, **years), start_year=plan.start_year + 1,
-                         end_year=plan.end_year + 1, state=Plan.State.DRAFT, diary_number="", decided_on=None,
-                         decision_reference="", revised_on=None,
-                         # The introduction and planning conditions are the year's own prose.
-                         introduction="", planning_conditions="")
+        new_plan = _copy(
+            plan,
+            title=_shift_years(plan.title, **years),
+            start_year=plan.start_year + 1,
+            end_year=plan.end_year + 1,
+            state=Plan.State.DRAFT,
+            diary_number="",
+            decided_on=None,
+            decision_reference="",
+            revised_on=None,
+            # The introduction and planning conditions are the year's own prose.
+            introduction="",
+            planning_conditions="",
+        )
         try:
             _save_all([new_plan], rules=rules, reason=reason)
         except IntegrityError as error:  # created by someone else meanwhile
@@ -79,9 +91,12 @@ def create_next_year_plan(plan: Plan, *, user, reason: str = "") -> Plan:
         goals = {}
         old_goals = list(Goal.objects.filter(plan=plan).prefetch_related("shared_with").order_by("order", "pk"))
         for goal in old_goals:
-            goals[goal.pk] = _copy(goal, plan_id=new_plan.pk,
-                                   goal_area_id=areas[goal.goal_area_id].pk if goal.goal_area_id else None,
-                                   parent_id=None if goal.parent_id in {g.pk for g in old_goals} else goal.parent_id)
+            goals[goal.pk] = _copy(
+                goal,
+                plan_id=new_plan.pk,
+                goal_area_id=areas[goal.goal_area_id].pk if goal.goal_area_id else None,
+                parent_id=None if goal.parent_id in {g.pk for g in old_goals} else goal.parent_id,
+            )
         _save_all(goals.values(), rules=rules, reason=reason)
         for goal in old_goals:
             # A goal under another goal of the same plan: under its copy (saved above first).
@@ -91,8 +106,15 @@ def create_next_year_plan(plan: Plan, *, user, reason: str = "") -> Plan:
                 goals[goal.pk].shared_with.set(goal.shared_with.all())
 
         measures = list(Measure.objects.filter(plan=plan).prefetch_related("targets").order_by("order", "pk"))
-        copies = [_copy(m, plan_id=new_plan.pk, goal_area_id=areas[m.goal_area_id].pk if m.goal_area_id else None,
-                        goal_id=goals[m.goal_id].pk if m.goal_id else None) for m in measures]
+        copies = [
+            _copy(
+                m,
+                plan_id=new_plan.pk,
+                goal_area_id=areas[m.goal_area_id].pk if m.goal_area_id else None,
+                goal_id=goals[m.goal_id].pk if m.goal_id else None,
+            )
+            for m in measures
+        ]
         _save_all(copies, rules=rules, reason=reason)
         targets = []
         for measure, copy in zip(measures, copies, strict=True):
@@ -127,8 +149,16 @@ def proposed_target(source: Target, *, measure: Measure, year: int) -> Target:
         base_year = base_year + shift
         wording = re.sub(rf"\b{source.base_year}\b", str(base_year), wording)
     note = _("Proposal copied from the target for %(year)s.") % {"year": source.year}
-    return _copy(source, measure_id=measure.pk, year=year, base_year=base_year, wording=wording,
-                 decided_by_id=None, decision_reference="", note=note)
+    return _copy(
+        source,
+        measure_id=measure.pk,
+        year=year,
+        base_year=base_year,
+        wording=wording,
+        decided_by_id=None,
+        decision_reference="",
+        note=note,
+    )
 
 
 @dataclass
@@ -140,9 +170,16 @@ class Adoption:
 
 
 @transaction.atomic
-def adopt_templates(*, plan: Plan, templates: list[IndicatorTemplate], units: list[OrganisationalUnit],
-                    whole_scope: bool = False, goal_area: GoalArea | None = None, user,
-                    reason: str = "") -> Adoption:
+def adopt_templates(
+    *,
+    plan: Plan,
+    templates: list[IndicatorTemplate],
+    units: list[OrganisationalUnit],
+    whole_scope: bool = False,
+    goal_area: GoalArea | None = None,
+    user,
+    reason: str = "",
+) -> Adoption:
     """Adopt library templates into ``plan``: for each division in ``units`` (and for the whole
     scope if asked) the indicator the template makes for it (found by code, so a template adopted
     again next year continues the same series) and a measure with the template's usual target for
@@ -164,15 +201,28 @@ def adopt_templates(*, plan: Plan, templates: list[IndicatorTemplate], units: li
                 if indicator.pk in followed:
                     adoption.already_adopted.append(label)
                     continue
-                measure = Measure(plan=plan, indicator=indicator, goal_area=goal_area, name=label,
-                                  kind=Measure.Kind.KEY_INDICATOR, order=order)
+                measure = Measure(
+                    plan=plan,
+                    indicator=indicator,
+                    goal_area=goal_area,
+                    name=label,
+                    kind=Measure.Kind.KEY_INDICATOR,
+                    order=order,
+                )
                 _save_all([measure], rules=rules, reason=reason)
                 order += 1
                 followed.add(indicator.pk)
-                targets = [Target(measure=measure, year=year, kind=template.target_kind, value=template.target_value,
-                                  wording=template.target_wording,
-                                  note=_("Proposal from the measure library (%(group)s).") % {"group": template.group})
-                           for year in range(plan.start_year, plan.end_year + 1)]
+                targets = [
+                    Target(
+                        measure=measure,
+                        year=year,
+                        kind=template.target_kind,
+                        value=template.target_value,
+                        wording=template.target_wording,
+                        note=_("Proposal from the measure library (%(group)s).") % {"group": template.group},
+                    )
+                    for year in range(plan.start_year, plan.end_year + 1)
+                ]
                 for target in targets:
                     target.full_clean(exclude=["measure"])
                 _save_all(targets, rules=rules, reason=reason)
@@ -198,18 +248,30 @@ def _indicator_for(template: IndicatorTemplate, unit: OrganisationalUnit | None)
     readable code another unit's indicator already has (two divisions whose names shorten alike)
     gives way to one with the unit's number; if that is taken too, nothing is adopted."""
     room = CODE_LENGTH - len(template.code) - 1
-    candidates = [template.code] if unit is None else [f"{template.code}-{_unit_code(unit, room=room)}",
-                                                       f"{template.code}-{unit.pk}"[:CODE_LENGTH]]
+    candidates = (
+        [template.code]
+        if unit is None
+        else [f"{template.code}-{_unit_code(unit, room=room)}", f"{template.code}-{unit.pk}"[:CODE_LENGTH]]
+    )
     for code in dict.fromkeys(candidates):
         existing = Indicator.objects.filter(code=code).first()
         if existing is None:
             definition = {name: getattr(template, name) for name in ("description", *DEFINITION_FIELDS)}
-            indicator = Indicator(code=code, name=f"{template.name} – {unit}" if unit else template.name,
-                                  responsible_unit=unit, **definition)
+            indicator = Indicator(
+                code=code,
+                name=f"{template.name} – {unit}" if unit else template.name,
+                responsible_unit=unit,
+                **definition,
+            )
             indicator.full_clean()
             indicator.save()
             return indicator
         if existing.responsible_unit_id == (unit.pk if unit else None) and existing.unit == template.unit:
             return existing
-    raise ValidationError(_("The code %(code)s belongs to another unit's indicator: give %(unit)s a code of its own "
-                            "(organisational units) and adopt again.") % {"code": candidates[0], "unit": unit})
+    raise ValidationError(
+        _(
+            "The code %(code)s belongs to another unit's indicator: give %(unit)s a code of its own "
+            "(organisational units) and adopt again."
+        )
+        % {"code": candidates[0], "unit": unit}
+    )

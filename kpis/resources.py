@@ -53,8 +53,21 @@ class SafeResource(resources.ModelResource):
 class MeasureResource(SafeResource):
     class Meta:
         model = Measure
-        fields = ("id", "plan", "indicator", "goal_area", "goal", "code", "name", "short_name", "description", "kind",
-                  "horizon", "decided_by", "order")
+        fields = (
+            "id",
+            "plan",
+            "indicator",
+            "goal_area",
+            "goal",
+            "code",
+            "name",
+            "short_name",
+            "description",
+            "kind",
+            "horizon",
+            "decided_by",
+            "order",
+        )
         import_id_fields = ("id",)
         skip_unchanged = True
         report_skipped = False
@@ -64,8 +77,19 @@ class MeasureResource(SafeResource):
 class TargetResource(SafeResource):
     class Meta:
         model = Target
-        fields = ("measure", "year", "kind", "value", "base_year", "base_value", "wording", "tolerance", "note",
-                  "decided_by", "decision_reference")
+        fields = (
+            "measure",
+            "year",
+            "kind",
+            "value",
+            "base_year",
+            "base_value",
+            "wording",
+            "tolerance",
+            "note",
+            "decided_by",
+            "decision_reference",
+        )
         import_id_fields = ("measure", "year")
         skip_unchanged = True
         report_skipped = False

@@ -52,8 +52,9 @@ def plans_fed_by(indicator_ids) -> set[int]:
     return set(Measure.objects.filter(indicator_id__in=list(indicator_ids)).values_list("plan_id", flat=True))
 
 
-def entry_rows_for_period(*, plan: Plan, period: Period, unit: OrganisationalUnit | None,
-                          readable_plans: QuerySet[Plan] | None = None) -> list[EntryRow]:
+def entry_rows_for_period(
+    *, plan: Plan, period: Period, unit: OrganisationalUnit | None, readable_plans: QuerySet[Plan] | None = None
+) -> list[EntryRow]:
     """Rows for entering one period's outcomes for every indicator of a plan (4 queries): one per
     indicator and sex, where the plan first adopts it (an indicator adopted under two goal areas is
     entered once)."""
@@ -83,8 +84,15 @@ def entry_rows_for_period(*, plan: Plan, period: Period, unit: OrganisationalUni
         target = measure.targets_of_year[0] if measure.targets_of_year else None
         sexes = [Sex.TOTAL, Sex.WOMEN, Sex.MEN] if measure.split_by_sex else [Sex.TOTAL]
         for sex in sexes:
-            rows.append(EntryRow(measure=measure, sex=sex, target=target, outcome=stored.get((measure.indicator_id, sex)),
-                                 other_plans=other_plans.get(measure.indicator_id, [])))
+            rows.append(
+                EntryRow(
+                    measure=measure,
+                    sex=sex,
+                    target=target,
+                    outcome=stored.get((measure.indicator_id, sex)),
+                    other_plans=other_plans.get(measure.indicator_id, []),
+                )
+            )
     return rows
 
 
@@ -129,8 +137,9 @@ def latest_period_with_data(measures, *, years: range) -> Period | None:
         if not outcomes.filter(year=year).exists():
             continue
         for month in range(12, 0, -1):
-            ends_in_month = Q(period_kind__in=[PeriodKind.MONTH, PeriodKind.YEAR_TO_DATE, PeriodKind.ROLLING_12],
-                              period_number=month)
+            ends_in_month = Q(
+                period_kind__in=[PeriodKind.MONTH, PeriodKind.YEAR_TO_DATE, PeriodKind.ROLLING_12], period_number=month
+            )
             if month % 4 == 0:
                 ends_in_month |= Q(period_kind=PeriodKind.TERTIAL, period_number=month // 4)
             if month == 12:
@@ -180,13 +189,21 @@ def chart_series(measures, *, year: int) -> dict[int, ChartSeries]:
     measures = list(measures)
     adopters = adopters_of(measures)
     rows = (
-        Outcome.objects.filter(indicator_id__in=list(adopters), year__gte=first_year, year__lte=year, unit__isnull=True,
-                               sex=Sex.TOTAL, value__isnull=False)
+        Outcome.objects.filter(
+            indicator_id__in=list(adopters),
+            year__gte=first_year,
+            year__lte=year,
+            unit__isnull=True,
+            sex=Sex.TOTAL,
+            value__isnull=False,
+        )
         .exclude(period_kind=PeriodKind.ROLLING_12)
         .values_list("indicator_id", "period_kind", "year", "period_number", "value")
         .order_by()
     )
-    found: dict[int, dict[str, dict[int, dict[int, Decimal]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
+    found: dict[int, dict[str, dict[int, dict[int, Decimal]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(dict))
+    )
     for indicator_id, kind, row_year, number, value in rows:
         found[indicator_id][kind][row_year][number] = value
     months = [(m, str(MONTH_ABBREVIATIONS[m])) for m in range(1, 13)]
@@ -198,8 +215,11 @@ def chart_series(measures, *, year: int) -> dict[int, ChartSeries]:
             ticks = [(4 * t, f"T{t}") for t in (1, 2, 3)]
         elif kind == PeriodKind.YEAR:
             values = kinds[PeriodKind.YEAR]
-            charts[measure.pk] = ChartSeries(PeriodKind.YEAR, [(y, str(y)) for y in range(first_year, year + 1)], [
-                (str(_("Per year")), {y: v[0] for y, v in values.items() if 0 in v}, "this-year")])
+            charts[measure.pk] = ChartSeries(
+                PeriodKind.YEAR,
+                [(y, str(y)) for y in range(first_year, year + 1)],
+                [(str(_("Per year")), {y: v[0] for y, v in values.items() if 0 in v}, "this-year")],
+            )
             continue
         else:
             ticks = months
@@ -210,8 +230,12 @@ def chart_series(measures, *, year: int) -> dict[int, ChartSeries]:
             by_year = {y: _running_sum(values) for y, values in by_year.items()}
             kind = PeriodKind.YEAR_TO_DATE if kind == PeriodKind.MONTH else kind
         step = 4 if kind == PeriodKind.TERTIAL else 1  # a tertial is drawn at its last month
-        charts[measure.pk] = ChartSeries(kind, ticks, [
-            (str(y), {step * n: v for n, v in by_year.get(y, {}).items()}, style)
-            for y, style in ((year - 1, "last-year"), (year, "this-year"))
-        ])
+        charts[measure.pk] = ChartSeries(
+            kind,
+            ticks,
+            [
+                (str(y), {step * n: v for n, v in by_year.get(y, {}).items()}, style)
+                for y, style in ((year - 1, "last-year"), (year, "this-year"))
+            ],
+        )
     return charts

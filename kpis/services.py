@@ -80,7 +80,9 @@ def outcome_save(*, outcome: Outcome, user, expected_version: int | None, reason
     fields = {
         field.attname: getattr(outcome, field.attname)
         for field in Outcome._meta.concrete_fields
-        if field.editable and not field.primary_key and field.attname not in {"entered_at", "updated_at", "entered_by_id"}
+        if field.editable
+        and not field.primary_key
+        and field.attname not in {"entered_at", "updated_at", "entered_by_id"}
     }
     query = Outcome.objects.filter(pk=outcome.pk)
     if expected_version is not None:
@@ -121,15 +123,15 @@ def outcomes_record_for_period(
     # An outcome feeds every plan adopting its indicator: any of them may have the month approved.
     plans_of = defaultdict(set)
     for indicator_id, plan_id in Measure.objects.filter(indicator_id__in=indicator_ids).values_list(
-            "indicator_id", "plan_id"):
+        "indicator_id", "plan_id"
+    ):
         plans_of[indicator_id].add(plan_id)
     for plan_ids in {frozenset(plans) for plans in plans_of.values()}:
         rules.check(plan_ids=plan_ids, period=period, unit_id=unit.pk if unit else None, reason=reason)
     # The indicators' rows are locked first (in pk order): a period entered for the first time has
     # no outcome rows to lock, so two people saving it at once would both read "nothing stored"
     # and the second would hit the uniqueness check instead of the conflict message.
-    list(Indicator.objects.select_for_update().filter(pk__in=indicator_ids).order_by("pk")
-         .values_list("pk", flat=True))
+    list(Indicator.objects.select_for_update().filter(pk__in=indicator_ids).order_by("pk").values_list("pk", flat=True))
     stored = {
         (outcome.indicator_id, outcome.sex): outcome
         # Ordered by pk: locks are taken in one order (no deadlock between two savers), and the
@@ -245,8 +247,9 @@ def record_history(outcomes: list[Outcome], *, user, reason: str, created: bool 
     names = ", ".join(connection.ops.quote_name(field.column) for field in columns)
     # Every value is read before the COPY starts: reading a deferred field (an outcome loaded with
     # .only()) queries the same connection, which blocks forever while a COPY is open.
-    rows = [[getattr(outcome, f.attname) if f.attname in own else extra[f.attname] for f in columns]
-            for outcome in outcomes]
+    rows = [
+        [getattr(outcome, f.attname) if f.attname in own else extra[f.attname] for f in columns] for outcome in outcomes
+    ]
     table = connection.ops.quote_name(history._meta.db_table)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         for row in rows:

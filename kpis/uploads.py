@@ -73,7 +73,7 @@ class ImportFailed(Exception):
         return max(self.error_count - len(self.errors), 0)
 
     def more_errors_text(self) -> str:
-        """"… och 1 249 900 fel till", or "" when every error is listed."""
+        """ "… och 1 249 900 fel till", or "" when every error is listed."""
         if not self.unlisted_count:
             return ""
         return _("… and %(count)s more errors") % {"count": format_count(self.unlisted_count)}
@@ -145,8 +145,9 @@ def read_file(path: Path) -> bytes:
     except PermissionError as error:
         raise UnreadableFile(_("You may not read the file “%(path)s”.") % {"path": path}) from error
     except OSError as error:
-        raise UnreadableFile(_("The file “%(path)s” could not be read (%(reason)s).")
-                             % {"path": path, "reason": error.strerror or error}) from error
+        raise UnreadableFile(
+            _("The file “%(path)s” could not be read (%(reason)s).") % {"path": path, "reason": error.strerror or error}
+        ) from error
     check_size(len(data))
     return data
 
@@ -164,8 +165,12 @@ def read_upload(upload) -> bytes:
 def decode_text(data: bytes, *, refusal: str | None = None) -> str:
     """A text file's content: UTF-8 (BOM or not) or UTF-16 (BOM), else Windows-1252."""
     if data.startswith(ZIP_SIGNATURE):
-        raise UnreadableFile(_("The file is not a CSV file: it looks like an Excel file (.xlsx). "
-                               "Save it as CSV, or give it the extension .xlsx."))
+        raise UnreadableFile(
+            _(
+                "The file is not a CSV file: it looks like an Excel file (.xlsx). "
+                "Save it as CSV, or give it the extension .xlsx."
+            )
+        )
     try:
         # Excel's "Unicode text" is UTF-16 with a BOM (and tab separated).
         utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
@@ -176,9 +181,13 @@ def decode_text(data: bytes, *, refusal: str | None = None) -> str:
         except UnicodeDecodeError:
             text = None
     if text is None or "\x00" in text or _mostly_control(text[:SAMPLE_CHARACTERS]):
-        raise UnreadableFile(refusal or _(
-            "The file is not a CSV file (text in UTF-8 or Windows-1252). Save it from Excel as "
-            "“CSV (semikolonavgränsad)” or as .xlsx."))
+        raise UnreadableFile(
+            refusal
+            or _(
+                "The file is not a CSV file (text in UTF-8 or Windows-1252). Save it from Excel as "
+                "“CSV (semikolonavgränsad)” or as .xlsx."
+            )
+        )
     return text
 
 
@@ -213,8 +222,8 @@ def _csv_guarded(reader) -> Iterator[list[str]]:
         yield from reader
     except csv.Error as error:  # e.g. a field longer than the csv module's limit
         raise UnreadableFile(
-            _("Line %(line)s of the file cannot be read as CSV: a cell is too long or a quotation "
-              "mark is not closed.") % {"line": format_count(reader.line_num)}
+            _("Line %(line)s of the file cannot be read as CSV: a cell is too long or a quotation mark is not closed.")
+            % {"line": format_count(reader.line_num)}
         ) from error
 
 
@@ -236,8 +245,10 @@ def check_zip(data: bytes, *, refusal: str) -> set[str]:
     limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
     if unpacked > limit:
         raise UnreadableFile(
-            _("The spreadsheet unpacks to %(size)s, more than the %(limit)s that can be "
-              "imported. Split it into smaller files or save it as CSV.")
+            _(
+                "The spreadsheet unpacks to %(size)s, more than the %(limit)s that can be "
+                "imported. Split it into smaller files or save it as CSV."
+            )
             % {"size": format_size(unpacked), "limit": format_size(limit)}
         )
     return {entry.filename for entry in entries}
@@ -263,8 +274,10 @@ def _directory_size(data: bytes) -> int:
 
 def check_xlsx(data: bytes) -> None:
     """Refuse what is not an XLSX workbook, or unpacks to more than the configured size."""
-    not_xlsx = _("The file is not an Excel file (.xlsx). Older Excel files (.xls) and files with "
-                 "a password cannot be read; save it as .xlsx without a password, or as CSV.")
+    not_xlsx = _(
+        "The file is not an Excel file (.xlsx). Older Excel files (.xls) and files with "
+        "a password cannot be read; save it as .xlsx without a password, or as CSV."
+    )
     if "xl/workbook.xml" not in check_zip(data, refusal=not_xlsx):
         raise UnreadableFile(not_xlsx)
 
@@ -276,8 +289,10 @@ def xlsx_rows(data: bytes, *, max_rows: int | None = None, as_text: bool = True)
 
 
 def _xlsx_stream(data: bytes, max_rows: int | None, as_text: bool) -> Iterator[list]:
-    damaged = _("The Excel file is damaged or not a workbook that can be read. Open it in Excel "
-                "and save it again as .xlsx, or save it as CSV.")
+    damaged = _(
+        "The Excel file is damaged or not a workbook that can be read. Open it in Excel "
+        "and save it again as .xlsx, or save it as CSV."
+    )
     from openpyxl import load_workbook
 
     try:
@@ -314,8 +329,8 @@ def _limited(rows: Iterator[list], max_rows: int | None) -> Iterator[list]:
     for index, row in enumerate(rows):
         if max_rows is not None and index > max_rows:
             raise UnreadableFile(
-                _("The file has more than %(limit)s rows and cannot be imported. Split it into "
-                  "smaller files.") % {"limit": format_count(max_rows)}
+                _("The file has more than %(limit)s rows and cannot be imported. Split it into smaller files.")
+                % {"limit": format_count(max_rows)}
             )
         yield row
 
@@ -325,15 +340,13 @@ def is_xlsx_name(filename: str) -> bool:
     return filename.lower().endswith(XLSX_EXTENSIONS)
 
 
-def read_table(data: bytes, filename: str, *, max_rows: int | None = None
-               ) -> tuple[list[str], Iterator[list[str]]]:
+def read_table(data: bytes, filename: str, *, max_rows: int | None = None) -> tuple[list[str], Iterator[list[str]]]:
     """The heading and the streamed rows (as text) of a CSV or XLSX file, checked as above."""
     check_size(len(data))
     if max_rows is None:
         max_rows = settings.IMPORT_MAX_ROWS
     if filename.lower().endswith((".xls", ".ods", ".numbers")):
-        raise UnreadableFile(_("Only CSV and Excel .xlsx files can be imported. Save the file as "
-                               ".xlsx or as CSV."))
+        raise UnreadableFile(_("Only CSV and Excel .xlsx files can be imported. Save the file as .xlsx or as CSV."))
     if not data or data.isspace():  # isspace, unlike strip, copies nothing
         raise UnreadableFile(_("The file is empty."))
     read = xlsx_rows if is_xlsx_name(filename) else csv_rows

@@ -33,7 +33,9 @@ def measure_detail(request, pk: int):
 
     def outcome_table() -> OutcomeTable:
         table = OutcomeTable(
-            Outcome.objects.filter(indicator_id=measure.indicator_id).select_related("unit").order_by("-year", "-period_number"),
+            Outcome.objects.filter(indicator_id=measure.indicator_id)
+            .select_related("unit")
+            .order_by("-year", "-period_number"),
             measure=measure,
         )
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
@@ -47,16 +49,23 @@ def measure_detail(request, pk: int):
     def render_body() -> str:
         by_sex = evaluate_measures([measure], period)
         overall = next(e for e in by_sex if e.sex == Sex.TOTAL)
-        by_unit = [e for e in evaluate_measures([measure], period, unit=ALL_UNITS, with_trend=False)
-                   if e.unit_id is not None and e.sex == Sex.TOTAL]
+        by_unit = [
+            e
+            for e in evaluate_measures([measure], period, unit=ALL_UNITS, with_trend=False)
+            if e.unit_id is not None and e.sex == Sex.TOTAL
+        ]
         units = OrganisationalUnit.objects.in_bulk([e.unit_id for e in by_unit])
         target_versions = list(
             Target.history.filter(measure_id=measure.pk, year=period.year)
-            .select_related("decided_by", "history_user").order_by("-history_date")[:20]
+            .select_related("decided_by", "history_user")
+            .order_by("-history_date")[:20]
         )
         # The same indicator in other plans (the readable ones): the figures shown here are theirs too.
-        adoptions = visible_to(request.user, Measure.objects.filter(indicator_id=measure.indicator_id)
-                               .exclude(pk=measure.pk).select_related("plan"), "plan__body")
+        adoptions = visible_to(
+            request.user,
+            Measure.objects.filter(indicator_id=measure.indicator_id).exclude(pk=measure.pk).select_related("plan"),
+            "plan__body",
+        )
         body_context = {
             "measure": measure,
             "other_adoptions": list(adoptions.order_by("plan__start_year", "pk")),
@@ -66,8 +75,12 @@ def measure_detail(request, pk: int):
             "by_unit": [(units[e.unit_id], e) for e in by_unit],
             "table": outcome_table(),  # built only on a cache miss (it counts and pages the rows)
             **chart_for(measure, period, overall),
-            "comments": measure.indicator.outcomes.exclude(comment="").select_related("unit").order_by("-year", "-period_number")[:10],
-            "comparisons": measure.indicator.national_values.order_by("-year", "-period_number", "area_code", "sex")[:30],
+            "comments": measure.indicator.outcomes.exclude(comment="")
+            .select_related("unit")
+            .order_by("-year", "-period_number")[:10],
+            "comparisons": measure.indicator.national_values.order_by("-year", "-period_number", "area_code", "sex")[
+                :30
+            ],
             # Every version of the year's target, newest first: a changed target keeps its former value in sight.
             "target_versions": target_versions,
             "target_changed": len(target_versions) > 1,
@@ -77,8 +90,9 @@ def measure_detail(request, pk: int):
     context = {
         "measure": measure,
         "period": period,
-        "body_html": cached_fragment(request, name=f"measure-{measure.pk}", plan_id=measure.plan_id,
-                                     year=period.year, render=render_body),
+        "body_html": cached_fragment(
+            request, name=f"measure-{measure.pk}", plan_id=measure.plan_id, year=period.year, render=render_body
+        ),
     }
     return render(request, "kpis/measure_detail.html", context)
 
@@ -88,10 +102,15 @@ def chart_for(measure: Measure, period: Period, overall) -> dict:
     series = chart_series([measure], year=period.year)[measure.pk]
     national = {}
     if series.reported_as in (PeriodKind.MONTH, PeriodKind.YEAR_TO_DATE):
-        national = dict(NationalValue.objects.filter(
-            indicator_id=measure.indicator_id, year=period.year, period_kind=series.reported_as, sex=Sex.TOTAL,
-            area_code=NationalValue.NATIONAL_AREA_CODE,
-        ).values_list("period_number", "value"))
+        national = dict(
+            NationalValue.objects.filter(
+                indicator_id=measure.indicator_id,
+                year=period.year,
+                period_kind=series.reported_as,
+                sex=Sex.TOTAL,
+                area_code=NationalValue.NATIONAL_AREA_CODE,
+            ).values_list("period_number", "value")
+        )
     figure = measure_figure(
         title=measure.short_name or measure.name[:90],
         measure=measure,
@@ -101,4 +120,3 @@ def chart_for(measure: Measure, period: Period, overall) -> dict:
         national_values=national,
     )
     return {"figure": figure, "chart_caption": chart_caption(series, period.year)}
-

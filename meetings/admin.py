@@ -71,7 +71,17 @@ class AgendaItemAdmin(GuardedModelAdmin):
 class ProposedAdjustmentInline(GuardedStackedInline):
     model = ProposedAdjustment
     extra = 0
-    fields = ["order", "kind", "goal", "measure", "current_text", "proposed_text", "measurement", "proposed_value", "reason"]
+    fields = [
+        "order",
+        "kind",
+        "goal",
+        "measure",
+        "current_text",
+        "proposed_text",
+        "measurement",
+        "proposed_value",
+        "reason",
+    ]
     autocomplete_fields = ["goal", "measure"]
 
     # The proposals are part of what an approved report says: frozen with it.
@@ -116,8 +126,10 @@ class FollowUpReportAdmin(GuardedHistoryAdmin):
         """Approving (and un-approving) is a right of its own, held by administrators."""
         return request.user.has_perm(APPROVE_PERMISSION)
 
-    @admin.action(description=gettext_lazy("Approve the selected reports (freezes their content and PDF)"),
-                  permissions=["approve"])
+    @admin.action(
+        description=gettext_lazy("Approve the selected reports (freezes their content and PDF)"),
+        permissions=["approve"],
+    )
     def approve_selected(self, request, queryset):
         approved = 0
         for report in queryset:
@@ -127,12 +139,18 @@ class FollowUpReportAdmin(GuardedHistoryAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{report}: {' '.join(error.messages)}", messages.ERROR)
         if approved:
-            self.message_user(request, ngettext("%(count)d report approved.", "%(count)d reports approved.", approved)
-                              % {"count": approved}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(count)d report approved.", "%(count)d reports approved.", approved) % {"count": approved},
+                messages.SUCCESS,
+            )
 
     def get_urls(self):
-        unapprove = path("<path:object_id>/unapprove/", self.admin_site.admin_view(self.unapprove_view),
-                         name="meetings_followupreport_unapprove")
+        unapprove = path(
+            "<path:object_id>/unapprove/",
+            self.admin_site.admin_view(self.unapprove_view),
+            name="meetings_followupreport_unapprove",
+        )
         return [unapprove, *super().get_urls()]
 
     def unapprove_view(self, request, object_id):
@@ -151,8 +169,13 @@ class FollowUpReportAdmin(GuardedHistoryAdmin):
             else:
                 self.message_user(request, _("The report is a draft again; its periods are open."), messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:meetings_followupreport_change", args=[report.pk]))
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": report,
-                   "title": _("Un-approve %(report)s") % {"report": report}, "form": form}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": report,
+            "title": _("Un-approve %(report)s") % {"report": report},
+            "form": form,
+        }
         return TemplateResponse(request, "admin/meetings/followupreport/unapprove.html", context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -167,14 +190,19 @@ class FollowUpReportAdmin(GuardedHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         report = self.get_object(request, unquote(object_id))
-        context = {**(extra_context or {}),
-                   "can_unapprove": report is not None and report.is_approved and self.has_approve_permission(request)}
+        context = {
+            **(extra_context or {}),
+            "can_unapprove": report is not None and report.is_approved and self.has_approve_permission(request),
+        }
         return super().change_view(request, object_id, form_url, context)
 
 
 class UnapproveForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=REASON_MAX_LENGTH,
-                             help_text=gettext_lazy("Kept in the report's history and the admin log."))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        help_text=gettext_lazy("Kept in the report's history and the admin log."),
+    )
 
 
 class InternalControlFollowUpInline(GuardedTabularInline):

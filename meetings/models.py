@@ -60,7 +60,7 @@ class Meeting(models.Model):
 
     @property
     def date_label(self) -> str:
-        """"2021-02-24" or "2021-02-24–25"."""
+        """ "2021-02-24" or "2021-02-24–25"."""
         if not self.ends_on or self.ends_on == self.starts_on:
             return self.starts_on.isoformat()
         if self.ends_on.month == self.starts_on.month:
@@ -80,7 +80,9 @@ class AgendaItem(models.Model):
         WRITTEN = "written", _("Written")
         ORAL = "oral", _("Oral")
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     title = models.CharField(_("matter"), max_length=300)
     responsible_role = models.CharField(_("responsible role"), max_length=200, blank=True)
@@ -88,7 +90,9 @@ class AgendaItem(models.Model):
         _("presentation"), max_length=10, choices=Presentation.choices, default=Presentation.WRITTEN
     )
     goals = models.ManyToManyField(Goal, verbose_name=_("goals followed up"), blank=True, related_name="agenda_items")
-    measures = models.ManyToManyField(Measure, verbose_name=_("measures followed up"), blank=True, related_name="agenda_items")
+    measures = models.ManyToManyField(
+        Measure, verbose_name=_("measures followed up"), blank=True, related_name="agenda_items"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -198,14 +202,28 @@ class ProposedAdjustment(models.Model):
         FollowUpReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="proposed_adjustments"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.SET_NULL, null=True, blank=True, related_name="proposed_adjustments")
+    goal = models.ForeignKey(
+        Goal,
+        verbose_name=_("goal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_adjustments",
+    )
     measure = models.ForeignKey(
-        Measure, verbose_name=_("measure"), on_delete=models.SET_NULL, null=True, blank=True, related_name="proposed_adjustments"
+        Measure,
+        verbose_name=_("measure"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_adjustments",
     )
     current_text = models.TextField(_("current wording"), blank=True)
     proposed_text = models.TextField(_("proposed wording"), blank=True)
     measurement = models.TextField(_("how it is measured"), blank=True)
-    proposed_value = models.DecimalField(_("proposed target value"), max_digits=16, decimal_places=4, null=True, blank=True)
+    proposed_value = models.DecimalField(
+        _("proposed target value"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
     reason = models.TextField(_("reason"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -226,7 +244,9 @@ class ProposedAdjustment(models.Model):
 class InternalControlItem(models.Model):
     """A point in a body's internal control plan: the risk and the control of it."""
 
-    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="internal_control_items")
+    body = models.ForeignKey(
+        Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="internal_control_items"
+    )
     year = year_field(_("year"))
     process = models.CharField(_("process or area"), max_length=200)
     risk = models.TextField(_("risk"), blank=True)
@@ -248,11 +268,19 @@ class InternalControlFollowUp(models.Model):
     """A follow-up of an internal control item (twice a year: June and October)."""
 
     item = models.ForeignKey(
-        InternalControlItem, verbose_name=_("internal control item"), on_delete=models.CASCADE, related_name="follow_ups"
+        InternalControlItem,
+        verbose_name=_("internal control item"),
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
     )
     followed_up_on = models.DateField(_("followed up on"))
     meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.SET_NULL, null=True, blank=True, related_name="internal_control_follow_ups"
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="internal_control_follow_ups",
     )
     status = models.CharField(_("status"), max_length=10, choices=ASSESSMENT_STATUS_CHOICES, default=Status.MISSING)
     comment = models.TextField(_("comment"), blank=True)

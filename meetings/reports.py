@@ -54,15 +54,19 @@ def report_content(report: FollowUpReport) -> dict:
             "trend": evaluation.trend.text,
             "forecast": evaluation.forecast_text,
             "forecast_status": _status(evaluation.forecast.status) if evaluation.forecast else None,
-            "forecast_coverage": evaluation.forecast.coverage.text if evaluation.forecast and evaluation.forecast.coverage
+            "forecast_coverage": evaluation.forecast.coverage.text
+            if evaluation.forecast and evaluation.forecast.coverage
             else "",
             "comment": (evaluation.override.comment if evaluation.override else evaluation.value.comment) or "",
             "chart": "",
         }
         if evaluation.is_not_met:
             row["chart"] = line_chart_svg(
-                title=str(measure), measure=measure, series=charts[measure.pk],
-                target_value=evaluation.threshold_value, target_label=target_label(evaluation),
+                title=str(measure),
+                measure=measure,
+                series=charts[measure.pk],
+                target_value=evaluation.threshold_value,
+                target_label=target_label(evaluation),
             )
         return row
 
@@ -72,24 +76,30 @@ def report_content(report: FollowUpReport) -> dict:
         for goal_block in block.goals:
             goal_evaluation = goal_block.goal
             assessment = goal_evaluation.assessment
-            goals.append({
-                "title": goal_evaluation.goal.title,
-                "kind": str(goal_evaluation.goal.get_kind_display()),
-                "measurement": goal_evaluation.goal.measurement,
-                "level": goal_block.level,
-                "status": _status(goal_evaluation.status),
-                "note": goal_evaluation.note,
-                "result": assessment.result if assessment else "",
-                "comment": assessment.comment if assessment else "",
-                "measures": [measure_row(row.evaluation) for row in goal_block.rows],
-            })
-        area_statuses = [e.status for e in evaluations if e.measure.goal_area_id == (block.area.pk if block.area else None)]
-        areas.append({
-            "name": block.area.name if block.area else _("Without goal area"),
-            "measures_sentence": count_statuses(area_statuses).sentence if area_statuses else "",
-            "goals": goals,
-            "measures": [measure_row(row.evaluation) for row in block.rows],
-        })
+            goals.append(
+                {
+                    "title": goal_evaluation.goal.title,
+                    "kind": str(goal_evaluation.goal.get_kind_display()),
+                    "measurement": goal_evaluation.goal.measurement,
+                    "level": goal_block.level,
+                    "status": _status(goal_evaluation.status),
+                    "note": goal_evaluation.note,
+                    "result": assessment.result if assessment else "",
+                    "comment": assessment.comment if assessment else "",
+                    "measures": [measure_row(row.evaluation) for row in goal_block.rows],
+                }
+            )
+        area_statuses = [
+            e.status for e in evaluations if e.measure.goal_area_id == (block.area.pk if block.area else None)
+        ]
+        areas.append(
+            {
+                "name": block.area.name if block.area else _("Without goal area"),
+                "measures_sentence": count_statuses(area_statuses).sentence if area_statuses else "",
+                "goals": goals,
+                "measures": [measure_row(row.evaluation) for row in block.rows],
+            }
+        )
 
     budget = None
     overview = budget_overview(plan.body, period.year)

@@ -32,8 +32,9 @@ def _refuse_unless_approver(user) -> None:
 
 def _record(report: FollowUpReport, *, user, reason: str, message: str) -> None:
     """Keep the state change in the report's history and in the admin log."""
-    FollowUpReport.history.bulk_history_create([report], update=True, default_user=user,
-                                               default_change_reason=reason or message)
+    FollowUpReport.history.bulk_history_create(
+        [report], update=True, default_user=user, default_change_reason=reason or message
+    )
     LogEntry.objects.log_actions(
         user_id=user.pk, queryset=[report], action_flag=CHANGE, change_message=message, single_object=True
     )
@@ -87,7 +88,6 @@ def unapprove_report(*, report: FollowUpReport, user, reason: str) -> FollowUpRe
         state=FollowUpReport.State.DRAFT, snapshot=None, pdf=None, approved_at=None, approved_by=None
     )
     locked.refresh_from_db()
-    _record(locked, user=user, reason=reason,
-            message=_("Un-approved: %(reason)s") % {"reason": reason})
+    _record(locked, user=user, reason=reason, message=_("Un-approved: %(reason)s") % {"reason": reason})
     data_changed()  # the periods it locked are open again
     return locked

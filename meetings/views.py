@@ -23,9 +23,16 @@ def calendar(request, body: str, year: int):
         if not body.plans.filter(start_year__lte=year, end_year__gte=year).exists():
             raise Http404
         years = sorted({*years, year}, reverse=True)
-    return render(request, "meetings/calendar.html", {
-        "body": body, "year": year, "years": years, "meetings": meetings_of_year(body, year),
-    })
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "body": body,
+            "year": year,
+            "years": years,
+            "meetings": meetings_of_year(body, year),
+        },
+    )
 
 
 def _report_or_404(user, pk: int) -> FollowUpReport:

@@ -15,8 +15,13 @@ from kpis.models import Measure, Outcome
 from tests.selectors import hsn_plan
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 MEMBER = ("ledamot", "ledamot-lösen-2025")
 
@@ -45,8 +50,16 @@ def enter_first_tertial_2025() -> None:
         if measure.direction == Measure.Direction.LOWER_IS_BETTER:
             factor = 2 - factor
         for month in range(1, 5):
-            outcomes.append(Outcome(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=month,
-                                    sex=Sex.TOTAL, value=(base * factor + month - 2).quantize(Decimal("0.01"))))
+            outcomes.append(
+                Outcome(
+                    indicator=measure.indicator,
+                    year=2025,
+                    period_kind=PeriodKind.MONTH,
+                    period_number=month,
+                    sex=Sex.TOTAL,
+                    value=(base * factor + month - 2).quantize(Decimal("0.01")),
+                )
+            )
     Outcome.objects.bulk_create(outcomes)
 
 

@@ -31,8 +31,14 @@ def reporter(client):
 
 def own_outcome(unit) -> Outcome:
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
-    return Outcome.objects.create(indicator=measure.indicator, unit=unit, year=2025, period_kind=PeriodKind.MONTH,
-                                  period_number=9, value=Decimal(5))
+    return Outcome.objects.create(
+        indicator=measure.indicator,
+        unit=unit,
+        year=2025,
+        period_kind=PeriodKind.MONTH,
+        period_number=9,
+        value=Decimal(5),
+    )
 
 
 @pytest.mark.parametrize("number", ["13", "99999", "100000000000000000000000"])
@@ -47,11 +53,23 @@ def test_an_impossible_period_number_on_a_change_page_is_a_form_error(reporter, 
 
 @pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "-1x"])
 def test_a_value_that_cannot_be_a_row_in_an_autocomplete_field_is_not_a_500(admin_client_sv, value):
-    assert admin_client_sv.get(reverse("admin:kpis_outcome_add") + f"?indicator={value}&unit={value}").status_code == 200
+    assert (
+        admin_client_sv.get(reverse("admin:kpis_outcome_add") + f"?indicator={value}&unit={value}").status_code == 200
+    )
     assert admin_client_sv.get(reverse("admin:kpis_target_add") + f"?measure={value}").status_code == 200
-    response = admin_client_sv.post(reverse("admin:kpis_outcome_add"), {
-        "indicator": value, "unit": value, "year": 2025, "period_kind": "month", "period_number": 3, "sex": "T",
-        "value": "1", "accomplished": "unknown"})
+    response = admin_client_sv.post(
+        reverse("admin:kpis_outcome_add"),
+        {
+            "indicator": value,
+            "unit": value,
+            "year": 2025,
+            "period_kind": "month",
+            "period_number": 3,
+            "sex": "T",
+            "value": "1",
+            "accomplished": "unknown",
+        },
+    )
     assert response.status_code == 200 and not Outcome.objects.filter(year=2025, period_number=3, value=1).exists()
 
 
@@ -63,15 +81,23 @@ def test_an_odd_filter_on_an_export_page_is_said_not_a_500(admin_client_sv, quer
     assert "Filtret i adressen är ogiltigt" in response.content.decode()
 
 
-@pytest.mark.parametrize("query", ["starts_on__year=99999999999999999999", "starts_on__year=-3",
-                                   "starts_on__year=2025&starts_on__month=13"])
+@pytest.mark.parametrize(
+    "query", ["starts_on__year=99999999999999999999", "starts_on__year=-3", "starts_on__year=2025&starts_on__month=13"]
+)
 def test_an_impossible_date_in_the_date_hierarchy_is_said_not_a_500(admin_client_sv, query):
     response = admin_client_sv.get(reverse("admin:meetings_meeting_changelist") + f"?{query}", follow=True)
     assert response.status_code == 200 and "Datumet i adressen är ogiltigt" in response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/admin/kpis/outcome/?sex__exact=%00", "/admin/goalplan/plan/?state__exact=%00",
-                                 "/planer/?q=%00", "/admin/kpis/measure/export/?%00=1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/kpis/outcome/?sex__exact=%00",
+        "/admin/goalplan/plan/?state__exact=%00",
+        "/planer/?q=%00",
+        "/admin/kpis/measure/export/?%00=1",
+    ],
+)
 def test_a_nul_in_an_address_is_a_swedish_400(admin_client_sv, url):
     response = admin_client_sv.get(url)
     assert response.status_code == 400 and "NUL" in response.content.decode()
@@ -86,18 +112,34 @@ def test_under_members_only_a_reporter_enters_nothing_for_another_bodys_plan(mem
     refused = client.get(rs_url)
     assert refused.status_code == 200 and "Välj ett giltigt alternativ" in refused.content.decode()
     # An indicator only RS follows (the BUP and sick-leave ones feed the HSN plans too).
-    rs_measure = Measure.objects.filter(plan=rs_plan_2018()).exclude(
-        indicator__measures__plan__body__short_name="HSN").first()
-    response = client.post(reverse("admin:kpis_outcome_add"), {
-        "indicator": rs_measure.indicator_id, "unit": unit.pk, "year": 2018, "period_kind": "month", "period_number": 9,
-        "sex": "T", "value": "55", "accomplished": "unknown", "expected_version": "0"})
+    rs_measure = (
+        Measure.objects.filter(plan=rs_plan_2018()).exclude(indicator__measures__plan__body__short_name="HSN").first()
+    )
+    response = client.post(
+        reverse("admin:kpis_outcome_add"),
+        {
+            "indicator": rs_measure.indicator_id,
+            "unit": unit.pk,
+            "year": 2018,
+            "period_kind": "month",
+            "period_number": 9,
+            "sex": "T",
+            "value": "55",
+            "accomplished": "unknown",
+            "expected_version": "0",
+        },
+    )
     assert response.status_code == 200 and not Outcome.objects.filter(indicator=rs_measure.indicator, value=55).exists()
 
 
 def test_under_members_only_the_list_filters_name_only_visible_plans(members_mode, reporter):
     client, _unit = reporter
-    for url in ("admin:kpis_outcome_changelist", "admin:kpis_measure_changelist", "admin:kpis_target_changelist",
-                "admin:goalplan_goal_changelist"):
+    for url in (
+        "admin:kpis_outcome_changelist",
+        "admin:kpis_measure_changelist",
+        "admin:kpis_target_changelist",
+        "admin:goalplan_goal_changelist",
+    ):
         page = client.get(reverse(url)).content.decode()
         assert str(rs_plan_2018()) not in page, url
 
@@ -109,8 +151,9 @@ def test_the_meeting_of_an_approved_report_is_frozen_with_it(locked_april):
     url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
     page = clients["admin"].get(url)
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
-    clients["admin"].post(url, {"title": "ÄNDRAD", "body": body("RS").pk, "kind": meeting.kind,
-                                "starts_on": "2018-06-30"})
+    clients["admin"].post(
+        url, {"title": "ÄNDRAD", "body": body("RS").pk, "kind": meeting.kind, "starts_on": "2018-06-30"}
+    )
     assert Meeting.objects.get(pk=meeting.pk).title != "ÄNDRAD"
 
 
@@ -119,8 +162,9 @@ def test_under_members_only_a_reporters_import_knows_no_other_bodys_measure(memb
 
     client, unit = reporter
     user = client.get(reverse("admin:kpis_outcome_entry")).wsgi_request.user
-    rs_measure = Measure.objects.filter(plan=rs_plan_2018()).exclude(
-        indicator__measures__plan__body__short_name="HSN").first()
+    rs_measure = (
+        Measure.objects.filter(plan=rs_plan_2018()).exclude(indicator__measures__plan__body__short_name="HSN").first()
+    )
     data = f"mätetal;år;period;enhet;kön;värde\n{rs_measure.pk};2018;month-5;{unit.name};T;42\n".encode()
     with pytest.raises(ImportFailed) as refused:
         import_outcomes(data, "utfall.csv", user=user)
@@ -134,8 +178,9 @@ def test_a_huge_number_in_a_many_to_many_field_is_a_form_error(admin_client_sv, 
 
     goal = Goal.objects.first()
     url = reverse("admin:goalplan_goal_change", args=[goal.pk])
-    response = admin_client_sv.post(url, {"plan": goal.plan_id, "kind": goal.kind, "title": goal.title,
-                                          "shared_with": value})
+    response = admin_client_sv.post(
+        url, {"plan": goal.plan_id, "kind": goal.kind, "title": goal.title, "shared_with": value}
+    )
     assert response.status_code == 200
 
 

@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 # Historical (audit) models are shown through their model's history page, not on their own.
 OUR_MODELS = [
-    model for label in ("goalplan", "kpis", "budget", "meetings") for model in apps.get_app_config(label).get_models()
+    model
+    for label in ("goalplan", "kpis", "budget", "meetings")
+    for model in apps.get_app_config(label).get_models()
     if not model.__name__.startswith("Historical")
 ]
 

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 def an_outcome(admin_user) -> Outcome:
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
-    outcome = Outcome(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=Decimal("61"))
+    outcome = Outcome(
+        indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=Decimal("61")
+    )
     return outcome_save(outcome=outcome, user=admin_user, expected_version=None)
 
 
@@ -62,9 +64,16 @@ def test_an_approved_period_is_locked_for_everyone_but_an_administrator_with_a_r
     reporter.groups.add(Group.objects.get(name=REPORTERS))
     unit.reporters.add(reporter)
     outcome = outcome_save(
-        outcome=Outcome(indicator=measure.indicator, unit=unit, year=2018, period_kind=PeriodKind.MONTH, period_number=3,
-                        value=Decimal("6.4")),
-        user=reporter, expected_version=None,
+        outcome=Outcome(
+            indicator=measure.indicator,
+            unit=unit,
+            year=2018,
+            period_kind=PeriodKind.MONTH,
+            period_number=3,
+            value=Decimal("6.4"),
+        ),
+        user=reporter,
+        expected_version=None,
     )
     approve_report(report=FollowUpReport.objects.get(plan=rs_plan_2018(), period_end="2018-04-30"), user=admin_user)
     outcome.value = Decimal("6.0")

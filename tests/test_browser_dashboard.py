@@ -17,8 +17,10 @@ from tests.selectors import hsn_plan
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-              "resultTypes": ["violations"]}
+WCAG_21_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 
 
 @pytest.fixture
@@ -76,7 +78,9 @@ def test_committee_pages_pass_axe_wcag_21_aa_and_never_use_colour_alone(site):
             page.wait_for_load_state("networkidle")
             screenshot(page, f"axe-{name}")
             violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
-            serious = [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
+            serious = [
+                f"{v['id']} ({v['impact']}): {v['help']}" for v in violations if v["impact"] in ("serious", "critical")
+            ]
             if serious:
                 problems[name] = serious
             for status in page.locator(".status").all_text_contents():

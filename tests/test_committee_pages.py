@@ -79,8 +79,15 @@ def test_measure_page_shows_chart_data_breakdown_and_comments(member):
 
 def test_outcome_export_keeps_numbers_as_numbers_and_neutralises_formulas(member):
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
-    Outcome.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4,
-                           sex=Sex.TOTAL, value=Decimal("-0.7"), comment="=HYPERLINK(\"http://x\")")
+    Outcome.objects.create(
+        indicator=measure.indicator,
+        year=2025,
+        period_kind=PeriodKind.MONTH,
+        period_number=4,
+        sex=Sex.TOTAL,
+        value=Decimal("-0.7"),
+        comment='=HYPERLINK("http://x")',
+    )
     response = member.get(f"/matetal/{measure.pk}/?_export=csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))

@@ -48,8 +48,10 @@ def plan() -> Plan:
 @pytest.fixture
 def two_administrators():
     users = get_user_model().objects
-    return (users.create_superuser("samtidig-a", "a@example.se", "lösen-a-2025"),
-            users.create_superuser("samtidig-b", "b@example.se", "lösen-b-2025"))
+    return (
+        users.create_superuser("samtidig-a", "a@example.se", "lösen-a-2025"),
+        users.create_superuser("samtidig-b", "b@example.se", "lösen-b-2025"),
+    )
 
 
 def numeric_measure(plan: Plan) -> Measure:
@@ -61,8 +63,11 @@ def numeric_measure(plan: Plan) -> Measure:
 
 def empty_months(measure: Measure, count: int) -> list[Period]:
     """Months of the plan year with no stored outcome of the measure yet (the first entry races)."""
-    taken = set(Outcome.objects.filter(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH)
-                .values_list("period_number", flat=True))
+    taken = set(
+        Outcome.objects.filter(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH).values_list(
+            "period_number", flat=True
+        )
+    )
     months = [Period(2025, PeriodKind.MONTH, n) for n in range(12, 0, -1) if n not in taken]
     assert len(months) >= count, "the seeds left too few empty months for the test"
     return months[:count]
@@ -97,25 +102,37 @@ def run_at_once(*jobs):
 
 
 def stored(measure: Measure, period: Period):
-    return Outcome.objects.filter(indicator=measure.indicator, year=period.year, period_kind=period.kind,
-                                  period_number=period.number, unit=None, sex=Sex.TOTAL)
+    return Outcome.objects.filter(
+        indicator=measure.indicator,
+        year=period.year,
+        period_kind=period.kind,
+        period_number=period.number,
+        unit=None,
+        sex=Sex.TOTAL,
+    )
 
 
 def test_two_first_entries_of_a_period_save_one_and_refuse_the_other_with_the_conflict_message(
-        plan, two_administrators):
+    plan, two_administrators
+):
     measure = numeric_measure(plan)
     for period in empty_months(measure, ROUNDS):
         values = (Decimal("11.5"), Decimal("22.5"))
 
         def enter(user, value, period=period):
             return outcomes_record_for_period(
-                period=period, unit=None, user=user,
-                entries=[OutcomeEntry(measure=measure, sex=Sex.TOTAL, value=value,
-                                      expected_version=0)],
+                period=period,
+                unit=None,
+                user=user,
+                entries=[OutcomeEntry(measure=measure, sex=Sex.TOTAL, value=value, expected_version=0)],
             )
 
-        results = run_at_once(*(lambda user=user, value=value: enter(user, value)
-                                for user, value in zip(two_administrators, values, strict=True)))
+        results = run_at_once(
+            *(
+                lambda user=user, value=value: enter(user, value)
+                for user, value in zip(two_administrators, values, strict=True)
+            )
+        )
         kinds = sorted(kind for kind, _result in results)
         assert kinds == ["refused", "saved"], results
         (winner,) = [index for index, (kind, _result) in enumerate(results) if kind == "saved"]
@@ -127,19 +144,28 @@ def test_two_first_entries_of_a_period_save_one_and_refuse_the_other_with_the_co
         assert stored(measure, period).get().entered_by == two_administrators[winner]
 
 
-def test_two_single_first_saves_of_the_same_outcome_save_one_and_refuse_the_other(
-        plan, two_administrators):
+def test_two_single_first_saves_of_the_same_outcome_save_one_and_refuse_the_other(plan, two_administrators):
     measure = numeric_measure(plan)
     for period in empty_months(measure, ROUNDS):
         values = (Decimal("33.5"), Decimal("44.5"))
 
         def save(user, value, period=period):
-            outcome = Outcome(indicator=measure.indicator, year=period.year, period_kind=period.kind,
-                              period_number=period.number, sex=Sex.TOTAL, value=value)
+            outcome = Outcome(
+                indicator=measure.indicator,
+                year=period.year,
+                period_kind=period.kind,
+                period_number=period.number,
+                sex=Sex.TOTAL,
+                value=value,
+            )
             return outcome_save(outcome=outcome, user=user, expected_version=None)
 
-        results = run_at_once(*(lambda user=user, value=value: save(user, value)
-                                for user, value in zip(two_administrators, values, strict=True)))
+        results = run_at_once(
+            *(
+                lambda user=user, value=value: save(user, value)
+                for user, value in zip(two_administrators, values, strict=True)
+            )
+        )
         assert sorted(kind for kind, _result in results) == ["refused", "saved"], results
         refusal = next(result for kind, result in results if kind == "refused")
         # Either the insert's unique index or the validation that runs first saw the other row.
@@ -158,41 +184,50 @@ def entry_post_data(formset, *, measure: Measure, value: str) -> dict:
     }
     for index, form in enumerate(formset.forms):
         typed = form.initial["measure_id"] == measure.pk and form.initial["sex"] == Sex.TOTAL
-        data.update({
-            f"form-{index}-measure_id": form.initial["measure_id"],
-            f"form-{index}-sex": form.initial["sex"],
-            f"form-{index}-version": form.initial["version"],
-            f"form-{index}-value": value if typed else "",
-            f"form-{index}-accomplished": "",
-            f"form-{index}-comment": "",
-        })
+        data.update(
+            {
+                f"form-{index}-measure_id": form.initial["measure_id"],
+                f"form-{index}-sex": form.initial["sex"],
+                f"form-{index}-version": form.initial["version"],
+                f"form-{index}-value": value if typed else "",
+                f"form-{index}-accomplished": "",
+                f"form-{index}-comment": "",
+            }
+        )
     return data
 
 
-def test_two_administrators_on_the_entry_page_one_saves_the_other_sees_the_conflict(
-        plan, two_administrators):
+def test_two_administrators_on_the_entry_page_one_saves_the_other_sees_the_conflict(plan, two_administrators):
     measure = numeric_measure(plan)
     for period in empty_months(measure, ROUNDS):
-        url = (f"{reverse('admin:kpis_outcome_entry')}?plan={plan.pk}&year={period.year}"
-               f"&period_kind=month&period_number={period.number}&unit=")
+        url = (
+            f"{reverse('admin:kpis_outcome_entry')}?plan={plan.pk}&year={period.year}"
+            f"&period_kind=month&period_number={period.number}&unit="
+        )
         clients, posts = [], []
         for user, typed in zip(two_administrators, ("55,5", "66,5"), strict=True):
             client = Client(HTTP_ACCEPT_LANGUAGE="sv")
             client.force_login(user)
             page = client.get(url)  # both open the page before either saves: both see version 0
             assert page.status_code == 200
-            assert {form.initial["version"] for form in page.context["formset"].forms
-                    if form.initial["measure_id"] == measure.pk} == {0}
+            assert {
+                form.initial["version"]
+                for form in page.context["formset"].forms
+                if form.initial["measure_id"] == measure.pk
+            } == {0}
             clients.append(client)
             posts.append(entry_post_data(page.context["formset"], measure=measure, value=typed))
 
-        results = run_at_once(*(lambda client=client, data=data, url=url: client.post(url, data)
-                                for client, data in zip(clients, posts, strict=True)))
+        results = run_at_once(
+            *(
+                lambda client=client, data=data, url=url: client.post(url, data)
+                for client, data in zip(clients, posts, strict=True)
+            )
+        )
         assert all(kind == "saved" for kind, _response in results), results  # no exception, no 500
         statuses = sorted(response.status_code for _kind, response in results)
         assert statuses == [200, 302], statuses
         (loser,) = [response for _kind, response in results if response.status_code == 200]
         assert CONFLICT_IN_SWEDISH in loser.content.decode()
-        winner = next(index for index, (_kind, response) in enumerate(results)
-                      if response.status_code == 302)
+        winner = next(index for index, (_kind, response) in enumerate(results) if response.status_code == 302)
         assert [row.value for row in stored(measure, period)] == [Decimal(("55.5", "66.5")[winner])]

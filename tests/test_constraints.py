@@ -30,17 +30,27 @@ def refused(create) -> bool:
 
 def test_one_outcome_per_measure_period_and_sex_without_unit():
     measure = a_measure()
-    Outcome.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=3, value=1)
-    assert refused(lambda: Outcome.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=3, value=2))
+    Outcome.objects.create(
+        indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=3, value=1
+    )
+    assert refused(
+        lambda: Outcome.objects.create(
+            indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=3, value=2
+        )
+    )
 
 
 def test_one_outcome_per_measure_period_unit_and_sex():
     from goalplan.models import OrganisationalUnit
 
     measure, unit = a_measure(), OrganisationalUnit.objects.get(name="Division Medicin")
-    Outcome.objects.create(indicator=measure.indicator, unit=unit, year=2025, period_kind=PeriodKind.MONTH, period_number=3, value=1)
+    Outcome.objects.create(
+        indicator=measure.indicator, unit=unit, year=2025, period_kind=PeriodKind.MONTH, period_number=3, value=1
+    )
     assert refused(
-        lambda: Outcome.objects.create(indicator=measure.indicator, unit=unit, year=2025, period_kind=PeriodKind.MONTH, period_number=3, value=2)
+        lambda: Outcome.objects.create(
+            indicator=measure.indicator, unit=unit, year=2025, period_kind=PeriodKind.MONTH, period_number=3, value=2
+        )
     )
 
 
@@ -49,20 +59,30 @@ def test_one_outcome_per_measure_period_unit_and_sex():
     [(PeriodKind.MONTH, 13), (PeriodKind.MONTH, 0), (PeriodKind.TERTIAL, 4), (PeriodKind.YEAR, 4)],
 )
 def test_period_number_must_fit_kind(kind, number):
-    assert refused(lambda: Outcome.objects.create(indicator=a_measure().indicator, year=2025, period_kind=kind, period_number=number, value=1))
+    assert refused(
+        lambda: Outcome.objects.create(
+            indicator=a_measure().indicator, year=2025, period_kind=kind, period_number=number, value=1
+        )
+    )
 
 
 def test_year_must_be_in_range():
-    assert refused(lambda: Outcome.objects.create(indicator=a_measure().indicator, year=1899, period_kind=PeriodKind.YEAR, value=1))
+    assert refused(
+        lambda: Outcome.objects.create(indicator=a_measure().indicator, year=1899, period_kind=PeriodKind.YEAR, value=1)
+    )
 
 
 def test_outcome_needs_a_value():
-    assert refused(lambda: Outcome.objects.create(indicator=a_measure().indicator, year=2025, period_kind=PeriodKind.YEAR))
+    assert refused(
+        lambda: Outcome.objects.create(indicator=a_measure().indicator, year=2025, period_kind=PeriodKind.YEAR)
+    )
 
 
 def test_target_kinds_require_their_numbers():
     measure = a_measure()
-    assert refused(lambda: Target.objects.create(measure=measure, year=2030, kind=Target.Kind.AT_LEAST, wording="Minst"))
+    assert refused(
+        lambda: Target.objects.create(measure=measure, year=2030, kind=Target.Kind.AT_LEAST, wording="Minst")
+    )
     assert refused(
         lambda: Target.objects.create(measure=measure, year=2031, kind=Target.Kind.LOWER_THAN_YEAR, wording="Lägre än")
     )
@@ -70,7 +90,9 @@ def test_target_kinds_require_their_numbers():
 
 def test_plan_years_must_be_ordered():
     assert refused(
-        lambda: Plan.objects.create(title="x", kind=Plan.Kind.REGIONPLAN, body=body("RF"), start_year=2025, end_year=2024)
+        lambda: Plan.objects.create(
+            title="x", kind=Plan.Kind.REGIONPLAN, body=body("RF"), start_year=2025, end_year=2024
+        )
     )
 
 
@@ -85,7 +107,9 @@ def test_investment_amount_not_negative():
 def test_validation_message_is_swedish_and_names_the_problem():
     from django.utils import translation
 
-    outcome = Outcome(indicator=a_measure().indicator, year=2025, period_kind=PeriodKind.TERTIAL, period_number=7, value=1)
+    outcome = Outcome(
+        indicator=a_measure().indicator, year=2025, period_kind=PeriodKind.TERTIAL, period_number=7, value=1
+    )
     with translation.override("sv"), pytest.raises(ValidationError) as error:
         outcome.full_clean()
     assert "tertial 1–3" in " ".join(error.value.messages)

@@ -27,7 +27,9 @@ def test_sqlite_tests_run_on_a_file_of_their_own():
 
 
 def test_postgres_url():
-    config = database_from_url("postgres://postgres:s%40cret@127.0.0.1:5432/malstyrning?sslmode=disable", base_dir=Path("."))
+    config = database_from_url(
+        "postgres://postgres:s%40cret@127.0.0.1:5432/malstyrning?sslmode=disable", base_dir=Path(".")
+    )
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("malstyrning", "postgres", "s@cret")
     assert (config["HOST"], config["PORT"], config["OPTIONS"]) == ("127.0.0.1", "5432", {"sslmode": "disable"})

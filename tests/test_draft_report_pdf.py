@@ -61,9 +61,7 @@ def fake_renders(monkeypatch):
 
 
 def reader(client, username: str):
-    client.force_login(
-        get_user_model().objects.create_user(username=username, password="x-lösen-2025")
-    )
+    client.force_login(get_user_model().objects.create_user(username=username, password="x-lösen-2025"))
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
     return client
 
@@ -125,26 +123,16 @@ def test_a_changed_budget_follow_up_renders_the_draft_anew(client, renders):
     member = reader(client, "ledamot")
     report = hsn_tertial_report()
     assert "-4 321 000" not in pdf_text(bytes(download(member, report).content))
-    frame = (
-        BudgetFrame.objects.filter(body=report.body, year=2025, lines__isnull=False)
-        .distinct()
-        .first()
-    )
+    frame = BudgetFrame.objects.filter(body=report.body, year=2025, lines__isnull=False).distinct().first()
     line = BudgetLine.objects.filter(frame=frame).order_by("pk").first()
-    BudgetOutcome.objects.create(
-        line=line, month=4, outcome_tkr=Decimal(-1_000_000), forecast_tkr=Decimal(-4_321_000)
-    )
+    BudgetOutcome.objects.create(line=line, month=4, outcome_tkr=Decimal(-1_000_000), forecast_tkr=Decimal(-4_321_000))
     assert "-4 321 000" in pdf_text(bytes(download(member, report).content))
     assert len(renders) == 2
 
 
-def test_the_seventh_fresh_render_in_a_minute_is_refused_and_others_still_get_theirs(
-    client, fake_renders, monkeypatch
-):
+def test_the_seventh_fresh_render_in_a_minute_is_refused_and_others_still_get_theirs(client, fake_renders, monkeypatch):
     drafts = list(
-        FollowUpReport.objects.filter(
-            state=FollowUpReport.State.DRAFT, plan__isnull=False
-        ).order_by("pk")[:7]
+        FollowUpReport.objects.filter(state=FollowUpReport.State.DRAFT, plan__isnull=False).order_by("pk")[:7]
     )
     assert len(drafts) == 7
     member = reader(client, "ledamot")
@@ -172,15 +160,11 @@ def test_the_seventh_fresh_render_in_a_minute_is_refused_and_others_still_get_th
     assert len(fake_renders) == 13
 
 
-def test_approved_reports_always_download_from_their_stored_bytes(
-    client, admin_user, fake_renders, monkeypatch
-):
+def test_approved_reports_always_download_from_their_stored_bytes(client, admin_user, fake_renders, monkeypatch):
     monkeypatch.setattr("meetings.services.render_report_pdf", lambda content: b"%PDF-1.7 approved")
     report = approve_report(report=hsn_tertial_report(), user=admin_user)
     drafts = list(
-        FollowUpReport.objects.filter(
-            state=FollowUpReport.State.DRAFT, plan__isnull=False
-        ).order_by("pk")[:7]
+        FollowUpReport.objects.filter(state=FollowUpReport.State.DRAFT, plan__isnull=False).order_by("pk")[:7]
     )
     member = reader(client, "ledamot")
     statuses = [download(member, draft).status_code for draft in drafts]

@@ -33,19 +33,31 @@ def numeric_measure_with_target() -> Measure:
 
 
 def add_first_tertial(measure: Measure, values: list[Decimal], **fields) -> None:
-    Outcome.objects.bulk_create([
-        Outcome(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=month,
-                sex=Sex.TOTAL, value=value, **fields)
-        for month, value in enumerate(values, start=1)
-    ])
+    Outcome.objects.bulk_create(
+        [
+            Outcome(
+                indicator=measure.indicator,
+                year=2025,
+                period_kind=PeriodKind.MONTH,
+                period_number=month,
+                sex=Sex.TOTAL,
+                value=value,
+                **fields,
+            )
+            for month, value in enumerate(values, start=1)
+        ]
+    )
 
 
 def xlsx_rows(content: bytes) -> tuple[list[str], list[list], list[str]]:
     """Headers, rows of values, and the data types of every cell (openpyxl: "f" is a formula)."""
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     cells = list(sheet.iter_rows())
-    return ([cell.value for cell in cells[0]], [[cell.value for cell in row] for row in cells[1:]],
-            [cell.data_type for row in cells for cell in row])
+    return (
+        [cell.value for cell in cells[0]],
+        [[cell.value for cell in row] for row in cells[1:]],
+        [cell.data_type for row in cells for cell in row],
+    )
 
 
 def csv_rows(content: bytes) -> tuple[list[str], list[list[str]]]:
@@ -93,8 +105,7 @@ def test_dashboard_export_neutralises_every_text_cell_and_keeps_numbers(admin_cl
     assert_no_text_can_run(csv_body)
 
 
-def test_measure_outcome_export_neutralises_comments_and_unit_names_and_keeps_numbers(
-        admin_client_sv):
+def test_measure_outcome_export_neutralises_comments_and_unit_names_and_keeps_numbers(admin_client_sv):
     measure = numeric_measure_with_target()
     unit = OrganisationalUnit.objects.first()
     OrganisationalUnit.objects.filter(pk=unit.pk).update(name="+Enhet med plustecken")
@@ -136,8 +147,7 @@ def test_a_link_in_a_measure_name_is_shown_as_text_in_the_chart(admin_client_sv)
 
     url = f"/matetal/{measure.pk}/?year=2025&period=tertial-1"
     page = admin_client_sv.get(url).content.decode()
-    script = re.search(r'<script id="measure-figure" type="application/json">(.*?)</script>', page,
-                       re.DOTALL)
+    script = re.search(r'<script id="measure-figure" type="application/json">(.*?)</script>', page, re.DOTALL)
     figure = json.loads(script.group(1))
     texts = figure_strings(figure)
     assert not [text for text in texts if "<a" in text.lower() or "</a" in text.lower()]

@@ -10,13 +10,16 @@ from kpis.status import combine_statuses, count_goals, evaluate_goals
 from tests.selectors import rs_plan_2018
 
 
-@pytest.mark.parametrize(("inputs", "expected"), [
-    ([Status.GREEN, Status.YELLOW], (Status.YELLOW, False)),
-    ([Status.GREEN, Status.RED, Status.YELLOW], (Status.RED, False)),
-    ([Status.GREEN, Status.MISSING], (Status.GREEN, True)),
-    ([Status.MISSING, Status.MISSING], (Status.MISSING, True)),
-    ([], (Status.MISSING, False)),
-])
+@pytest.mark.parametrize(
+    ("inputs", "expected"),
+    [
+        ([Status.GREEN, Status.YELLOW], (Status.YELLOW, False)),
+        ([Status.GREEN, Status.RED, Status.YELLOW], (Status.RED, False)),
+        ([Status.GREEN, Status.MISSING], (Status.GREEN, True)),
+        ([Status.MISSING, Status.MISSING], (Status.MISSING, True)),
+        ([], (Status.MISSING, False)),
+    ],
+)
 def test_the_worst_known_status_wins_and_missing_is_flagged(inputs, expected):
     assert combine_statuses(inputs) == expected
 

@@ -37,8 +37,7 @@ HEADING = "mätetal;år;period;enhet;kön;värde;kommentar"
 YEAR = 2031
 MB = 1024 * 1024
 HEADING_ROW_XML = "".join(
-    ['<row r="1">', *(f'<c t="inlineStr"><is><t>{name}</t></is></c>'
-                      for name in HEADING.split(";")), "</row>"]
+    ['<row r="1">', *(f'<c t="inlineStr"><is><t>{name}</t></is></c>' for name in HEADING.split(";")), "</row>"]
 ).encode()
 
 
@@ -54,8 +53,7 @@ def as_csv(rows: list[str], encoding: str = "utf-8") -> bytes:
 def month_rows(measure: Measure, count: int, value: str = "10") -> list[str]:
     """``count`` distinct valid rows for one measure: months × units."""
     units = [""] + list(OrganisationalUnit.objects.order_by("pk").values_list("name", flat=True))
-    rows = [f"{measure.pk};{YEAR};month-{month};{unit};T;{value};"
-            for unit in units for month in range(1, 13)]
+    rows = [f"{measure.pk};{YEAR};month-{month};{unit};T;{value};" for unit in units for month in range(1, 13)]
     assert len(rows) >= count
     return rows[:count]
 
@@ -77,8 +75,9 @@ def with_sheet_xml(xlsx: bytes, write_sheet) -> bytes:
         for info in source.infolist():
             if info.filename == "xl/worksheets/sheet1.xml":
                 with archive.open(info.filename, "w", force_zip64=True) as member:
-                    member.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/'
-                                 b'spreadsheetml/2006/main"><sheetData>')
+                    member.write(
+                        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                    )
                     write_sheet(member)
                     member.write(b"</sheetData></worksheet>")
             else:
@@ -89,6 +88,7 @@ def with_sheet_xml(xlsx: bytes, write_sheet) -> bytes:
 @pytest.fixture(scope="module")
 def zip_bomb(tmp_path_factory) -> Path:
     """A valid-looking XLSX of ~300 kB whose sheet unpacks to 300 MB (like the adversarial one)."""
+
     def write_sheet(member):
         # Whitespace between rows is valid XML and compresses about a thousand to one.
         block = b" " * MB
@@ -102,6 +102,7 @@ def zip_bomb(tmp_path_factory) -> Path:
 
 
 # a) zip bomb ---------------------------------------------------------------------------------
+
 
 def test_zip_bomb_is_refused_at_once_in_swedish(zip_bomb, monkeypatch):
     data = zip_bomb.read_bytes()
@@ -138,14 +139,21 @@ def test_zip_bomb_refusal_uses_bounded_memory(zip_bomb):
         print(outcome, before, after, seconds)
     """)
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    completed = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True,
-                               text=True, cwd=django_settings.BASE_DIR, env=environment,
-                               timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=django_settings.BASE_DIR,
+        env=environment,
+        timeout=120,
+    )
     assert completed.returncode == 0, completed.stderr
     outcome, before_kb, after_kb, seconds = completed.stdout.split()
     extra_mb = (int(after_kb) - int(before_kb)) / 1024
-    print(f"zip bomb: refused in {float(seconds):.4f} s, peak RSS +{extra_mb:.1f} MB "
-          f"(peak {int(after_kb) / 1024:.0f} MB)")
+    print(
+        f"zip bomb: refused in {float(seconds):.4f} s, peak RSS +{extra_mb:.1f} MB (peak {int(after_kb) / 1024:.0f} MB)"
+    )
     assert outcome == "UnreadableFile"
     assert extra_mb < 200  # the bomb unpacks to 300 MB
 
@@ -157,6 +165,7 @@ def test_zip_with_a_huge_directory_is_refused_before_zipfile_parses_it(monkeypat
         archive.writestr("xl/workbook.xml", "<workbook/>")
         for number in range(30_000):
             archive.writestr(f"{number}", b"")
+
     def never(*args, **kwargs):
         raise AssertionError("zipfile read the huge directory")
 
@@ -180,9 +189,10 @@ def test_sheet_claiming_a_million_rows_stops_at_the_row_limit(settings, measure)
 
 
 def test_xml_entity_expansion_in_a_sheet_is_refused():
-    """"Billion laughs": 10⁹ characters from 1 kB of entities (expat ≥ 2.4 stops it)."""
+    """ "Billion laughs": 10⁹ characters from 1 kB of entities (expat ≥ 2.4 stops it)."""
     entities = '<!ENTITY a0 "xxxxxxxxxx">' + "".join(
-        f'<!ENTITY a{level} "{f"&a{level - 1};" * 10}">' for level in range(1, 10))
+        f'<!ENTITY a{level} "{f"&a{level - 1};" * 10}">' for level in range(1, 10)
+    )
     heading = small_xlsx([["a"]])
     source = zipfile.ZipFile(io.BytesIO(heading))
     out = io.BytesIO()
@@ -190,10 +200,12 @@ def test_xml_entity_expansion_in_a_sheet_is_refused():
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
-                content = (f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]><worksheet '
-                           'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                           '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&a9;</t></is>'
-                           "</c></row></sheetData></worksheet>")
+                content = (
+                    f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]><worksheet '
+                    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&a9;</t></is>'
+                    "</c></row></sheetData></worksheet>"
+                )
             archive.writestr(info, content)
     with translation.override("sv"), pytest.raises(UnreadableFile) as failure:
         import_outcomes(out.getvalue(), "skratt.xlsx", user=None)
@@ -202,10 +214,12 @@ def test_xml_entity_expansion_in_a_sheet_is_refused():
 
 # b) size, rows and listed errors -------------------------------------------------------------
 
+
 def test_a_50_mb_csv_is_refused_by_its_size_before_parsing(measure, monkeypatch):
     row = f"{measure.pk};{YEAR};month-1;;T;10;{'x' * 60}\r\n".encode()
     data = HEADING.encode() + b"\r\n" + row * (50 * MB // len(row))
     assert len(data) > 49 * MB
+
     def never(*args, **kwargs):
         raise AssertionError("the oversized file was decoded")
 
@@ -249,6 +263,7 @@ def test_errors_are_listed_up_to_the_limit_with_the_total(settings, measure):
 
 # c) and d) encodings and files that are not what they say ------------------------------------
 
+
 def test_windows_1252_csv_from_swedish_excel_imports_exactly(measure):
     comment = "Väntetid för åtgärd – mål 90 % (€)"
     data = as_csv([f"{measure.pk};{YEAR};april;;T;82,5;{comment}"], encoding="cp1252")
@@ -277,17 +292,20 @@ def test_excel_unicode_text_utf16_tab_separated_imports(measure):
     assert (stored.value, stored.comment) == (Decimal("3.5"), "Översyn")
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), [
-    ("slump.csv", os.urandom(200_000), "Filen är inte en CSV-fil"),
-    ("slump.xlsx", os.urandom(200_000), "Filen är inte en Excel-fil (.xlsx)"),
-    ("text.xlsx", "mätetal;år\n1;2025\n".encode(), "Filen är inte en Excel-fil (.xlsx)"),
-    ("nollor.csv", b"m\x00\x00\x00" * 1000, "Filen är inte en CSV-fil"),
-    ("bok.csv", small_xlsx([["mätetal"]]), "den ser ut att vara en Excel-fil"),
-    ("gammal.xls", b"\xd0\xcf\x11\xe0" + os.urandom(1000), "Bara CSV- och Excel-filer (.xlsx)"),
-    ("tom.csv", b"", "Filen är tom."),
-    ("citat.csv", HEADING.encode() + b'\n"' + b"x" * 200_000, "Rad 2 i filen kan inte läsas"),
-    ("trasig.xlsx", small_xlsx([["a"]])[:-200] + b"\0" * 200, "Filen är inte en Excel-fil"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("slump.csv", os.urandom(200_000), "Filen är inte en CSV-fil"),
+        ("slump.xlsx", os.urandom(200_000), "Filen är inte en Excel-fil (.xlsx)"),
+        ("text.xlsx", "mätetal;år\n1;2025\n".encode(), "Filen är inte en Excel-fil (.xlsx)"),
+        ("nollor.csv", b"m\x00\x00\x00" * 1000, "Filen är inte en CSV-fil"),
+        ("bok.csv", small_xlsx([["mätetal"]]), "den ser ut att vara en Excel-fil"),
+        ("gammal.xls", b"\xd0\xcf\x11\xe0" + os.urandom(1000), "Bara CSV- och Excel-filer (.xlsx)"),
+        ("tom.csv", b"", "Filen är tom."),
+        ("citat.csv", HEADING.encode() + b'\n"' + b"x" * 200_000, "Rad 2 i filen kan inte läsas"),
+        ("trasig.xlsx", small_xlsx([["a"]])[:-200] + b"\0" * 200, "Filen är inte en Excel-fil"),
+    ],
+)
 def test_wrong_files_give_one_swedish_message(name, content, expected):
     with translation.override("sv"), pytest.raises(ImportFailed) as failure:
         import_outcomes(content, name, user=None)
@@ -307,16 +325,15 @@ def test_damaged_workbook_inside_a_valid_zip_gives_a_swedish_message():
 
 
 def test_values_too_large_once_rounded_and_control_characters_are_row_errors(measure):
-    rows = [f"{measure.pk};{YEAR};month-1;;T;999999999999,99999;",
-            f"{measure.pk};{YEAR};month-2;;T;1;Före\x07efter"]
+    rows = [f"{measure.pk};{YEAR};month-1;;T;999999999999,99999;", f"{measure.pk};{YEAR};month-2;;T;1;Före\x07efter"]
     with translation.override("sv"), pytest.raises(ImportFailed) as failure:
         import_outcomes(as_csv(rows), "gränser.csv", user=None)
-    assert [(error.row, error.column) for error in failure.value.errors] == [
-        (2, "värde"), (3, "kommentar")]
+    assert [(error.row, error.column) for error in failure.value.errors] == [(2, "värde"), (3, "kommentar")]
     assert "kontrolltecken" in failure.value.errors[1].message
 
 
 # e) management commands ----------------------------------------------------------------------
+
 
 def test_import_outcomes_command_refuses_in_swedish_without_traceback(tmp_path, settings):
     settings.IMPORT_MAX_LISTED_ERRORS = 3
@@ -358,24 +375,37 @@ def kolada(values: list) -> bytes:
     return json.dumps({"values": values}).encode()
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (b"[" * 100_000, "Filen är inte Kolada-data"),
-    (b'{"values": 3}', "Filen är inte Kolada-data"),
-    (kolada([{"kpi": "N1", "municipality": "0000", "period": 2024, "values": 7}]),
-     "Post 1 saknar kpi, municipality, period eller values."),
-    (kolada([{"kpi": "N1", "municipality": "0000", "period": 2024, "values": ["x"]}]),
-     "Post 1 har ett värde som inte är ett objekt"),
-    (kolada([{"kpi": "N1", "municipality": "0000", "period": 12345, "values": []}]),
-     "Post 1 har perioden ”12345”"),
-    (kolada([{"kpi": "N1", "municipality": "x" * 50, "period": 2024, "values": []}]),
-     "Post 1 har kommunen"),
-    (kolada([{"kpi": "N1", "municipality": "00\u00000", "period": 2024, "values": []}]),
-     "Post 1 har kommunen"),
-    ((b'{"values": [{"kpi": "N79036", "municipality": "0000", "period": 2024,'
-      b' "values": [{"gender": "T", "value": NaN}]}]}'), "Post 1 har värdet ”nan”"),
-    (kolada([{"kpi": "N79036", "municipality": "0000", "period": 2024,
-              "values": [{"gender": "T", "value": "tre"}]}]), "Post 1 har värdet ”tre”"),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"[" * 100_000, "Filen är inte Kolada-data"),
+        (b'{"values": 3}', "Filen är inte Kolada-data"),
+        (
+            kolada([{"kpi": "N1", "municipality": "0000", "period": 2024, "values": 7}]),
+            "Post 1 saknar kpi, municipality, period eller values.",
+        ),
+        (
+            kolada([{"kpi": "N1", "municipality": "0000", "period": 2024, "values": ["x"]}]),
+            "Post 1 har ett värde som inte är ett objekt",
+        ),
+        (kolada([{"kpi": "N1", "municipality": "0000", "period": 12345, "values": []}]), "Post 1 har perioden ”12345”"),
+        (kolada([{"kpi": "N1", "municipality": "x" * 50, "period": 2024, "values": []}]), "Post 1 har kommunen"),
+        (kolada([{"kpi": "N1", "municipality": "00\u00000", "period": 2024, "values": []}]), "Post 1 har kommunen"),
+        (
+            (
+                b'{"values": [{"kpi": "N79036", "municipality": "0000", "period": 2024,'
+                b' "values": [{"gender": "T", "value": NaN}]}]}'
+            ),
+            "Post 1 har värdet ”nan”",
+        ),
+        (
+            kolada(
+                [{"kpi": "N79036", "municipality": "0000", "period": 2024, "values": [{"gender": "T", "value": "tre"}]}]
+            ),
+            "Post 1 har värdet ”tre”",
+        ),
+    ],
+)
 def test_kolada_wrong_shapes_are_kolada_file_errors_in_swedish(data, expected):
     with translation.override("sv"), pytest.raises(KoladaFileError) as failure:
         import_kolada(data)
@@ -386,11 +416,11 @@ def test_kolada_row_limit(settings):
     settings.IMPORT_MAX_ROWS = 2
     values = [{"gender": sex, "value": 1.0} for sex in "TKM"]
     with translation.override("sv"), pytest.raises(KoladaFileError, match="fler än 2 värden"):
-        import_kolada(kolada([{"kpi": "N1", "municipality": "0000", "period": 2024,
-                               "values": values}]))
+        import_kolada(kolada([{"kpi": "N1", "municipality": "0000", "period": 2024, "values": values}]))
 
 
 # f) django-import-export admin imports -------------------------------------------------------
+
 
 class LimitedTargetAdmin(TargetAdmin):
     """The project's target admin (LimitedImportExportMixin through GuardedImportExportMixin), on a
@@ -411,19 +441,22 @@ def format_index(title: str) -> str:
 
 def post_import(client, name: str, content: bytes, title: str):
     upload = SimpleUploadedFile(name, content)
-    return client.post("/admin/kpis/target/import/",
-                       {"import_file": upload, "format": format_index(title), "resource": "0"})
+    return client.post(
+        "/admin/kpis/target/import/", {"import_file": upload, "format": format_index(title), "resource": "0"}
+    )
 
 
 @pytest.mark.urls(__name__)
-@pytest.mark.parametrize(("name", "content", "title", "expected"), [
-    ("slump.csv", os.urandom(100_000), "csv", "Filen är inte en CSV-fil"),
-    ("slump.xlsx", os.urandom(100_000), "xlsx", "Filen är inte en Excel-fil (.xlsx)"),
-    ("text.xlsx", b"measure;year\n1;2031\n", "xlsx", "Filen är inte en Excel-fil (.xlsx)"),
-    ("slump.json", os.urandom(100_000), "json", "Filen är inte text (UTF-8 eller Windows-1252)"),
-])
-def test_admin_import_of_unreadable_files_is_a_swedish_form_error(admin_client_sv, name, content,
-                                                                  title, expected):
+@pytest.mark.parametrize(
+    ("name", "content", "title", "expected"),
+    [
+        ("slump.csv", os.urandom(100_000), "csv", "Filen är inte en CSV-fil"),
+        ("slump.xlsx", os.urandom(100_000), "xlsx", "Filen är inte en Excel-fil (.xlsx)"),
+        ("text.xlsx", b"measure;year\n1;2031\n", "xlsx", "Filen är inte en Excel-fil (.xlsx)"),
+        ("slump.json", os.urandom(100_000), "json", "Filen är inte text (UTF-8 eller Windows-1252)"),
+    ],
+)
+def test_admin_import_of_unreadable_files_is_a_swedish_form_error(admin_client_sv, name, content, title, expected):
     before = Target.objects.count()
     response = post_import(admin_client_sv, name, content, title)
     assert response.status_code == 200
@@ -433,23 +466,20 @@ def test_admin_import_of_unreadable_files_is_a_swedish_form_error(admin_client_s
 
 
 @pytest.mark.urls(__name__)
-def test_admin_import_over_the_size_limit_and_the_zip_bomb_are_refused(admin_client_sv, settings,
-                                                                      zip_bomb):
+def test_admin_import_over_the_size_limit_and_the_zip_bomb_are_refused(admin_client_sv, settings, zip_bomb):
     before = Target.objects.count()
     response = post_import(admin_client_sv, "bomb.xlsx", zip_bomb.read_bytes(), "xlsx")
     assert response.status_code == 200
     assert "Kalkylarket packas upp till 300\xa0MB" in response.content.decode()
     settings.IMPORT_MAX_BYTES = 10_000
-    response = post_import(admin_client_sv, "stor.csv", b"measure;year\n" + b"1;2031\n" * 5000,
-                           "csv")
+    response = post_import(admin_client_sv, "stor.csv", b"measure;year\n" + b"1;2031\n" * 5000, "csv")
     assert response.status_code == 200
     assert "Filen är större än 9,8\xa0kB" in response.content.decode()
     assert Target.objects.count() == before
 
 
 @pytest.mark.urls(__name__)
-def test_admin_import_reads_windows_1252_semicolon_csv_through_confirmation(admin_client_sv,
-                                                                           measure):
+def test_admin_import_reads_windows_1252_semicolon_csv_through_confirmation(admin_client_sv, measure):
     # A draft plan: a decided one asks for a reason, which is not what this test is about.
     Plan.objects.filter(pk=measure.plan_id).update(state=Plan.State.DRAFT)
     wording = "Minst 90 % – väntetid för åtgärd"
@@ -471,8 +501,7 @@ def test_admin_import_reads_windows_1252_semicolon_csv_through_confirmation(admi
 def test_admin_import_lists_at_most_the_configured_row_errors(admin_client_sv, settings):
     settings.IMPORT_MAX_LISTED_ERRORS = 5
     rows = "".join(f"99999;{YEAR};at_least;{number};Mål\r\n" for number in range(40))
-    response = post_import(admin_client_sv, "fel.csv",
-                           f"measure;year;kind;value;wording\r\n{rows}".encode(), "csv")
+    response = post_import(admin_client_sv, "fel.csv", f"measure;year;kind;value;wording\r\n{rows}".encode(), "csv")
     assert response.status_code == 200
     result = response.context["result"]
     listed = len(result.invalid_rows) + len(result.row_errors())
@@ -495,10 +524,12 @@ def test_an_admins_own_import_form_keeps_the_file_checks(settings):
     form_class = model_admin.get_import_form_class(None)
     assert issubclass(form_class, ReasonImportForm)
     upload = SimpleUploadedFile("mal.csv", b"measure;year\n1;2031\n")
-    form = form_class(model_admin.get_import_formats(),
-                      model_admin.get_import_resource_classes(None),
-                      data={"format": format_index("csv"), "resource": "0"},
-                      files={"import_file": upload})
+    form = form_class(
+        model_admin.get_import_formats(),
+        model_admin.get_import_resource_classes(None),
+        data={"format": format_index("csv"), "resource": "0"},
+        files={"import_file": upload},
+    )
     with translation.override("sv"):
         assert not form.is_valid()
         assert "Filen är större än 10\xa0byte" in form.errors["import_file"][0]
@@ -507,36 +538,76 @@ def test_an_admins_own_import_form_keeps_the_file_checks(settings):
 
 # g) PostgreSQL: changing over a thousand outcomes (the COPY deadlock) -------------------------
 
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 def test_import_changing_over_a_thousand_outcomes_finishes_on_postgresql():
     import faulthandler
 
-    measures = list(Measure.objects.filter(plan=hsn_plan(2025), indicator__split_by_sex=False)
-                    .order_by("pk")[:10])
+    measures = list(Measure.objects.filter(plan=hsn_plan(2025), indicator__split_by_sex=False).order_by("pk")[:10])
     now = timezone.now()
-    Outcome.objects.bulk_create([
-        Outcome(indicator=m.indicator, year=YEAR, period_kind="month", period_number=month, sex="T",
-                value=Decimal(month), entered_at=now, updated_at=now, version=1)
-        for m in measures for month in range(1, 13)
-    ] + [
-        Outcome(indicator=m.indicator, year=YEAR + 1, period_kind="month", period_number=month, sex="T",
-                value=Decimal(month), entered_at=now, updated_at=now, version=1)
-        for m in measures for month in range(1, 13)
-    ])
+    Outcome.objects.bulk_create(
+        [
+            Outcome(
+                indicator=m.indicator,
+                year=YEAR,
+                period_kind="month",
+                period_number=month,
+                sex="T",
+                value=Decimal(month),
+                entered_at=now,
+                updated_at=now,
+                version=1,
+            )
+            for m in measures
+            for month in range(1, 13)
+        ]
+        + [
+            Outcome(
+                indicator=m.indicator,
+                year=YEAR + 1,
+                period_kind="month",
+                period_number=month,
+                sex="T",
+                value=Decimal(month),
+                entered_at=now,
+                updated_at=now,
+                version=1,
+            )
+            for m in measures
+            for month in range(1, 13)
+        ]
+    )
     units = list(OrganisationalUnit.objects.order_by("pk")[:4])
-    Outcome.objects.bulk_create([
-        Outcome(indicator=m.indicator, unit=unit, year=year, period_kind="month", period_number=month,
-                sex="T", value=Decimal(month), entered_at=now, updated_at=now, version=1)
-        for m in measures for unit in units for year in (YEAR, YEAR + 1)
-        for month in range(1, 13)
-    ])
+    Outcome.objects.bulk_create(
+        [
+            Outcome(
+                indicator=m.indicator,
+                unit=unit,
+                year=year,
+                period_kind="month",
+                period_number=month,
+                sex="T",
+                value=Decimal(month),
+                entered_at=now,
+                updated_at=now,
+                version=1,
+            )
+            for m in measures
+            for unit in units
+            for year in (YEAR, YEAR + 1)
+            for month in range(1, 13)
+        ]
+    )
     stored = Outcome.objects.filter(year__in=(YEAR, YEAR + 1), indicator__measures__in=measures)
     count = stored.count()
     assert count >= 1000
     names = {unit.pk: unit.name for unit in units}
     measure_of = {m.indicator_id: m.pk for m in measures}
-    rows = [f"{measure_of[o.indicator_id]};{o.year};month-{o.period_number};{names.get(o.unit_id, '')};T;"
-            f"{o.value + 1};ändrad" for o in stored]
+    rows = [
+        f"{measure_of[o.indicator_id]};{o.year};month-{o.period_number};{names.get(o.unit_id, '')};T;"
+        f"{o.value + 1};ändrad"
+        for o in stored
+    ]
     # A regression would block forever on the connection: end the run with a traceback instead.
     faulthandler.dump_traceback_later(300, exit=True)
     try:
@@ -548,25 +619,26 @@ def test_import_changing_over_a_thousand_outcomes_finishes_on_postgresql():
     print(f"PostgreSQL: {count} changed outcomes imported in {seconds:.2f} s")
     assert (result.updated, result.created) == (count, 0)
     assert stored.filter(comment="ändrad").count() == count
-    assert Outcome.history.filter(year__in=(YEAR, YEAR + 1), history_type="~",
-                                  comment="ändrad").count() == count
+    assert Outcome.history.filter(year__in=(YEAR, YEAR + 1), history_type="~", comment="ändrad").count() == count
 
 
 def test_changed_outcomes_get_new_values_versions_and_history(measure):
     """Both write paths (bulk_update on SQLite, UPDATE … FROM VALUES on PostgreSQL)."""
     import_outcomes(as_csv(month_rows(measure, 3, value="10")), "först.csv", user=None)
-    result = import_outcomes(as_csv(month_rows(measure, 3, value="12,5")), "sen.csv", user=None,
-                             reason="Rättat")
+    result = import_outcomes(as_csv(month_rows(measure, 3, value="12,5")), "sen.csv", user=None, reason="Rättat")
     assert (result.created, result.updated, result.unchanged) == (0, 3, 0)
     stored = Outcome.objects.filter(indicator=measure.indicator, year=YEAR).order_by("period_number")
     assert [(o.period_number, o.value, o.version) for o in stored] == [
-        (1, Decimal("12.5"), 2), (2, Decimal("12.5"), 2), (3, Decimal("12.5"), 2)]
+        (1, Decimal("12.5"), 2),
+        (2, Decimal("12.5"), 2),
+        (3, Decimal("12.5"), 2),
+    ]
     history = Outcome.history.filter(indicator=measure.indicator, year=YEAR, history_type="~")
-    assert sorted(history.values_list("value", "history_change_reason")) == [
-        (Decimal("12.5"), "Rättat")] * 3
+    assert sorted(history.values_list("value", "history_change_reason")) == [(Decimal("12.5"), "Rättat")] * 3
 
 
 # h) two imports at the same time -------------------------------------------------------------
+
 
 def test_a_row_inserted_between_checking_and_writing_is_a_conflict(monkeypatch, measure):
     """Another session commits the same outcome after this import checked the file.
@@ -577,8 +649,13 @@ def test_a_row_inserted_between_checking_and_writing_is_a_conflict(monkeypatch, 
     """
     rows = month_rows(measure, 3)
     original_insert = imports._insert
-    competing = {"indicator_id": measure.indicator_id, "year": YEAR, "period_kind": "month",
-                 "period_number": 2, "sex": "T"}
+    competing = {
+        "indicator_id": measure.indicator_id,
+        "year": YEAR,
+        "period_kind": "month",
+        "period_number": 2,
+        "sex": "T",
+    }
 
     def insert_after_someone_else(outcomes, progress):
         if connection.vendor == "postgresql":
@@ -595,8 +672,7 @@ def test_a_row_inserted_between_checking_and_writing_is_a_conflict(monkeypatch, 
         assert "Någon annan registrerade eller importerade utfall" in failure.value.message
         assert isinstance(failure.value, ImportFailed)
         # Nothing of the file was written: its first and third rows are not there.
-        assert not Outcome.objects.filter(indicator=measure.indicator, year=YEAR,
-                                          period_number__in=(1, 3)).exists()
+        assert not Outcome.objects.filter(indicator=measure.indicator, year=YEAR, period_number__in=(1, 3)).exists()
     finally:
         if connection.vendor == "postgresql":
             delete_committed_elsewhere(competing)
@@ -628,8 +704,11 @@ def delete_committed_elsewhere(fields: dict) -> None:
 
 def second_connection_parameters() -> dict:
     parameters = connection.get_connection_params()
-    return {key: value for key, value in parameters.items()
-            if key in {"dbname", "user", "password", "host", "port"} and value}
+    return {
+        key: value
+        for key, value in parameters.items()
+        if key in {"dbname", "user", "password", "host", "port"} and value
+    }
 
 
 class DeadlockDetected(Exception):
@@ -649,8 +728,7 @@ def database_error(conflict: bool) -> OperationalError:
 
 
 @pytest.mark.parametrize("conflict", [True, False])
-def test_a_lock_or_deadlock_is_a_conflict_and_other_database_errors_are_not(monkeypatch, measure,
-                                                                            conflict):
+def test_a_lock_or_deadlock_is_a_conflict_and_other_database_errors_are_not(monkeypatch, measure, conflict):
     def fail(*args, **kwargs):
         raise database_error(conflict)
 
@@ -720,8 +798,9 @@ def wait_until_a_session_waits_for_a_lock(seconds: float = 10) -> None:
     deadline = time.monotonic() + seconds
     with psycopg.connect(**second_connection_parameters(), autocommit=True) as other:
         while time.monotonic() < deadline:
-            waiting = other.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                                    "current_database() AND wait_event_type = 'Lock'").fetchone()
+            waiting = other.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ).fetchone()
             if waiting[0]:
                 return
             time.sleep(0.05)
@@ -732,8 +811,10 @@ def committed_months(indicator_id: int) -> list[int]:
     import psycopg
 
     with psycopg.connect(**second_connection_parameters(), autocommit=True) as other:
-        rows = other.execute("SELECT period_number FROM kpis_outcome WHERE indicator_id = %s AND "
-                             "year = %s ORDER BY period_number", (indicator_id, YEAR)).fetchall()
+        rows = other.execute(
+            "SELECT period_number FROM kpis_outcome WHERE indicator_id = %s AND year = %s ORDER BY period_number",
+            (indicator_id, YEAR),
+        ).fetchall()
     return [number for (number,) in rows]
 
 
@@ -742,5 +823,4 @@ def delete_committed_outcomes(indicator_id: int) -> None:
 
     with psycopg.connect(**second_connection_parameters(), autocommit=True) as other:
         for table in (Outcome.history.model._meta.db_table, Outcome._meta.db_table):
-            other.execute(f"DELETE FROM {table} WHERE indicator_id = %s AND year = %s",
-                          (indicator_id, YEAR))
+            other.execute(f"DELETE FROM {table} WHERE indicator_id = %s AND year = %s", (indicator_id, YEAR))

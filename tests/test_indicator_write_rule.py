@@ -33,18 +33,28 @@ def shared(settings, django_user_model):
     indicator = Indicator.objects.create(code="X-SJUK", name="Sjukfrånvaro", unit="%", decimals=1)
     plans = {}
     for body, title in ((body_a, "Verksamhetsplan 2030 A"), (body_b, f"Verksamhetsplan 2030 B {SECRET}")):
-        plan = Plan.objects.create(title=title, kind=Plan.Kind.OPERATIONAL_PLAN, body=body, start_year=2030,
-                                   end_year=2030)
+        plan = Plan.objects.create(
+            title=title, kind=Plan.Kind.OPERATIONAL_PLAN, body=body, start_year=2030, end_year=2030
+        )
         area = GoalArea.objects.create(plan=plan, name="Medarbetare", order=1)
-        plans[body.short_name] = (plan, Measure.objects.create(plan=plan, indicator=indicator, goal_area=area,
-                                                               name=f"Sjukfrånvaro {body.short_name}"))
+        plans[body.short_name] = (
+            plan,
+            Measure.objects.create(
+                plan=plan, indicator=indicator, goal_area=area, name=f"Sjukfrånvaro {body.short_name}"
+            ),
+        )
     unit = OrganisationalUnit.objects.create(name="Vårdcentral A", code="VCA", body=body_a)
     reporter = django_user_model.objects.create_user(username="rapportor-a", is_staff=True)
     reporter.groups.add(Group.objects.get(name=REPORTERS))
     unit.reporters.add(reporter)
-    FollowUpReport.objects.create(body=body_b, plan=plans["NB"][0], kind=FollowUpReport.Kind.TERTIAL,
-                                  title="Tertialrapport april 2030", period_end="2030-04-30",
-                                  state=FollowUpReport.State.APPROVED)
+    FollowUpReport.objects.create(
+        body=body_b,
+        plan=plans["NB"][0],
+        kind=FollowUpReport.Kind.TERTIAL,
+        title="Tertialrapport april 2030",
+        period_end="2030-04-30",
+        state=FollowUpReport.State.APPROVED,
+    )
     client = Client(HTTP_ACCEPT_LANGUAGE="sv")
     client.force_login(reporter)
     return indicator, plans, unit, reporter, client
@@ -52,12 +62,16 @@ def shared(settings, django_user_model):
 
 def test_the_import_is_locked_by_a_plan_the_reporter_does_not_read(shared):
     indicator, plans, unit, reporter, _client = shared
-    Outcome.objects.create(indicator=indicator, unit=unit, year=2030, period_kind=PeriodKind.MONTH, period_number=4,
-                           value=D("5.6"))
+    Outcome.objects.create(
+        indicator=indicator, unit=unit, year=2030, period_kind=PeriodKind.MONTH, period_number=4, value=D("5.6")
+    )
     for heading, key in (("nyckeltal", "X-SJUK"), ("mätetal", str(plans["NA"][1].pk))):
         with pytest.raises(ImportFailed) as refused:
-            import_outcomes(f"{heading};år;period;enhet;kön;värde\n{key};2030;month-4;VCA;T;1,0\n".encode(),
-                            "utfall.csv", user=reporter)
+            import_outcomes(
+                f"{heading};år;period;enhet;kön;värde\n{key};2030;month-4;VCA;T;1,0\n".encode(),
+                "utfall.csv",
+                user=reporter,
+            )
         assert "godkänd rapport" in str(refused.value.errors[0])
         assert SECRET not in str(refused.value.errors[0])
     assert Outcome.objects.get(indicator=indicator, unit=unit, period_number=4).value == D("5.6")
@@ -65,17 +79,25 @@ def test_the_import_is_locked_by_a_plan_the_reporter_does_not_read(shared):
 
 def test_another_bodys_plan_is_never_named(shared):
     indicator, plans, unit, _reporter, client = shared
-    Outcome.objects.create(indicator=indicator, unit=unit, year=2030, period_kind=PeriodKind.MONTH, period_number=3,
-                           value=D("5.6"))
-    entry = (f"{reverse('admin:kpis_outcome_entry')}?plan={plans['NA'][0].pk}&year=2030&period_kind=month"
-             f"&period_number=4&unit={unit.pk}")
+    Outcome.objects.create(
+        indicator=indicator, unit=unit, year=2030, period_kind=PeriodKind.MONTH, period_number=3, value=D("5.6")
+    )
+    entry = (
+        f"{reverse('admin:kpis_outcome_entry')}?plan={plans['NA'][0].pk}&year=2030&period_kind=month"
+        f"&period_number=4&unit={unit.pk}"
+    )
     page = client.get(entry).content.decode()
     assert "godkänd rapport" in page  # B's approval locks the month, unnamed
-    for url in (entry, reverse("admin:kpis_indicator_changelist"),
-                reverse("admin:kpis_indicator_change", args=[indicator.pk]), reverse("admin:kpis_outcome_changelist"),
-                reverse("admin:kpis_nationalvalue_changelist"), reverse("admin:kpis_statusoverride_changelist"),
-                "/admin/autocomplete/?app_label=kpis&model_name=outcome&field_name=indicator&term=Sjuk",
-                f"/matetal/{plans['NA'][1].pk}/"):
+    for url in (
+        entry,
+        reverse("admin:kpis_indicator_changelist"),
+        reverse("admin:kpis_indicator_change", args=[indicator.pk]),
+        reverse("admin:kpis_outcome_changelist"),
+        reverse("admin:kpis_nationalvalue_changelist"),
+        reverse("admin:kpis_statusoverride_changelist"),
+        "/admin/autocomplete/?app_label=kpis&model_name=outcome&field_name=indicator&term=Sjuk",
+        f"/matetal/{plans['NA'][1].pk}/",
+    ):
         response = client.get(url)
         assert response.status_code in (200, 302), url
         assert SECRET not in response.content.decode(), url
@@ -106,8 +128,9 @@ def test_a_reporter_cannot_change_an_adoption_at_all(shared):
     other = Indicator.objects.create(code="X-ANNAT", name="Annat")
     Outcome.objects.create(indicator=other, year=2030, period_kind=PeriodKind.MONTH, period_number=4, value=D(1))
     with pytest.raises(PermissionDenied):
-        write_rules_for(reporter).check_write(stored=None, new=Measure(plan=plans["NB"][0], indicator=other, name="x"),
-                                              reason="Försök")
+        write_rules_for(reporter).check_write(
+            stored=None, new=Measure(plan=plans["NB"][0], indicator=other, name="x"), reason="Försök"
+        )
 
 
 def test_switching_indicators_in_a_draft_is_not_judged_by_last_years_decided_plan(shared, admin_user):
@@ -126,8 +149,13 @@ def divisions_named(*names):
 
 
 def test_two_divisions_whose_codes_shorten_alike_get_indicators_of_their_own(admin_user):
-    plan = Plan.objects.create(title="Verksamhetsplan 2031", kind=Plan.Kind.OPERATIONAL_PLAN,
-                               body=Body.objects.create(name="Nämnd C", short_name="NC"), start_year=2031, end_year=2031)
+    plan = Plan.objects.create(
+        title="Verksamhetsplan 2031",
+        kind=Plan.Kind.OPERATIONAL_PLAN,
+        body=Body.objects.create(name="Nämnd C", short_name="NC"),
+        start_year=2031,
+        end_year=2031,
+    )
     template = IndicatorTemplate.objects.get(code="VG-90-BESOK")
     IndicatorTemplate.objects.filter(pk=template.pk).update(code="VG-OPERATION-INOM-90-DAGAR")
     template.refresh_from_db()
@@ -139,11 +167,17 @@ def test_two_divisions_whose_codes_shorten_alike_get_indicators_of_their_own(adm
 
 
 def test_an_existing_code_of_another_units_indicator_is_not_taken_over(admin_user):
-    plan = Plan.objects.create(title="Verksamhetsplan 2031 D", kind=Plan.Kind.OPERATIONAL_PLAN,
-                               body=Body.objects.create(name="Nämnd D", short_name="ND"), start_year=2031, end_year=2031)
+    plan = Plan.objects.create(
+        title="Verksamhetsplan 2031 D",
+        kind=Plan.Kind.OPERATIONAL_PLAN,
+        body=Body.objects.create(name="Nämnd D", short_name="ND"),
+        start_year=2031,
+        end_year=2031,
+    )
     template = IndicatorTemplate.objects.get(code="VG-90-BESOK")
-    ortopedi = OrganisationalUnit.objects.create(name="Division Ortopedi", code="ORT",
-                                                 kind=OrganisationalUnit.Kind.DIVISION)
+    ortopedi = OrganisationalUnit.objects.create(
+        name="Division Ortopedi", code="ORT", kind=OrganisationalUnit.Kind.DIVISION
+    )
     [old] = divisions_named("Division Ortopedi gammal")
     foreign = Indicator.objects.create(code="VG-90-BESOK-ORT", name="Något annat", responsible_unit=old, unit="st")
     [measure] = adopt_templates(plan=plan, templates=[template], units=[ortopedi], user=admin_user).measures
@@ -151,12 +185,29 @@ def test_an_existing_code_of_another_units_indicator_is_not_taken_over(admin_use
     assert (measure.indicator.responsible_unit_id, measure.indicator.unit) == (ortopedi.pk, "%")
 
 
-@pytest.mark.parametrize("odd", [{"plan": "9" * 30}, {"plan": "abc"}, {"units": ["9" * 30]}, {"units": ["abc"]},
-                                 {"goal_area": "9" * 30}, {"reason": "a\x00b"}])
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"plan": "9" * 30},
+        {"plan": "abc"},
+        {"units": ["9" * 30]},
+        {"units": ["abc"]},
+        {"goal_area": "9" * 30},
+        {"reason": "a\x00b"},
+    ],
+)
 def test_odd_input_to_the_library_action_is_a_form_error(admin_client_sv, odd):
     template = IndicatorTemplate.objects.first()
     before = Measure.objects.count()
-    response = admin_client_sv.post(reverse("admin:kpis_indicatortemplate_changelist"), {
-        "action": "adopt_in_plan", "_selected_action": [template.pk], "adopt": "1",
-        "plan": Plan.objects.first().pk, "whole_scope": "on", **odd})
+    response = admin_client_sv.post(
+        reverse("admin:kpis_indicatortemplate_changelist"),
+        {
+            "action": "adopt_in_plan",
+            "_selected_action": [template.pk],
+            "adopt": "1",
+            "plan": Plan.objects.first().pk,
+            "whole_scope": "on",
+            **odd,
+        },
+    )
     assert response.status_code == 200 and Measure.objects.count() == before

@@ -61,7 +61,9 @@ def test_entry_page_lists_every_measure_of_the_plan(admin_client_sv):
     # One row per indicator: HSE, adopted under two goal areas of the plan, is entered once.
     totals = [row for row, _form, _status in rows if row.sex == Sex.TOTAL]
     indicator_ids = [row.measure.indicator_id for row in totals]
-    assert sorted(indicator_ids) == sorted(set(Measure.objects.filter(plan=plan).values_list("indicator_id", flat=True)))
+    assert sorted(indicator_ids) == sorted(
+        set(Measure.objects.filter(plan=plan).values_list("indicator_id", flat=True))
+    )
     assert len(totals) == Measure.objects.filter(plan=plan).count() - 1
     assert "Minst 88 %" in response.content.decode()
 
@@ -77,8 +79,11 @@ def test_entering_april_outcomes_for_every_measure_saves_them(admin_client_sv, a
     assert saved.count() == formset.total_form_count()
     assert saved.filter(sex=Sex.TOTAL).count() == indicators.distinct().count()
     numeric = saved.exclude(value=None).first()
-    first_measure = Measure.objects.filter(plan=plan, indicator_id=numeric.indicator_id).order_by(
-        "goal_area__order", "goal_area__pk", "goal__order", "goal__pk", "order", "pk").first()
+    first_measure = (
+        Measure.objects.filter(plan=plan, indicator_id=numeric.indicator_id)
+        .order_by("goal_area__order", "goal_area__pk", "goal__order", "goal__pk", "order", "pk")
+        .first()
+    )
     assert numeric.value == Decimal(f"12{first_measure.pk % 10}.5")
     assert numeric.entered_by == admin_user
     assert numeric.comment == f"Kommentar {first_measure.pk}"
@@ -119,12 +124,22 @@ def test_bad_number_names_the_field_and_saves_nothing(admin_client_sv):
 
 def test_duplicate_outcome_is_refused_in_the_admin_with_a_clear_message(admin_client_sv):
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
-    Outcome.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=Decimal("80"))
+    Outcome.objects.create(
+        indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=Decimal("80")
+    )
     response = admin_client_sv.post(
         reverse("admin:kpis_outcome_add"),
         {
-            "indicator": measure.indicator_id, "year": 2025, "period_kind": "month", "period_number": 4, "unit": "",
-            "sex": "T", "value": "81", "accomplished": "unknown", "count": "", "comment": "",
+            "indicator": measure.indicator_id,
+            "year": 2025,
+            "period_kind": "month",
+            "period_number": 4,
+            "unit": "",
+            "sex": "T",
+            "value": "81",
+            "accomplished": "unknown",
+            "count": "",
+            "comment": "",
         },
     )
     assert response.status_code == 200
@@ -145,8 +160,9 @@ def test_entry_page_requires_change_permission(client, django_user_model):
 def test_stored_values_are_shown_as_typed_the_swedish_way(admin_client_sv):
     plan = hsn_plan(2025)
     measure = Measure.objects.filter(plan=plan).first()
-    Outcome.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4,
-                           value=Decimal("4.1000"))
+    Outcome.objects.create(
+        indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=Decimal("4.1000")
+    )
     page = admin_client_sv.get(ENTRY_URL + april_2025_query(plan)).content.decode()
     assert 'value="4,1"' in page
     assert "4.1000" not in page

@@ -22,7 +22,9 @@ def ten_thousand_rows() -> list[str]:
     """10 000 rows: 22 indicators × 12 months × 36 units/scopes (and more), all distinct (by the
     number of each indicator's first measure: HSE is adopted twice in the plan)."""
     first_measure = {}
-    for pk, indicator_id in Measure.objects.filter(plan=hsn_plan(2025)).order_by("pk").values_list("pk", "indicator_id"):
+    for pk, indicator_id in (
+        Measure.objects.filter(plan=hsn_plan(2025)).order_by("pk").values_list("pk", "indicator_id")
+    ):
         first_measure.setdefault(indicator_id, pk)
     measures = list(first_measure.values())
     units = [""] + list(OrganisationalUnit.objects.values_list("name", flat=True))
@@ -41,11 +43,14 @@ def as_csv(rows: list[str]) -> bytes:
     return ("\n".join([HEADING, *rows]) + "\n").encode("utf-8")
 
 
-@pytest.mark.parametrize(("column", "bad_cell", "expected"), [
-    ("mätetal", 0, "Det finns inget mätetal med nummer ”99999”"),
-    ("värde", 5, "”12,3,4” är inte ett tal"),
-    ("period", 2, "”month-13” är ingen period"),
-])
+@pytest.mark.parametrize(
+    ("column", "bad_cell", "expected"),
+    [
+        ("mätetal", 0, "Det finns inget mätetal med nummer ”99999”"),
+        ("värde", 5, "”12,3,4” är inte ett tal"),
+        ("period", 2, "”month-13” är ingen period"),
+    ],
+)
 def test_one_bad_row_imports_nothing_and_names_row_and_column(column, bad_cell, expected):
     rows = ten_thousand_rows()
     assert len(rows) == 10_000
@@ -91,7 +96,9 @@ def test_swedish_messages_and_xlsx(settings):
     buffer = io.BytesIO()
     book.save(buffer)
     import_outcomes(buffer.getvalue(), "utfall.xlsx", user=None)
-    assert Outcome.objects.get(indicator=measure.indicator, year=2025, period_kind="month", period_number=4).value == 82.5
+    assert (
+        Outcome.objects.get(indicator=measure.indicator, year=2025, period_kind="month", period_number=4).value == 82.5
+    )
 
 
 def test_admin_import_previews_then_writes_only_on_confirmation(admin_client_sv):
@@ -124,8 +131,10 @@ def test_the_unit_column_means_a_code_before_a_name_before_a_number(admin_user):
     coded = OrganisationalUnit.objects.exclude(pk=numbered.pk).order_by("pk").first()
     coded.code = str(numbered.pk)
     coded.save()
-    twin = [OrganisationalUnit.objects.create(name="Tvillingenheten", parent=parent, kind=coded.kind, body=coded.body)
-            for parent in (numbered, coded)]  # two units, one name
+    twin = [
+        OrganisationalUnit.objects.create(name="Tvillingenheten", parent=parent, kind=coded.kind, body=coded.body)
+        for parent in (numbered, coded)
+    ]  # two units, one name
     rows = [f"{measure.pk};2025;month-1;{numbered.pk};T;10", f"{measure.pk};2025;month-2;{coded.name};T;20"]
     import_outcomes(as_csv(rows), "utfall.csv", user=admin_user)
     january = Outcome.objects.get(indicator=measure.indicator, year=2025, period_kind="month", period_number=1)
@@ -139,7 +148,6 @@ def test_the_unit_column_means_a_code_before_a_name_before_a_number(admin_user):
 def test_a_reason_longer_than_the_history_keeps_is_refused_before_reading(admin_user):
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
     with translation.override("sv"), pytest.raises(ImportFailed) as failure:
-        import_outcomes(as_csv([f"{measure.pk};2025;month-1;;T;10"]), "utfall.csv", user=admin_user,
-                        reason="x" * 101)
+        import_outcomes(as_csv([f"{measure.pk};2025;month-1;;T;10"]), "utfall.csv", user=admin_user, reason="x" * 101)
     assert "100" in str(failure.value.errors[0])
     assert not Outcome.objects.filter(indicator=measure.indicator, year=2025).exists()

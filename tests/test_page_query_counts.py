@@ -18,27 +18,52 @@ AGGREGATIONS = ["latest", "ytd_sum", "ytd_mean", "r12_mean", "weighted_mean"]
 
 def plan_with(count: int) -> Plan:
     body = Body.objects.get(short_name="HSN")
-    plan = Plan.objects.create(title=f"Plan med {count} mätetal", kind="verksamhetsplan", body=body,
-                               start_year=2030 + count % 50, end_year=2030 + count % 50, state="decided")
+    plan = Plan.objects.create(
+        title=f"Plan med {count} mätetal",
+        kind="verksamhetsplan",
+        body=body,
+        start_year=2030 + count % 50,
+        end_year=2030 + count % 50,
+        state="decided",
+    )
     year = plan.start_year
     areas = [GoalArea.objects.create(plan=plan, name=f"Område {i}", order=i) for i in range(3)]
-    goals = [Goal.objects.create(plan=plan, goal_area=areas[i % 3], kind="result_goal", title=f"Mål {i}", order=i)
-             for i in range(6)]
+    goals = [
+        Goal.objects.create(plan=plan, goal_area=areas[i % 3], kind="result_goal", title=f"Mål {i}", order=i)
+        for i in range(6)
+    ]
     indicators = Indicator.objects.bulk_create(
         Indicator(name=f"Nyckeltal {i}", unit="%", split_by_sex=i % 4 == 0, aggregation=AGGREGATIONS[i % 5])
         for i in range(count)
     )
     measures = Measure.objects.bulk_create(
-        Measure(plan=plan, indicator=indicators[i], goal_area=areas[i % 3], goal=goals[i % 6], name=f"Mätetal {i}",
-                order=i, decided_by=body)
+        Measure(
+            plan=plan,
+            indicator=indicators[i],
+            goal_area=areas[i % 3],
+            goal=goals[i % 6],
+            name=f"Mätetal {i}",
+            order=i,
+            decided_by=body,
+        )
         for i in range(count)
     )
-    Target.objects.bulk_create(Target(measure=m, year=year, kind="at_least", value=50, wording="Minst 50 %")
-                               for m in measures)
+    Target.objects.bulk_create(
+        Target(measure=m, year=year, kind="at_least", value=50, wording="Minst 50 %") for m in measures
+    )
     Outcome.objects.bulk_create(
-        Outcome(indicator=m.indicator, year=y, period_kind=PeriodKind.MONTH, period_number=month, sex=sex,
-                value=Decimal(40 + month), comment="Kommentar" if month == 4 else "")
-        for m in measures for y in (year - 1, year) for month in range(1, 13 if y < year else 5)
+        Outcome(
+            indicator=m.indicator,
+            year=y,
+            period_kind=PeriodKind.MONTH,
+            period_number=month,
+            sex=sex,
+            value=Decimal(40 + month),
+            comment="Kommentar" if month == 4 else "",
+        )
+        for m in measures
+        for y in (year - 1, year)
+        for month in range(1, 13 if y < year else 5)
         for sex in ([Sex.TOTAL, Sex.WOMEN, Sex.MEN] if m.split_by_sex else [Sex.TOTAL])
     )
     return plan

@@ -31,16 +31,17 @@ def test_r12_of_a_constant_series_is_the_constant(value, year, month):
 @given(values=st.lists(amounts, min_size=12, max_size=12), year=years, month=months)
 def test_year_to_date_sum_is_the_sum_of_its_months(values, year, month):
     series = {(year, m): MonthValue(v) for m, v in zip(range(1, 13), values)}
-    assert aggregate_series(series, Period(year, PeriodKind.YEAR_TO_DATE, month), Aggregation.SUM_YEAR_TO_DATE).value == sum(
-        values[:month], Decimal(0)
-    )
+    assert aggregate_series(
+        series, Period(year, PeriodKind.YEAR_TO_DATE, month), Aggregation.SUM_YEAR_TO_DATE
+    ).value == sum(values[:month], Decimal(0))
 
 
 @given(values=st.lists(amounts, min_size=12, max_size=12), year=years)
 def test_the_tertials_add_up_to_the_year(values, year):
     series = {(year, m): MonthValue(v) for m, v in zip(range(1, 13), values)}
     tertials = [
-        aggregate_series(series, Period(year, PeriodKind.TERTIAL, t), Aggregation.SUM_YEAR_TO_DATE).value for t in (1, 2, 3)
+        aggregate_series(series, Period(year, PeriodKind.TERTIAL, t), Aggregation.SUM_YEAR_TO_DATE).value
+        for t in (1, 2, 3)
     ]
     assert sum(tertials) == aggregate_series(series, Period(year, PeriodKind.YEAR), Aggregation.SUM_YEAR_TO_DATE).value
 

@@ -38,8 +38,11 @@ REPORTER_WRITES = {"kpis.outcome": {"add", "change", "delete"}}
 
 
 def admin_models():
-    return [(model, model_admin) for model, model_admin in admin.site._registry.items()
-            if model._meta.app_label in (*OUR_APPS, "auth")]
+    return [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in (*OUR_APPS, "auth")
+    ]
 
 
 def rights(role: str, model) -> set[str]:
@@ -78,8 +81,11 @@ def make_user(role: str):
     if role == "anonymous":
         return None
     group = {"administrator": ADMINISTRATORS, "reporter": REPORTERS, "member": COMMITTEE_MEMBERS}[role]
-    user = get_user_model().objects.create_user(username=f"u-{role}", password=None,  # no hashing: fast
-                                                is_staff=role != "member")
+    user = get_user_model().objects.create_user(
+        username=f"u-{role}",
+        password=None,  # no hashing: fast
+        is_staff=role != "member",
+    )
     user.groups.add(Group.objects.get(name=group))
     if role == "reporter":
         OrganisationalUnit.objects.get(name="Akutvård").reporters.add(user)
@@ -90,8 +96,14 @@ def sample(model):
     """The row the cases act on: for outcomes, one of another unit than the reporter's."""
     if model is Outcome:
         measure = Measure.objects.filter(plan=hsn_plan(2025)).order_by("pk").first()
-        return Outcome.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=3,
-                                      unit=OrganisationalUnit.objects.get(name="Kirurgi"), value=Decimal("64"))
+        return Outcome.objects.create(
+            indicator=measure.indicator,
+            year=2025,
+            period_kind=PeriodKind.MONTH,
+            period_number=3,
+            unit=OrganisationalUnit.objects.get(name="Kirurgi"),
+            value=Decimal("64"),
+        )
     if model is Group:
         return Group.objects.create(name="Testgrupp")  # not a role: an administrator may delete it
     if model is get_user_model():
@@ -102,8 +114,10 @@ def sample(model):
 def changed_payload(obj) -> dict:
     """The row's own values with one real change, as a form would post them."""
     data = {key: ("" if value is None else value) for key, value in model_to_dict(obj).items()}
-    data = {key: ([item.pk if hasattr(item, "pk") else item for item in value] if isinstance(value, list) else value)
-            for key, value in data.items()}
+    data = {
+        key: ([item.pk if hasattr(item, "pk") else item for item in value] if isinstance(value, list) else value)
+        for key, value in data.items()
+    }
     for field in ("value", "amount_tkr", "name", "title", "comment", "wording", "text"):
         if field in data:
             data[field] = "1" if field in ("value", "amount_tkr") else f"{data[field]} (ändrad)"
@@ -139,38 +153,54 @@ def cases_for(model, model_admin, obj, actions: list[str]) -> list[Case]:
             version = history.filter(id=obj.pk).order_by("history_id").first()
             if version is not None:
                 revert = url(f"{info}_simple_history", obj.pk, version.history_id)
-                cases += [Case("history version", "GET", revert, None, {"view", "change"}),
-                          Case("history version", "POST", revert, payload, {"change"})]
+                cases += [
+                    Case("history version", "GET", revert, None, {"view", "change"}),
+                    Case("history version", "POST", revert, payload, {"change"}),
+                ]
     if getattr(model_admin, "resource_classes", None):
         cases += [
             Case("import", "GET", url(f"{info}_import"), None, {"change"}),
-            Case("import", "POST", url(f"{info}_process_import"), {"format": "0", "import_file_name": "x"},
-                 {"change"}),
+            Case("import", "POST", url(f"{info}_process_import"), {"format": "0", "import_file_name": "x"}, {"change"}),
             Case("export", "GET", url(f"{info}_export"), None, {"view"}),
             Case("export", "POST", url(f"{info}_export"), {"format": "0"}, {"view"}),
         ]
     extra = {
-        "kpis_outcome": [("entry", url("kpis_outcome_entry"), {"add", "change"}),
-                         ("outcome import", url("kpis_outcome_import"), {"add", "change"})],
+        "kpis_outcome": [
+            ("entry", url("kpis_outcome_entry"), {"add", "change"}),
+            ("outcome import", url("kpis_outcome_import"), {"add", "change"}),
+        ],
         "kpis_nationalvalue": [("kolada import", url("kpis_nationalvalue_kolada"), {"add"})],
-        "meetings_followupreport": [("unapprove", url("meetings_followupreport_unapprove", obj.pk) if obj else None,
-                                     {"approve"})],
+        "meetings_followupreport": [
+            ("unapprove", url("meetings_followupreport_unapprove", obj.pk) if obj else None, {"approve"})
+        ],
     }.get(info, [])
     for kind, address, needs in extra:
-        cases += [Case(kind, "GET", address, None, needs),
-                  Case(kind, "POST", address, {"reason": "Behörighetstest", "change_reason": "Behörighetstest"},
-                       needs)]
+        cases += [
+            Case(kind, "GET", address, None, needs),
+            Case(kind, "POST", address, {"reason": "Behörighetstest", "change_reason": "Behörighetstest"}, needs),
+        ]
     # Last, what may delete the row: actions (bulk delete among them) and the delete page.
     for action in actions:
-        needs = {"delete"} if action == "delete_selected" else {"approve"} if action.startswith("approve") else {"change"}
-        data = {"action": action, "_selected_action": [obj.pk] if obj is not None else [], "post": "yes",
-                "change_reason": "Behörighetstest"}
+        needs = (
+            {"delete"} if action == "delete_selected" else {"approve"} if action.startswith("approve") else {"change"}
+        )
+        data = {
+            "action": action,
+            "_selected_action": [obj.pk] if obj is not None else [],
+            "post": "yes",
+            "change_reason": "Behörighetstest",
+        }
         cases.append(Case(f"action {action}", "POST", url(f"{info}_changelist"), data, needs))
     if obj is not None:
         cases += [
             Case("delete", "GET", url(f"{info}_delete", obj.pk), None, {"delete"}),
-            Case("delete", "POST", url(f"{info}_delete", obj.pk),
-                 {"post": "yes", "change_reason": "Behörighetstest"}, {"delete"}),
+            Case(
+                "delete",
+                "POST",
+                url(f"{info}_delete", obj.pk),
+                {"post": "yes", "change_reason": "Behörighetstest"},
+                {"delete"},
+            ),
         ]
     return [case for case in cases if case.url]
 
@@ -188,8 +218,9 @@ def allowed_statuses(role: str, model, case: Case, obj) -> set[int]:
     held = rights(role, model)
     # A reporter's outcome rights stop at their own units: another unit's outcome is not found.
     outside_own_units = role == "reporter" and model is Outcome and obj is not None
-    if case.needs & held and not (outside_own_units and case.kind in {"change", "history", "history version",
-                                                                       "delete"}):
+    if case.needs & held and not (
+        outside_own_units and case.kind in {"change", "history", "history version", "delete"}
+    ):
         return {200, 302}
     if case.kind.startswith("action"):
         return {200, 302, 403}  # the action is not offered: the list again, nothing runs
@@ -234,10 +265,13 @@ def test_the_matrix_covers_revert_and_approval_and_every_action():
     """The holes found by the adversarial test are cases of the matrix."""
     from meetings.models import FollowUpReport
 
-    kinds = {(model._meta.label, case.kind, case.method)
-             for model, model_admin in admin_models()
-             for case in cases_for(model, model_admin, model._base_manager.first(),
-                                   ["approve_selected"] if model is FollowUpReport else [])}
+    kinds = {
+        (model._meta.label, case.kind, case.method)
+        for model, model_admin in admin_models()
+        for case in cases_for(
+            model, model_admin, model._base_manager.first(), ["approve_selected"] if model is FollowUpReport else []
+        )
+    }
     for label in ("kpis.Target", "kpis.Outcome", "budget.BudgetLine", "goalplan.GoalAssessment"):
         assert (label, "history version", "POST") in kinds, label
     assert ("meetings.FollowUpReport", "action approve_selected", "POST") in kinds

@@ -40,65 +40,105 @@ def region_plans():
     new = Plan.objects.create(title="Plan 2031", kind="verksamhetsplan", body=committee, start_year=2031, end_year=2031)
 
     def areas(plan, rows):
-        return {key: GoalArea.objects.create(plan=plan, name=name, description=text, order=i)
-                for i, (key, name, text) in enumerate(rows)}
+        return {
+            key: GoalArea.objects.create(plan=plan, name=name, description=text, order=i)
+            for i, (key, name, text) in enumerate(rows)
+        }
 
-    old_areas = areas(old, [
-        ("economy", "Ekonomi", "Ekonomin i balans."),
-        ("care", "Vård och hälsa", "Gammal beskrivning."),
-        ("digital", "Digitalisering", ""),
-        ("climate", "Miljö", ""),
-    ])
-    new_areas = areas(new, [
-        ("economy", "Ekonomi", "Ekonomin i balans."),
-        ("care", "Vård  och\nhälsa", "Ny beskrivning."),  # the same name once whitespace is collapsed
-        ("digital", "DIGITALISERING", ""),  # matched (case), but the name as printed changed
-        ("staff", "Medarbetare", ""),
-    ])
+    old_areas = areas(
+        old,
+        [
+            ("economy", "Ekonomi", "Ekonomin i balans."),
+            ("care", "Vård och hälsa", "Gammal beskrivning."),
+            ("digital", "Digitalisering", ""),
+            ("climate", "Miljö", ""),
+        ],
+    )
+    new_areas = areas(
+        new,
+        [
+            ("economy", "Ekonomi", "Ekonomin i balans."),
+            ("care", "Vård  och\nhälsa", "Ny beskrivning."),  # the same name once whitespace is collapsed
+            ("digital", "DIGITALISERING", ""),  # matched (case), but the name as printed changed
+            ("staff", "Medarbetare", ""),
+        ],
+    )
 
     def goals(plan, area_of, rows):
-        return {key: Goal.objects.create(plan=plan, goal_area=area_of[area], kind=kind, title=title,
-                                         description=text, order=i)
-                for i, (key, area, kind, title, text) in enumerate(rows)}
+        return {
+            key: Goal.objects.create(
+                plan=plan, goal_area=area_of[area], kind=kind, title=title, description=text, order=i
+            )
+            for i, (key, area, kind, title, text) in enumerate(rows)
+        }
 
-    old_goals = goals(old, old_areas, [
-        ("together_economy", "economy", "result_goal", "Samverkan", ""),
-        ("budget", "economy", "result_goal", "Budget i balans", ""),
-        ("waits", "care", "result_goal", "Kortare väntetider", "Fler besök."),
-        ("patients", "care", "result_goal", "Nöjda patienter", ""),
-        ("together_care", "care", "result_goal", "Samverkan", ""),
-        ("digital_care", "digital", "result_goal", "Digital vård", ""),
-        ("emissions", "climate", "result_goal", "Minskade utsläpp", ""),
-    ])
-    new_goals = goals(new, new_areas, [
-        ("budget", "economy", "strategic_goal", "Budget i balans", ""),
-        ("waits", "care", "result_goal", "Kortare väntetider", "Fler besök och kortare köer."),
-        ("patients", "care", "result_goal", "Nöjda  patienter", ""),
-        ("together_care", "care", "result_goal", "samverkan", ""),  # matched in its own area, not in Ekonomi
-        ("digital_care", "care", "result_goal", "Digital vård", ""),  # moved from Digitalisering
-        ("healthy_staff", "staff", "result_goal", "Friska medarbetare", ""),
-    ])
-    indicators = {key: Indicator.objects.create(name=key, unit="%") for key in
-                  ("visits", "cost", "satisfied", "emissions", "sick_leave", "digital", "falls", "balance")}
+    old_goals = goals(
+        old,
+        old_areas,
+        [
+            ("together_economy", "economy", "result_goal", "Samverkan", ""),
+            ("budget", "economy", "result_goal", "Budget i balans", ""),
+            ("waits", "care", "result_goal", "Kortare väntetider", "Fler besök."),
+            ("patients", "care", "result_goal", "Nöjda patienter", ""),
+            ("together_care", "care", "result_goal", "Samverkan", ""),
+            ("digital_care", "digital", "result_goal", "Digital vård", ""),
+            ("emissions", "climate", "result_goal", "Minskade utsläpp", ""),
+        ],
+    )
+    new_goals = goals(
+        new,
+        new_areas,
+        [
+            ("budget", "economy", "strategic_goal", "Budget i balans", ""),
+            ("waits", "care", "result_goal", "Kortare väntetider", "Fler besök och kortare köer."),
+            ("patients", "care", "result_goal", "Nöjda  patienter", ""),
+            ("together_care", "care", "result_goal", "samverkan", ""),  # matched in its own area, not in Ekonomi
+            ("digital_care", "care", "result_goal", "Digital vård", ""),  # moved from Digitalisering
+            ("healthy_staff", "staff", "result_goal", "Friska medarbetare", ""),
+        ],
+    )
+    indicators = {
+        key: Indicator.objects.create(name=key, unit="%")
+        for key in ("visits", "cost", "satisfied", "emissions", "sick_leave", "digital", "falls", "balance")
+    }
 
     def measure(plan, indicator, name, area, goal, order, **fields):
-        return Measure.objects.create(plan=plan, indicator=indicators[indicator], name=name, goal_area=area, goal=goal,
-                                      order=order, decided_by=fields.pop("decided_by", committee), **fields)
+        return Measure.objects.create(
+            plan=plan,
+            indicator=indicators[indicator],
+            name=name,
+            goal_area=area,
+            goal=goal,
+            order=order,
+            decided_by=fields.pop("decided_by", committee),
+            **fields,
+        )
 
     o, n = old_areas, new_areas
     m = {
         "old visits": measure(old, "visits", "Andel besök inom 30 dagar", o["care"], old_goals["waits"], 1),
         "new visits": measure(new, "visits", "Andelen besök inom 30 dagar", n["care"], new_goals["waits"], 1),
-        "old cost": measure(old, "cost", "Kostnadsutveckling", o["economy"], old_goals["budget"], 2, kind="financial_goal"),
-        "new cost": measure(new, "cost", "Kostnadsutveckling", n["economy"], new_goals["budget"], 2, kind="financial_goal",
-                            decided_by=council),
+        "old cost": measure(
+            old, "cost", "Kostnadsutveckling", o["economy"], old_goals["budget"], 2, kind="financial_goal"
+        ),
+        "new cost": measure(
+            new,
+            "cost",
+            "Kostnadsutveckling",
+            n["economy"],
+            new_goals["budget"],
+            2,
+            kind="financial_goal",
+            decided_by=council,
+        ),
         "old satisfied": measure(old, "satisfied", "Nöjda patienter, index", o["care"], old_goals["patients"], 3),
         "new satisfied": measure(new, "satisfied", "Nöjda patienter,  index", n["care"], new_goals["patients"], 3),
         "old emissions": measure(old, "emissions", "Utsläpp av koldioxid", o["climate"], old_goals["emissions"], 4),
         "new sick leave": measure(new, "sick_leave", "Sjukfrånvaro", n["staff"], new_goals["healthy_staff"], 4),
         "old digital": measure(old, "digital", "Digitala besök", o["digital"], old_goals["digital_care"], 5),
-        "new digital": measure(new, "digital", "Digitala besök", n["care"], new_goals["digital_care"], 5,
-                               kind="key_indicator"),
+        "new digital": measure(
+            new, "digital", "Digitala besök", n["care"], new_goals["digital_care"], 5, kind="key_indicator"
+        ),
         "old falls": measure(old, "falls", "Fallskador", o["care"], old_goals["waits"], 6),
         "new falls": measure(new, "falls", "Fallskador", n["care"], new_goals["patients"], 6),
         "new falls again": measure(new, "falls", "Fallskador, slutenvård", n["care"], new_goals["patients"], 7),
@@ -135,7 +175,9 @@ def test_a_constructed_pair_of_plans_lists_every_difference_and_nothing_more(reg
         (ADDED, "Medarbetare"): [],
         (REMOVED, "Miljö"): [],
     }
-    goals = [(e.kind, e.label, e.old and e.old.goal_area.name, e.new and e.new.goal_area.name) for e in diff.goals.entries]
+    goals = [
+        (e.kind, e.label, e.old and e.old.goal_area.name, e.new and e.new.goal_area.name) for e in diff.goals.entries
+    ]
     assert goals == [
         (CHANGED, "Budget i balans", "Ekonomi", "Ekonomi"),
         (CHANGED, "Kortare väntetider", "Vård och hälsa", "Vård  och\nhälsa"),
@@ -166,7 +208,8 @@ def test_a_constructed_pair_of_plans_lists_every_difference_and_nothing_more(reg
         (ADDED, "Sjukfrånvaro"): [],
         # Moved with its goal: the goal is the matched one, so only the area and the kind changed.
         (CHANGED, "Digitala besök"): [
-            ("Goal area", "Digitalisering", "Vård  och\nhälsa"), ("Kind", "Measure", "Key indicator"),
+            ("Goal area", "Digitalisering", "Vård  och\nhälsa"),
+            ("Kind", "Measure", "Key indicator"),
         ],
         # One indicator adopted twice: the first adoption pairs with the older plan's, the second is new.
         (CHANGED, "Fallskador"): [("Goal", "Kortare väntetider", "Nöjda  patienter")],
@@ -178,7 +221,8 @@ def test_a_constructed_pair_of_plans_lists_every_difference_and_nothing_more(reg
     assert ("falls", "Fallskador") in pairs and (None, "Fallskador, slutenvård") in pairs
     assert summary(diff.targets) == {
         (CHANGED, "Andelen besök inom 30 dagar: Minst 85 % (2031)"): [
-            ("Wording", "Minst 80 %", "Minst 85 %"), ("Target value", "80", "85"),
+            ("Wording", "Minst 80 %", "Minst 85 %"),
+            ("Target value", "80", "85"),
         ],
         # -1 and -1.0000 are the same value: only the base year moved.
         (CHANGED, "Kostnadsutveckling: -1 % (2031)"): [("Base year", "2029", "2030")],
@@ -219,7 +263,10 @@ def test_the_hsn_showcase_2021_to_2025_renders_with_the_care_guarantee_as_reword
     assert by_pair[(None, 4013)].kind == ADDED  # Utlokaliseringar / 100 vårdplatser
     assert by_pair[(1028, None)].kind == REMOVED  # Antal öppnade webbtidböcker ska öka.
     assert by_pair[(None, 4000)].kind == by_pair[(None, 4017)].kind == ADDED  # HSE, adopted twice in 2025
-    assert diff.counts["measures"]["added"] + diff.counts["measures"]["changed"] + diff.counts["measures"]["unchanged"] == 23
+    assert (
+        diff.counts["measures"]["added"] + diff.counts["measures"]["changed"] + diff.counts["measures"]["unchanged"]
+        == 23
+    )
     assert sum(diff.counts["measures"][k] for k in ("removed", "changed", "unchanged")) == 42
 
     url = f"/planer/jamfor/?fran={old.pk}&till={new.pk}"
@@ -241,8 +288,9 @@ def test_the_hsn_showcase_2021_to_2025_renders_with_the_care_guarantee_as_reword
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
     # The cost target "-0,7 %" → "-22,4 %" is written so that no spreadsheet runs it as a formula.
     assert "'-0,7 %" in cells and "'-22,4 %" in cells
-    assert any(row[2] == Measure.objects.get(pk=1012).name and row[3] == Measure.objects.get(pk=4001).name
-               for row in rows)
+    assert any(
+        row[2] == Measure.objects.get(pk=1012).name and row[3] == Measure.objects.get(pk=4001).name for row in rows
+    )
 
     cache.clear()  # the PDF is limited per person and minute, like the reports'
     pdf = admin_client_sv.get(url + "&format=pdf")
@@ -276,9 +324,15 @@ def test_only_the_later_plan_given_compares_with_the_previous_plan_of_its_body_a
 def test_a_plan_the_person_may_not_read_is_404(members_mode, client):  # noqa: F811
     member = logged_in(client, person("hsn-ledamot", member_of=["HSN"]))
     hsn, rs = hsn_plan(2025), rs_plan_2018()
-    for query in (f"fran={rs.pk}&till={hsn.pk}", f"fran={hsn.pk}&till={rs.pk}", f"till={rs.pk}",
-                  f"fran={rs.pk}&till={hsn.pk}&format=csv", f"fran={rs.pk}&till={hsn.pk}&format=pdf",
-                  "till=abc", "fran=999999&till=1"):
+    for query in (
+        f"fran={rs.pk}&till={hsn.pk}",
+        f"fran={hsn.pk}&till={rs.pk}",
+        f"till={rs.pk}",
+        f"fran={rs.pk}&till={hsn.pk}&format=csv",
+        f"fran={rs.pk}&till={hsn.pk}&format=pdf",
+        "till=abc",
+        "fran=999999&till=1",
+    ):
         assert member.get(f"/planer/jamfor/?{query}").status_code == 404, query
     response = member.get(f"/planer/jamfor/?fran={hsn_plan(2021).pk}&till={hsn.pk}")
     assert response.status_code == 200
@@ -296,17 +350,29 @@ def test_the_plan_page_links_to_the_diff(admin_client_sv):
 def plan_pair(count: int) -> tuple[Plan, Plan]:
     """Two plans of a new body adopting the same ``count`` indicators: half reworded, a target each."""
     committee = Body.objects.create(name=f"Nämnd med {count} mätetal", short_name=f"N{count}", order=50)
-    plans = [Plan.objects.create(title=f"Plan {year}", kind="verksamhetsplan", body=committee, start_year=year,
-                                 end_year=year) for year in (2040, 2041)]
+    plans = [
+        Plan.objects.create(
+            title=f"Plan {year}", kind="verksamhetsplan", body=committee, start_year=year, end_year=year
+        )
+        for year in (2040, 2041)
+    ]
     indicators = Indicator.objects.bulk_create(Indicator(name=f"Nyckeltal {i}") for i in range(count))
     for plan in plans:
         areas = [GoalArea.objects.create(plan=plan, name=f"Område {i}", order=i) for i in range(3)]
-        goals = [Goal.objects.create(plan=plan, goal_area=areas[i % 3], kind="result_goal", title=f"Mål {i}", order=i)
-                 for i in range(6)]
+        goals = [
+            Goal.objects.create(plan=plan, goal_area=areas[i % 3], kind="result_goal", title=f"Mål {i}", order=i)
+            for i in range(6)
+        ]
         measures = Measure.objects.bulk_create(
-            Measure(plan=plan, indicator=indicators[i], goal_area=areas[i % 3], goal=goals[(i + plan.start_year) % 6],
-                    name=f"Mätetal {i}" + (" (ny lydelse)" if i % 2 and plan is plans[1] else ""), order=i,
-                    decided_by=committee)
+            Measure(
+                plan=plan,
+                indicator=indicators[i],
+                goal_area=areas[i % 3],
+                goal=goals[(i + plan.start_year) % 6],
+                name=f"Mätetal {i}" + (" (ny lydelse)" if i % 2 and plan is plans[1] else ""),
+                order=i,
+                decided_by=committee,
+            )
             for i in range(count)
         )
         Target.objects.bulk_create(

@@ -30,7 +30,10 @@ PRODUCTION_ENV = {
 def test_deploy_check_is_clean_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, capture_output=True, text=True, check=False,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
         # The browser tests lift Django's async guard for their own process only.
         env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **PRODUCTION_ENV},
     )
@@ -52,8 +55,9 @@ def test_five_failed_logins_lock_the_account_and_the_right_password_is_then_refu
         response = client.post("/konto/logga-in/", {"username": "ledamot", "password": "fel"})
         assert response.status_code in (200, 429)  # the form with an error; the fifth locks
         assert "_auth_user_id" not in client.session
-    sixth = client.post("/konto/logga-in/", {"username": "ledamot", "password": "rätt-lösenord-2025"},
-                        HTTP_ACCEPT_LANGUAGE="sv")
+    sixth = client.post(
+        "/konto/logga-in/", {"username": "ledamot", "password": "rätt-lösenord-2025"}, HTTP_ACCEPT_LANGUAGE="sv"
+    )
     assert sixth.status_code == 429
     assert "spärrat" in sixth.content.decode()
     assert "_auth_user_id" not in client.session
@@ -67,10 +71,20 @@ def replica(monkeypatch):
     decisions = []
     router = routers.ReplicaRouter
     original_read, original_write = router.db_for_read, router.db_for_write
-    monkeypatch.setattr(router, "db_for_read", lambda self, model, **h: decisions.append(
-        ("read", model._meta.label, original_read(self, model, **h))) or decisions[-1][2])
-    monkeypatch.setattr(router, "db_for_write", lambda self, model, **h: decisions.append(
-        ("write", model._meta.label, original_write(self, model, **h))) or decisions[-1][2])
+    monkeypatch.setattr(
+        router,
+        "db_for_read",
+        lambda self, model, **h: (
+            decisions.append(("read", model._meta.label, original_read(self, model, **h))) or decisions[-1][2]
+        ),
+    )
+    monkeypatch.setattr(
+        router,
+        "db_for_write",
+        lambda self, model, **h: (
+            decisions.append(("write", model._meta.label, original_write(self, model, **h))) or decisions[-1][2]
+        ),
+    )
     yield decisions
     del connections["replica"]
 
@@ -80,12 +94,19 @@ def test_dashboard_reads_go_to_the_replica_and_writes_to_the_primary(replica, ad
     url = f"/planer/{hsn_plan(2025).pk}/?year=2025&period=tertial-1"
     replica.clear()
     assert admin_client_sv.get(url).status_code == 200
-    reads = {(label, alias) for kind, label, alias in replica if kind == "read" and label.startswith(("kpis.", "goalplan."))}
+    reads = {
+        (label, alias) for kind, label, alias in replica if kind == "read" and label.startswith(("kpis.", "goalplan."))
+    }
     assert {alias for _label, alias in reads} == {"replica"}, reads
     replica.clear()
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
-    outcome_save(outcome=Outcome(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4,
-                                 value=Decimal(70)), user=admin_user, expected_version=None)
+    outcome_save(
+        outcome=Outcome(
+            indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=Decimal(70)
+        ),
+        user=admin_user,
+        expected_version=None,
+    )
     assert {alias for kind, _label, alias in replica if kind == "write"} == {"default"}
     assert {alias for kind, _label, alias in replica if kind == "read"} <= {"default"}
     replica.clear()
@@ -95,17 +116,26 @@ def test_dashboard_reads_go_to_the_replica_and_writes_to_the_primary(replica, ad
 
 @pytest.mark.django_db
 @override_settings(DASHBOARD_CACHE_ENABLED=True)
-def test_a_cached_dashboard_never_shows_a_value_after_it_changed(admin_client_sv, admin_user,
-                                                                 django_capture_on_commit_callbacks):
+def test_a_cached_dashboard_never_shows_a_value_after_it_changed(
+    admin_client_sv, admin_user, django_capture_on_commit_callbacks
+):
     from django.core.cache import cache
 
     cache.clear()
     measure = Measure.objects.get(plan=hsn_plan(2025), name__startswith="Medelväntetid för besvarade samtal")
     url = f"/planer/{hsn_plan(2025).pk}/?year=2025&period=month-4"
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = outcome_save(outcome=Outcome(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH,
-                                               period_number=4, value=Decimal("12.5")),
-                               user=admin_user, expected_version=None)
+        outcome = outcome_save(
+            outcome=Outcome(
+                indicator=measure.indicator,
+                year=2025,
+                period_kind=PeriodKind.MONTH,
+                period_number=4,
+                value=Decimal("12.5"),
+            ),
+            user=admin_user,
+            expected_version=None,
+        )
     assert "12,5\xa0minuter" in admin_client_sv.get(url).content.decode()
     assert "12,5\xa0minuter" in admin_client_sv.get(url).content.decode()  # served from the cache
     with django_capture_on_commit_callbacks(execute=True):

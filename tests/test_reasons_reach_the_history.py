@@ -43,7 +43,9 @@ def test_the_reason_of_a_changed_or_deleted_inline_row_is_kept(locked_april):
 
 def test_a_locked_value_cleared_on_the_entry_page_keeps_the_reason(locked_april):
     outcome, _admin, _reporter, clients = locked_april
-    assert clients["admin"].post(entry_url(outcome), entry_post(clients["admin"], outcome, "", REASON)).status_code == 302
+    assert (
+        clients["admin"].post(entry_url(outcome), entry_post(clients["admin"], outcome, "", REASON)).status_code == 302
+    )
     assert not Outcome.objects.filter(pk=outcome.pk).exists()
     removal = Outcome.history.filter(id=outcome.pk).latest("history_id")
     assert (removal.history_type, removal.history_change_reason) == ("-", REASON)
@@ -56,8 +58,10 @@ def test_rows_deleted_along_with_a_measure_or_an_indicator_keep_the_reason(locke
     for measure_id in measure_ids:
         url = reverse("admin:kpis_measure_delete", args=[measure_id])
         assert clients["admin"].post(url, {"post": "yes", "change_reason": "Mätetalet utgår"}).status_code == 302
-    assert all(row.history_change_reason == "Mätetalet utgår"
-               for row in Target.history.filter(measure_id__in=measure_ids, history_type="-"))
+    assert all(
+        row.history_change_reason == "Mätetalet utgår"
+        for row in Target.history.filter(measure_id__in=measure_ids, history_type="-")
+    )
     # No plan adopts the indicator any more: deleting it takes its outcomes, with the reason.
     url = reverse("admin:kpis_indicator_delete", args=[outcome.indicator_id])
     assert clients["admin"].post(url, {"post": "yes", "change_reason": "Nyckeltalet utgår"}).status_code == 302

@@ -49,8 +49,10 @@ def test_the_administrators_group_holds_the_approval_right(people):
 def test_a_reporter_cannot_approve_through_the_admin_action_or_the_service(people):
     _administrator, reporter, clients = people
     report = rs_report()
-    clients["reporter"].post(reverse("admin:meetings_followupreport_changelist"),
-                             {"action": "approve_selected", "_selected_action": [report.pk]})
+    clients["reporter"].post(
+        reverse("admin:meetings_followupreport_changelist"),
+        {"action": "approve_selected", "_selected_action": [report.pk]},
+    )
     assert not rs_report().is_approved
     with pytest.raises(PermissionDenied):
         approve_report(report=report, user=reporter)
@@ -60,8 +62,10 @@ def test_a_reporter_cannot_approve_through_the_admin_action_or_the_service(peopl
 def test_approval_is_logged_and_kept_in_the_history(people):
     administrator, _reporter, clients = people
     report = rs_report()
-    response = clients["admin"].post(reverse("admin:meetings_followupreport_changelist"),
-                                     {"action": "approve_selected", "_selected_action": [report.pk]})
+    response = clients["admin"].post(
+        reverse("admin:meetings_followupreport_changelist"),
+        {"action": "approve_selected", "_selected_action": [report.pk]},
+    )
     assert response.status_code == 302 and rs_report().is_approved
     entry = LogEntry.objects.filter(object_id=str(report.pk), user=administrator).latest("action_time")
     assert "Godkänd" in entry.get_change_message()
@@ -72,8 +76,14 @@ def test_approval_is_logged_and_kept_in_the_history(people):
 def test_unapproval_needs_the_right_and_a_reason_and_reopens_the_periods(people):
     administrator, reporter, clients = people
     measure = Measure.objects.get(plan=rs_plan_2018(), name__startswith="Sjukfrånvaro")
-    outcome = Outcome.objects.create(indicator=measure.indicator, unit=OrganisationalUnit.objects.get(name="Akutvård"),
-                                     year=2018, period_kind=PeriodKind.MONTH, period_number=2, value=Decimal("6.4"))
+    outcome = Outcome.objects.create(
+        indicator=measure.indicator,
+        unit=OrganisationalUnit.objects.get(name="Akutvård"),
+        year=2018,
+        period_kind=PeriodKind.MONTH,
+        period_number=2,
+        value=Decimal("6.4"),
+    )
     approve_report(report=rs_report(), user=administrator)
     frozen_pdf = bytes(rs_report().pdf)
     url = reverse("admin:meetings_followupreport_unapprove", args=[rs_report().pk])

@@ -64,7 +64,9 @@ def test_an_approved_report_does_not_change_when_an_outcome_is_corrected(admin_u
     enter_first_tertial_2025()
     report = hsn_tertial_report()
     measure = Measure.objects.get(plan=hsn_plan(2025), name__startswith="Medelväntetid för besvarade samtal")
-    april = Outcome.objects.get(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, sex=Sex.TOTAL)
+    april = Outcome.objects.get(
+        indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, sex=Sex.TOTAL
+    )
     approved = approve_report(report=report, user=admin_user)
     assert approved.is_approved and approved.snapshot and approved.pdf
     frozen_pdf = report_pdf(approved)
@@ -95,9 +97,13 @@ def test_a_report_is_approved_once_and_then_frozen_in_the_admin(admin_user, admi
 
 def test_admin_action_approves_drafts(admin_client_sv):
     report = rs_report()
-    response = admin_client_sv.post("/admin/meetings/followupreport/", {
-        "action": "approve_selected", "_selected_action": [report.pk],
-    })
+    response = admin_client_sv.post(
+        "/admin/meetings/followupreport/",
+        {
+            "action": "approve_selected",
+            "_selected_action": [report.pk],
+        },
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.is_approved

@@ -36,7 +36,7 @@ def test_target_import_is_idempotent():
 
 def test_exports_neutralise_formulas_but_keep_numbers():
     investment = Investment.objects.filter(plan=hsn_plan(2025)).first()
-    investment.object_name = "=HYPERLINK(\"http://x\")"
+    investment.object_name = '=HYPERLINK("http://x")'
     investment.save()
     exported = InvestmentResource().export(Investment.objects.filter(pk=investment.pk))
     row = dict(zip(exported.headers, exported[0]))
@@ -47,6 +47,11 @@ def test_exports_neutralise_formulas_but_keep_numbers():
 
 
 def test_admin_offers_import_and_export_to_administrators(admin_client_sv):
-    for url in ("/admin/kpis/target/import/", "/admin/kpis/target/export/", "/admin/budget/budgetline/import/",
-                "/admin/budget/investment/export/", "/admin/kpis/measure/import/"):
+    for url in (
+        "/admin/kpis/target/import/",
+        "/admin/kpis/target/export/",
+        "/admin/budget/budgetline/import/",
+        "/admin/budget/investment/export/",
+        "/admin/kpis/measure/import/",
+    ):
         assert admin_client_sv.get(url).status_code == 200, url

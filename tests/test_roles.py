@@ -17,8 +17,12 @@ from tests.selectors import hsn_plan
 
 pytestmark = pytest.mark.django_db
 
-OUR_MODELS = [m for label in ("goalplan", "kpis", "budget", "meetings")
-              for m in apps.get_app_config(label).get_models() if not m.__name__.startswith("Historical")]
+OUR_MODELS = [
+    m
+    for label in ("goalplan", "kpis", "budget", "meetings")
+    for m in apps.get_app_config(label).get_models()
+    if not m.__name__.startswith("Historical")
+]
 
 
 def person(username: str, group: str, *, staff: bool):
@@ -50,8 +54,10 @@ def test_the_roles_exist():
 def test_committee_member_gets_403_on_every_admin_page_and_post(member, model):
     opts = model._meta
     obj = model.objects.first()
-    urls = [reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
-            reverse(f"admin:{opts.app_label}_{opts.model_name}_add")]
+    urls = [
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_add"),
+    ]
     if obj is not None:
         urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
     for url in urls:
@@ -65,8 +71,18 @@ def test_committee_member_reads_the_dashboards(member):
 
 
 def outcome_post(measure, unit) -> dict:
-    return {"indicator": measure.indicator_id, "year": 2025, "period_kind": "month", "period_number": 4,
-            "unit": unit.pk, "sex": "T", "value": "55", "accomplished": "unknown", "count": "", "comment": ""}
+    return {
+        "indicator": measure.indicator_id,
+        "year": 2025,
+        "period_kind": "month",
+        "period_number": 4,
+        "unit": unit.pk,
+        "sex": "T",
+        "value": "55",
+        "accomplished": "unknown",
+        "count": "",
+        "comment": "",
+    }
 
 
 def test_reporter_saves_own_unit_but_not_another_through_the_admin(reporter):
@@ -82,8 +98,14 @@ def test_reporter_saves_own_unit_but_not_another_through_the_admin(reporter):
 def test_reporter_cannot_see_or_change_another_units_outcome(reporter):
     client, _user, _own, other = reporter
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
-    foreign = Outcome.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4,
-                                     unit=other, value=Decimal("10"))
+    foreign = Outcome.objects.create(
+        indicator=measure.indicator,
+        year=2025,
+        period_kind=PeriodKind.MONTH,
+        period_number=4,
+        unit=other,
+        value=Decimal("10"),
+    )
     change = reverse("admin:kpis_outcome_change", args=[foreign.pk])
     assert client.get(change).status_code in (302, 403, 404)
     crafted = {**outcome_post(measure, other), "value": "99", "expected_version": foreign.version}
@@ -96,16 +118,26 @@ def test_reporter_cannot_use_the_entry_page_for_another_unit(reporter):
     client, _user, own, other = reporter
     plan = hsn_plan(2025)
     url = reverse("admin:kpis_outcome_entry")
-    assert client.get(f"{url}?plan={plan.pk}&year=2025&period_kind=month&period_number=4&unit={own.pk}").status_code == 200
-    assert client.get(f"{url}?plan={plan.pk}&year=2025&period_kind=month&period_number=4&unit={other.pk}").status_code == 403
-    assert client.post(f"{url}?plan={plan.pk}&year=2025&period_kind=month&period_number=4&unit={other.pk}", {}).status_code == 403
+    assert (
+        client.get(f"{url}?plan={plan.pk}&year=2025&period_kind=month&period_number=4&unit={own.pk}").status_code == 200
+    )
+    assert (
+        client.get(f"{url}?plan={plan.pk}&year=2025&period_kind=month&period_number=4&unit={other.pk}").status_code
+        == 403
+    )
+    assert (
+        client.post(f"{url}?plan={plan.pk}&year=2025&period_kind=month&period_number=4&unit={other.pk}", {}).status_code
+        == 403
+    )
 
 
 def test_reporter_cannot_import_another_units_outcomes(reporter):
     _client, user, own, other = reporter
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
-    data = (f"mätetal;år;period;enhet;kön;värde\n{measure.pk};2025;month-4;{own.name};T;50\n"
-            f"{measure.pk};2025;month-4;{other.name};T;60\n").encode()
+    data = (
+        f"mätetal;år;period;enhet;kön;värde\n{measure.pk};2025;month-4;{own.name};T;50\n"
+        f"{measure.pk};2025;month-4;{other.name};T;60\n"
+    ).encode()
     with pytest.raises(ImportFailed) as failure:
         import_outcomes(data, "utfall.csv", user=user)
     [error] = failure.value.errors

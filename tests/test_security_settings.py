@@ -29,12 +29,19 @@ def run_manage(*args: str, **env: str | None) -> subprocess.CompletedProcess:
     dropped = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SECRET_KEY"}
     base = {k: v for k, v in os.environ.items() if k not in dropped}
     merged = {k: v for k, v in {**base, **env}.items() if v is not None}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR,
-                          capture_output=True, text=True, env=merged, check=False)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env=merged,
+        check=False,
+    )
 
 
-@pytest.mark.parametrize("secret_key", [None, "", "   ", DEVELOPMENT_SECRET_KEY],
-                         ids=["missing", "empty", "blank", "development-key"])
+@pytest.mark.parametrize(
+    "secret_key", [None, "", "   ", DEVELOPMENT_SECRET_KEY], ids=["missing", "empty", "blank", "development-key"]
+)
 def test_production_refuses_to_start_without_a_secret_key_of_its_own(secret_key):
     result = run_manage("check", "--deploy", **{**PRODUCTION_ENV, "DJANGO_SECRET_KEY": secret_key})
     assert result.returncode != 0
@@ -56,8 +63,7 @@ def fast_passwords(settings):
 
 
 def log_in(client: Client, password: str, **meta):
-    return client.post(LOGIN_URL, {"username": "admin", "password": password},
-                       HTTP_ACCEPT_LANGUAGE="sv", **meta)
+    return client.post(LOGIN_URL, {"username": "admin", "password": password}, HTTP_ACCEPT_LANGUAGE="sv", **meta)
 
 
 def attempt_addresses() -> set[str]:
@@ -70,8 +76,7 @@ def logged_in(client: Client) -> bool:
 
 
 @pytest.mark.django_db
-def test_five_failures_lock_the_account_from_that_address_but_not_another(fast_passwords,
-                                                                           admin_user):
+def test_five_failures_lock_the_account_from_that_address_but_not_another(fast_passwords, admin_user):
     attacker = Client()
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         assert log_in(attacker, "fel", REMOTE_ADDR=ADDRESS_A).status_code in (200, 429)
@@ -88,8 +93,7 @@ def test_five_failures_lock_the_account_from_that_address_but_not_another(fast_p
 
 @pytest.mark.django_db
 @override_settings(TRUSTED_PROXY_COUNT=0)
-def test_without_a_trusted_proxy_the_forwarded_header_neither_dodges_nor_frames(fast_passwords,
-                                                                                admin_user):
+def test_without_a_trusted_proxy_the_forwarded_header_neither_dodges_nor_frames(fast_passwords, admin_user):
     attacker = Client()
     for attempt in range(settings.AXES_FAILURE_LIMIT):
         # A new claimed address every time, and the colleague's address among them.
@@ -105,8 +109,7 @@ def test_without_a_trusted_proxy_the_forwarded_header_neither_dodges_nor_frames(
 
 @pytest.mark.django_db
 @override_settings(TRUSTED_PROXY_COUNT=1)
-def test_behind_the_load_balancer_the_client_address_comes_from_its_header(fast_passwords,
-                                                                           admin_user):
+def test_behind_the_load_balancer_the_client_address_comes_from_its_header(fast_passwords, admin_user):
     def via_balancer(client, password, forwarded):
         return log_in(client, password, REMOTE_ADDR=LOAD_BALANCER, HTTP_X_FORWARDED_FOR=forwarded)
 
@@ -122,15 +125,18 @@ def test_behind_the_load_balancer_the_client_address_comes_from_its_header(fast_
     assert response.status_code == 302 and logged_in(colleague)
 
 
-@pytest.mark.parametrize(("proxies", "forwarded", "expected"), [
-    (0, "198.51.100.20", "10.0.0.2"),  # no proxy of ours: the header is the client's own claim
-    (1, "198.51.100.20", "198.51.100.20"),
-    (1, "192.0.2.1, 198.51.100.20", "198.51.100.20"),  # the left entry was written by the client
-    (2, "192.0.2.1, 198.51.100.20, 10.0.0.9", "198.51.100.20"),
-    (2, "198.51.100.20", "10.0.0.2"),  # shorter than our chain: it did not come through our proxies
-    (1, "not-an-address", "10.0.0.2"),
-    (1, "2001:db8::1", "2001:db8::1"),
-])
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "198.51.100.20", "10.0.0.2"),  # no proxy of ours: the header is the client's own claim
+        (1, "198.51.100.20", "198.51.100.20"),
+        (1, "192.0.2.1, 198.51.100.20", "198.51.100.20"),  # the left entry was written by the client
+        (2, "192.0.2.1, 198.51.100.20, 10.0.0.9", "198.51.100.20"),
+        (2, "198.51.100.20", "10.0.0.2"),  # shorter than our chain: it did not come through our proxies
+        (1, "not-an-address", "10.0.0.2"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
 def test_client_address_is_read_from_the_right_end_of_the_chain(proxies, forwarded, expected):
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
     with override_settings(TRUSTED_PROXY_COUNT=proxies):

@@ -26,7 +26,9 @@ TOTAL_ROW_2021 = {
 
 
 def area_lines_2021():
-    return BudgetLine.objects.filter(frame__plan=hsn_plan(2021), frame__body__short_name="HSN", frame__year=2021, unit__isnull=False)
+    return BudgetLine.objects.filter(
+        frame__plan=hsn_plan(2021), frame__body__short_name="HSN", frame__year=2021, unit__isnull=False
+    )
 
 
 def test_plan_has_13_result_goals():
@@ -64,7 +66,9 @@ def test_area_lines_sum_to_net_frame():
 
 def test_committee_table_sums_to_net_frame_in_both_years():
     for year, net in [(2020, Decimal("-2628900")), (2021, Decimal("-2729300"))]:
-        lines = BudgetLine.objects.filter(frame__plan=hsn_plan(2021), frame__body__short_name="HSN", frame__year=year, unit__isnull=True)
+        lines = BudgetLine.objects.filter(
+            frame__plan=hsn_plan(2021), frame__body__short_name="HSN", frame__year=year, unit__isnull=True
+        )
         assert lines.aggregate(net=Sum("amount_tkr"))["net"] == net, year
 
 

@@ -34,7 +34,12 @@ def test_short_term_indicators_with_decided_by_and_targets():
     assert indicators.count() == 21
     assert not indicators.filter(decided_by__isnull=True).exists()
     wordings = set(Target.objects.filter(measure__in=indicators, year=2025).values_list("wording", flat=True))
-    assert {"Minst 88 %", "Kortare än 10 minuter", "2 800 tim i snitt/mån (R12)", "Lägre än 1,75 utlok/100 vpl"} <= wordings
+    assert {
+        "Minst 88 %",
+        "Kortare än 10 minuter",
+        "2 800 tim i snitt/mån (R12)",
+        "Lägre än 1,75 utlok/100 vpl",
+    } <= wordings
 
 
 def test_financial_goals():
@@ -56,7 +61,9 @@ def test_division_table_sums_to_officials_net_frame():
     assert lines.aggregate(net=Sum("amount_tkr"))["net"] == Decimal("-3161800")
     frame = BudgetFrame.objects.get(plan=hsn_plan(2025), body__short_name="HSN", year=2025)
     assert (frame.net_frame_tkr, frame.officials_budget_tkr, frame.elected_budget_tkr) == (
-        Decimal("-3161800"), Decimal("-3158300"), Decimal("-3500"),
+        Decimal("-3161800"),
+        Decimal("-3158300"),
+        Decimal("-3500"),
     )
 
 

@@ -21,7 +21,10 @@ def sick_leave_goal() -> Goal:
 def test_regionplan_2018_has_four_perspectives_and_25_strategic_goals():
     plan = Plan.objects.get(kind=Plan.Kind.REGIONPLAN, start_year=2018, end_year=2020)
     assert list(GoalArea.objects.filter(plan=plan).values_list("name", flat=True)) == [
-        "Samhälle", "Patient", "Medarbetare", "Verksamhetsresultat",
+        "Samhälle",
+        "Patient",
+        "Medarbetare",
+        "Verksamhetsresultat",
     ]
     assert Goal.objects.filter(plan=plan, kind=Goal.Kind.STRATEGIC_GOAL).count() == 25
 
@@ -41,17 +44,23 @@ def test_sick_leave_target_outcome_and_comment():
     target = Target.objects.get(measure=measure, year=2018)
     assert target.value == Decimal("5.8")
     assert target.wording.startswith("5,8 %")
-    outcome = Outcome.objects.get(indicator=measure.indicator, year=2018, period_kind=PeriodKind.YEAR_TO_DATE, period_number=4, sex=Sex.TOTAL)
+    outcome = Outcome.objects.get(
+        indicator=measure.indicator, year=2018, period_kind=PeriodKind.YEAR_TO_DATE, period_number=4, sex=Sex.TOTAL
+    )
     assert outcome.value == Decimal("6.2")
     assert "Sjuktalen bland Regionens anställda sjunker" in outcome.comment
-    women = Outcome.objects.get(indicator=measure.indicator, year=2018, period_kind=PeriodKind.YEAR_TO_DATE, period_number=4, sex=Sex.WOMEN)
+    women = Outcome.objects.get(
+        indicator=measure.indicator, year=2018, period_kind=PeriodKind.YEAR_TO_DATE, period_number=4, sex=Sex.WOMEN
+    )
     assert women.value == Decimal("6.8")
 
 
 def test_bup_first_visit_month_and_cumulative_outcomes():
     goal = Goal.objects.get(plan=rs_plan_2018(), kind=Goal.Kind.ACTIVE_GOAL, title__startswith="Andel barn och unga")
     values = dict(
-        Outcome.objects.filter(indicator__measures__goal=goal, year=2018, period_number=4, sex=Sex.TOTAL).values_list("period_kind", "value")
+        Outcome.objects.filter(indicator__measures__goal=goal, year=2018, period_number=4, sex=Sex.TOTAL).values_list(
+            "period_kind", "value"
+        )
     )
     assert values == {PeriodKind.MONTH: Decimal("82"), PeriodKind.YEAR_TO_DATE: Decimal("61")}
 

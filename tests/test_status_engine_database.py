@@ -43,7 +43,14 @@ def test_database_values_equal_the_reference_for_every_aggregation_and_period(ag
         measure = measure_with_target(name=f"Mått {index}", aggregation=aggregation)
         series = random_series(rng)
         Outcome.objects.bulk_create(
-            Outcome(indicator=measure.indicator, year=y, period_kind=PeriodKind.MONTH, period_number=m, value=v.value, count=v.count)
+            Outcome(
+                indicator=measure.indicator,
+                year=y,
+                period_kind=PeriodKind.MONTH,
+                period_number=m,
+                value=v.value,
+                count=v.count,
+            )
             for (y, m), v in series.items()
         )
         measures.append(measure)
@@ -66,9 +73,19 @@ def test_query_count_does_not_grow_with_measures_units_or_sexes():
         for index in range(count):
             measure = measure_with_target(name=f"Skala {count} {index}", split_by_sex=True, aggregation="ytd_mean")
             Outcome.objects.bulk_create(
-                Outcome(indicator=measure.indicator, year=year, period_kind=PeriodKind.MONTH, period_number=month, sex=sex,
-                        unit=unit, value=Decimal(month))
-                for year in (2024, 2025) for month in range(1, 13) for sex in Sex.values for unit in [None, *units]
+                Outcome(
+                    indicator=measure.indicator,
+                    year=year,
+                    period_kind=PeriodKind.MONTH,
+                    period_number=month,
+                    sex=sex,
+                    unit=unit,
+                    value=Decimal(month),
+                )
+                for year in (2024, 2025)
+                for month in range(1, 13)
+                for sex in Sex.values
+                for unit in [None, *units]
             )
             measures.append(measure)
         return measures

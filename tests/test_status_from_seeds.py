@@ -36,10 +36,13 @@ def test_care_injuries_7_against_13_or_lower_is_green():
     assert evaluation.status == Status.GREEN
 
 
-@pytest.mark.parametrize(("period", "value"), [
-    (APRIL_2018_YTD, Decimal("61")),
-    (Period(2018, PeriodKind.MONTH, 4), Decimal("82")),
-])
+@pytest.mark.parametrize(
+    ("period", "value"),
+    [
+        (APRIL_2018_YTD, Decimal("61")),
+        (Period(2018, PeriodKind.MONTH, 4), Decimal("82")),
+    ],
+)
 def test_bup_first_visit_is_red_on_both_the_month_and_the_cumulative_value(period, value):
     evaluation = rs_evaluation("Andel barn och unga", period)
     assert evaluation.value.value == value
@@ -54,11 +57,14 @@ def hsn_2021_measure(name_start: str) -> Measure:
     return Measure.objects.get(plan=hsn_plan(2021), name__startswith=name_start)
 
 
-@pytest.mark.parametrize(("outcome_2020", "outcome_2021", "expected"), [
-    ("18000", "17000", Status.GREEN),
-    ("18000", "18000", Status.YELLOW),  # not lower, but within the 5 % band
-    ("18000", "19500", Status.RED),
-])
+@pytest.mark.parametrize(
+    ("outcome_2020", "outcome_2021", "expected"),
+    [
+        ("18000", "17000", Status.GREEN),
+        ("18000", "18000", Status.YELLOW),  # not lower, but within the 5 % band
+        ("18000", "19500", Status.RED),
+    ],
+)
 def test_lower_than_2020_against_the_stored_2020_outcome(outcome_2020, outcome_2021, expected):
     measure = hsn_2021_measure(LOWER_THAN_2020)
     assert (measure.targets.get(year=2021).wording, measure.targets.get(year=2021).base_year) == ("Lägre än 2020", 2020)
@@ -69,15 +75,23 @@ def test_lower_than_2020_against_the_stored_2020_outcome(outcome_2020, outcome_2
     assert evaluation.status == expected
 
 
-@pytest.mark.parametrize(("outcome_2021", "expected"), [
-    ("880", Status.GREEN),   # −12 %
-    ("905", Status.YELLOW),  # −9,5 %: within half a percentage point (5 % of 10)
-    ("950", Status.RED),     # −5 %
-])
+@pytest.mark.parametrize(
+    ("outcome_2021", "expected"),
+    [
+        ("880", Status.GREEN),  # −12 %
+        ("905", Status.YELLOW),  # −9,5 %: within half a percentage point (5 % of 10)
+        ("950", Status.RED),  # −5 %
+    ],
+)
 def test_minus_10_percent_against_the_stored_2018_base(outcome_2021, expected):
     measure = hsn_2021_measure(MINUS_10_PERCENT)
     target = measure.targets.get(year=2021)
-    assert (target.wording, target.kind, target.value, target.base_year) == ("-10 %", "change_from_base", Decimal("-10"), 2018)
+    assert (target.wording, target.kind, target.value, target.base_year) == (
+        "-10 %",
+        "change_from_base",
+        Decimal("-10"),
+        2018,
+    )
     store(measure, 2018, PeriodKind.YEAR, 0, "1000")
     store(measure, 2021, PeriodKind.YEAR, 0, outcome_2021)
     [evaluation] = evaluate_measures([measure], Period(2021, PeriodKind.YEAR))
@@ -85,12 +99,15 @@ def test_minus_10_percent_against_the_stored_2018_base(outcome_2021, expected):
     assert evaluation.status == expected
 
 
-@pytest.mark.parametrize(("accomplished", "period", "expected"), [
-    (True, Period(2021, PeriodKind.TERTIAL, 1), Status.GREEN),
-    (False, Period(2021, PeriodKind.TERTIAL, 1), Status.YELLOW),  # there is still time
-    (False, Period(2021, PeriodKind.YEAR), Status.RED),
-    (None, Period(2021, PeriodKind.YEAR), Status.MISSING),
-])
+@pytest.mark.parametrize(
+    ("accomplished", "period", "expected"),
+    [
+        (True, Period(2021, PeriodKind.TERTIAL, 1), Status.GREEN),
+        (False, Period(2021, PeriodKind.TERTIAL, 1), Status.YELLOW),  # there is still time
+        (False, Period(2021, PeriodKind.YEAR), Status.RED),
+        (None, Period(2021, PeriodKind.YEAR), Status.MISSING),
+    ],
+)
 def test_accomplished_yes_no(accomplished, period, expected):
     measure = hsn_2021_measure("Under 2021 ska verksamheten kunna mäta kontinuitet")
     assert measure.targets.get(year=2021).wording == "Genomfört ja/nej"
@@ -151,10 +168,22 @@ def test_missing_outcome_is_saknas():
 def test_relative_to_national_value(county, expected):
     from kpis.models import NationalValue
 
-    measure = measure_with_target(name="Sjukpenningtal", unit="dagar", decimals=1, direction="lower",
-                                  wording="Minst 0,5 dagar lägre än riket", kind="vs_national", value="-0.5")
-    NationalValue.objects.create(indicator=measure.indicator, year=2025, period_kind=PeriodKind.YEAR_TO_DATE, period_number=4,
-                                 value=Decimal("9.9"))
+    measure = measure_with_target(
+        name="Sjukpenningtal",
+        unit="dagar",
+        decimals=1,
+        direction="lower",
+        wording="Minst 0,5 dagar lägre än riket",
+        kind="vs_national",
+        value="-0.5",
+    )
+    NationalValue.objects.create(
+        indicator=measure.indicator,
+        year=2025,
+        period_kind=PeriodKind.YEAR_TO_DATE,
+        period_number=4,
+        value=Decimal("9.9"),
+    )
     store(measure, 2025, PeriodKind.YEAR_TO_DATE, 4, county.replace(",", "."))
     [evaluation] = evaluate_measures([measure], Period(2025, PeriodKind.YEAR_TO_DATE, 4))
     assert evaluation.reference.value == Decimal("9.9")

@@ -52,7 +52,17 @@ def test_no_value_comparisons_or_number_formatting_in_templates():
 
 def test_the_engine_is_a_package_of_small_modules():
     modules = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in ENGINE.glob("*.py")}
-    assert {"values.py", "queries.py", "spans.py", "targets.py", "references.py", "trend.py", "forecast.py", "measures.py",
-            "goals.py", "counts.py"} <= set(modules)
+    assert {
+        "values.py",
+        "queries.py",
+        "spans.py",
+        "targets.py",
+        "references.py",
+        "trend.py",
+        "forecast.py",
+        "measures.py",
+        "goals.py",
+        "counts.py",
+    } <= set(modules)
     assert {name: lines for name, lines in modules.items() if lines > MAX_ENGINE_MODULE_LINES} == {}
     assert not (ROOT / "kpis" / "evaluation.py").exists()

@@ -34,7 +34,8 @@ def test_every_string_is_translated_and_none_is_fuzzy():
     entries = [entry for entry in read_po(PO_FILE) if entry["msgid"]]
     assert len(entries) > 100
     untranslated = [
-        entry["msgid"] for entry in entries
+        entry["msgid"]
+        for entry in entries
         if not all(value for key, value in entry.items() if key.startswith("msgstr"))
     ]
     assert untranslated == []

@@ -43,9 +43,7 @@ def fake_pdf(monkeypatch):
 
 
 def person(username: str, *, groups=(), member_of=(), superuser=False):
-    user = get_user_model().objects.create_user(
-        username=username, password="x-lösen-2025", is_superuser=superuser
-    )
+    user = get_user_model().objects.create_user(username=username, password="x-lösen-2025", is_superuser=superuser)
     for name in groups:
         user.groups.add(Group.objects.get(name=name))
     for short_name in member_of:
@@ -73,9 +71,7 @@ def regionplan_2018() -> Plan:
 
 def rs_budget_frame() -> BudgetFrame:
     """The seeds hold no budget for RS: give it one, so that its budget page exists."""
-    return BudgetFrame.objects.create(
-        plan=rs_plan_2018(), body=body("RS"), year=2018, net_frame_tkr=Decimal(-1000)
-    )
+    return BudgetFrame.objects.create(plan=rs_plan_2018(), body=body("RS"), year=2018, net_frame_tkr=Decimal(-1000))
 
 
 def rs_urls() -> dict[str, str]:
@@ -100,9 +96,7 @@ def rs_urls() -> dict[str, str]:
 def hsn_urls() -> dict[str, str]:
     """The same pages of the Hälso- och sjukvårdsnämnden (HSN)."""
     plan = hsn_plan(2025)
-    goal = (
-        Goal.objects.filter(plan=hsn_plan(2021)).order_by("pk").first()
-    )  # the 2025 plan has goal areas only
+    goal = Goal.objects.filter(plan=hsn_plan(2021)).order_by("pk").first()  # the 2025 plan has goal areas only
     measure = Measure.objects.filter(plan=plan).order_by("pk").first()
     report = hsn_report()
     return {
@@ -127,9 +121,7 @@ def test_a_member_of_hsn_lists_only_hsn_plans(members_mode, client):
     text = member.get("/planer/").content.decode()
     assert "Plan med budget 2025" in text and "Verksamhetsplan 2021" in text
     assert "Regionstyrelsens verksamhetsplan 2018" not in text
-    assert (
-        "Regionplan 2018–2020" not in text
-    )  # the council's (RF) plans are not the member's either
+    assert "Regionplan 2018–2020" not in text  # the council's (RF) plans are not the member's either
 
 
 def test_a_member_of_hsn_gets_404_on_every_rs_page_and_export(members_mode, client, fake_pdf):
@@ -140,9 +132,7 @@ def test_a_member_of_hsn_gets_404_on_every_rs_page_and_export(members_mode, clie
     assert statuses(member, hsn_urls()) == dict.fromkeys(hsn_urls(), 200)
 
 
-def test_visibility_is_checked_before_a_cached_dashboard_is_served(
-    members_mode, client, admin_user
-):
+def test_visibility_is_checked_before_a_cached_dashboard_is_served(members_mode, client, admin_user):
     members_mode.DASHBOARD_CACHE_ENABLED = True
     cache.clear()
     url = f"/planer/{rs_plan_2018().pk}/?year=2018&period=ytd-4"
@@ -161,9 +151,7 @@ def test_a_reporter_also_reads_the_bodies_of_their_units(members_mode, client, f
     OrganisationalUnit.objects.get(name="Akutvård").reporters.add(reporter)  # a unit of HSN
     logged_in(client, reporter)
     assert statuses(client, hsn_urls()) == dict.fromkeys(hsn_urls(), 200)  # the unit's body
-    assert statuses(client, rs_urls()) == dict.fromkeys(
-        rs_urls(), 200
-    )  # the body they are a member of
+    assert statuses(client, rs_urls()) == dict.fromkeys(rs_urls(), 200)  # the body they are a member of
     assert client.get(f"/planer/{hsn_plan(2022).pk}/").status_code == 200
     assert client.get(f"/planer/{regionplan_2018().pk}/").status_code == 404  # the council's (RF)
 
@@ -181,11 +169,7 @@ def test_a_unit_without_the_reporter_role_opens_nothing(members_mode, client):
 @pytest.mark.parametrize("role", ["superuser", "group"])
 def test_administrators_read_every_body(members_mode, client, fake_pdf, role):
     rs_budget_frame()
-    user = (
-        person("admin2", superuser=True)
-        if role == "superuser"
-        else person("admin2", groups=[ADMINISTRATORS])
-    )
+    user = person("admin2", superuser=True) if role == "superuser" else person("admin2", groups=[ADMINISTRATORS])
     logged_in(client, user)
     assert statuses(client, rs_urls()) == dict.fromkeys(rs_urls(), 200)
     assert statuses(client, hsn_urls()) == dict.fromkeys(hsn_urls(), 200)
@@ -214,9 +198,7 @@ def test_the_goal_page_lists_only_the_serving_goals_the_person_may_open(members_
     assert f"/mal/{rs_child.pk}/" in client.get(f"/mal/{regionplan_goal.pk}/").content.decode()
 
 
-def test_membership_adds_no_queries_per_measure(
-    members_mode, client, django_assert_max_num_queries
-):
+def test_membership_adds_no_queries_per_measure(members_mode, client, django_assert_max_num_queries):
     small, large = plan_with(10), plan_with(200)
     logged_in(client, person("hsn-ledamot", member_of=["HSN"]))
     for (name, small_url), large_url in zip(urls(small).items(), urls(large).values()):
@@ -250,6 +232,7 @@ def test_an_unknown_visibility_setting_refuses_to_start():
 
 # --- The admin reads by the same rule (found by the second adversarial review) ----------------
 
+
 def test_a_reporter_reads_only_visible_bodies_in_the_admin_too(client, members_mode):
     reporter = person("rapportor-admin", groups=[REPORTERS])
     reporter.is_staff = True
@@ -260,8 +243,15 @@ def test_a_reporter_reads_only_visible_bodies_in_the_admin_too(client, members_m
     measures = client.get("/admin/kpis/measure/").context["cl"].result_list
     assert measures and {measure.plan.body.short_name for measure in measures} == {"HSN"}
     assert client.get(f"/admin/meetings/followupreport/{rs_report.pk}/change/").status_code == 302  # not found
-    autocomplete = client.get("/admin/autocomplete/", {"app_label": "meetings", "model_name": "proposedadjustment",
-                                                       "field_name": "report", "term": "regionstyrelsens"})
+    autocomplete = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "meetings",
+            "model_name": "proposedadjustment",
+            "field_name": "report",
+            "term": "regionstyrelsens",
+        },
+    )
     assert autocomplete.status_code == 200 and autocomplete.json()["results"] == []
     measure = Measure.objects.filter(plan=hsn_plan(2025)).first()
     assert client.get(f"/admin/kpis/measure/{measure.pk}/change/").status_code == 200

@@ -41,8 +41,14 @@ def locked_april(django_user_model):
     """
     unit = OrganisationalUnit.objects.get(name="Akutvård")
     measure = Measure.objects.get(plan=rs_plan_2018(), name__startswith="Sjukfrånvaro")
-    outcome = Outcome.objects.create(indicator=measure.indicator, unit=unit, year=2018, period_kind=PeriodKind.MONTH,
-                                     period_number=3, value=Decimal("6.4"))
+    outcome = Outcome.objects.create(
+        indicator=measure.indicator,
+        unit=unit,
+        year=2018,
+        period_kind=PeriodKind.MONTH,
+        period_number=3,
+        value=Decimal("6.4"),
+    )
     outcome.rs_measure = measure  # the RS plan's measure of the sick-leave indicator (HSN 2021 adopts it too)
     administrator = django_user_model.objects.create_user(username="admin2", is_staff=True)
     administrator.groups.add(Group.objects.get(name=ADMINISTRATORS))
@@ -51,7 +57,8 @@ def locked_april(django_user_model):
     unit.reporters.add(reporter)
     # The state is what locks; the approval service itself is tested in test_report_approval.
     FollowUpReport.objects.filter(plan=rs_plan_2018(), period_end="2018-04-30").update(
-        state=FollowUpReport.State.APPROVED)
+        state=FollowUpReport.State.APPROVED
+    )
     clients = {}
     for name, user in (("admin", administrator), ("reporter", reporter)):
         clients[name] = Client(HTTP_ACCEPT_LANGUAGE="sv")
@@ -60,10 +67,20 @@ def locked_april(django_user_model):
 
 
 def form_data(outcome: Outcome, **changes) -> dict:
-    data = {"indicator": outcome.indicator_id, "year": outcome.year, "period_kind": outcome.period_kind,
-            "period_number": outcome.period_number, "unit": outcome.unit_id or "", "sex": outcome.sex,
-            "value": str(outcome.value), "accomplished": "unknown", "count": "", "comment": outcome.comment,
-            "expected_version": outcome.version, "change_reason": ""}
+    data = {
+        "indicator": outcome.indicator_id,
+        "year": outcome.year,
+        "period_kind": outcome.period_kind,
+        "period_number": outcome.period_number,
+        "unit": outcome.unit_id or "",
+        "sex": outcome.sex,
+        "value": str(outcome.value),
+        "accomplished": "unknown",
+        "count": "",
+        "comment": outcome.comment,
+        "expected_version": outcome.version,
+        "change_reason": "",
+    }
     data.update(changes)
     return data
 
@@ -135,8 +152,9 @@ def test_outcomes_belong_to_the_indicator_and_outlive_a_deleted_measure(locked_a
     assert not Measure.objects.filter(pk=outcome.rs_measure.pk).exists()
     assert Outcome.objects.filter(pk=outcome.pk).exists()
     # An indicator still adopted (by HSN 2021) cannot be deleted at all.
-    response = clients["admin"].post(reverse("admin:kpis_indicator_delete", args=[outcome.indicator_id]),
-                                     {"post": "yes", "change_reason": REASON})
+    response = clients["admin"].post(
+        reverse("admin:kpis_indicator_delete", args=[outcome.indicator_id]), {"post": "yes", "change_reason": REASON}
+    )
     assert response.status_code == 200 and Outcome.objects.filter(pk=outcome.pk).exists()
 
 
@@ -157,8 +175,10 @@ def test_history_revert(locked_april):
 
 
 def entry_url(outcome: Outcome) -> str:
-    return (f"{reverse('admin:kpis_outcome_entry')}?plan={outcome.rs_measure.plan_id}&year=2018&period_kind=month"
-            f"&period_number=3&unit={outcome.unit_id}")
+    return (
+        f"{reverse('admin:kpis_outcome_entry')}?plan={outcome.rs_measure.plan_id}&year=2018&period_kind=month"
+        f"&period_number=3&unit={outcome.unit_id}"
+    )
 
 
 def entry_post(client: Client, outcome: Outcome, value: str, reason: str = "") -> dict:
@@ -189,8 +209,7 @@ def test_entry_page(locked_april):
 
 
 def import_file(outcome: Outcome, value: str) -> bytes:
-    return (f"mätetal;år;period;enhet;kön;värde\n{outcome.rs_measure.pk};2018;month-3;{outcome.unit.name};T;{value}\n"
-            .encode())
+    return f"mätetal;år;period;enhet;kön;värde\n{outcome.rs_measure.pk};2018;month-3;{outcome.unit.name};T;{value}\n".encode()
 
 
 def test_import_command(locked_april, tmp_path):
@@ -202,8 +221,14 @@ def test_import_command(locked_april, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_outcomes", str(path), user=administrator.username, stderr=io.StringIO())
     assert stored(outcome).value == Decimal("6.4")
-    call_command("import_outcomes", str(path), user=administrator.username, reason=REASON,
-                 stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(
+        "import_outcomes",
+        str(path),
+        user=administrator.username,
+        reason=REASON,
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     assert stored(outcome).value == Decimal("5.7") and last_reason(outcome) == REASON
 
 
@@ -230,10 +255,20 @@ def decided_target() -> Target:
 
 
 def target_data(target: Target, **changes) -> dict:
-    data = {"measure": target.measure_id, "year": target.year, "kind": target.kind, "value": str(target.value),
-            "base_year": target.base_year or "", "base_value": target.base_value or "", "wording": target.wording,
-            "tolerance": target.tolerance or "", "note": target.note, "decided_by": target.decided_by_id or "",
-            "decision_reference": target.decision_reference, "change_reason": ""}
+    data = {
+        "measure": target.measure_id,
+        "year": target.year,
+        "kind": target.kind,
+        "value": str(target.value),
+        "base_year": target.base_year or "",
+        "base_value": target.base_value or "",
+        "wording": target.wording,
+        "tolerance": target.tolerance or "",
+        "note": target.note,
+        "decided_by": target.decided_by_id or "",
+        "decision_reference": target.decision_reference,
+        "change_reason": "",
+    }
     data.update(changes)
     return data
 
@@ -267,13 +302,27 @@ def test_resource_import_of_a_target(locked_april):
 
 def test_status_override(locked_april):
     outcome, _admin, _reporter, clients = locked_april
-    override = StatusOverride.objects.create(indicator=outcome.indicator, year=2018, period_kind=PeriodKind.MONTH,
-                                             period_number=3, unit=outcome.unit, status=Status.YELLOW,
-                                             comment="Åtgärder pågår")
+    override = StatusOverride.objects.create(
+        indicator=outcome.indicator,
+        year=2018,
+        period_kind=PeriodKind.MONTH,
+        period_number=3,
+        unit=outcome.unit,
+        status=Status.YELLOW,
+        comment="Åtgärder pågår",
+    )
     url = reverse("admin:kpis_statusoverride_change", args=[override.pk])
-    data = {"indicator": override.indicator_id, "year": 2018, "period_kind": "month", "period_number": 3,
-            "unit": override.unit_id, "sex": Sex.TOTAL, "status": Status.GREEN, "comment": "Uppfyllt ändå",
-            "change_reason": ""}
+    data = {
+        "indicator": override.indicator_id,
+        "year": 2018,
+        "period_kind": "month",
+        "period_number": 3,
+        "unit": override.unit_id,
+        "sex": Sex.TOTAL,
+        "status": Status.GREEN,
+        "comment": "Uppfyllt ändå",
+        "change_reason": "",
+    }
     assert clients["reporter"].post(url, data).status_code == 403
     clients["admin"].post(url, data)
     assert StatusOverride.objects.get(pk=override.pk).status == Status.YELLOW
@@ -284,11 +333,20 @@ def test_status_override(locked_april):
 def test_goal_assessment(locked_april):
     _outcome, _admin, _reporter, clients = locked_april
     goal = rs_plan_2018().goals.first()
-    assessment = GoalAssessment.objects.create(goal=goal, year=2018, period_kind=PeriodKind.MONTH,
-                                               period_number=2, status=Status.RED, comment="Ej nått")
+    assessment = GoalAssessment.objects.create(
+        goal=goal, year=2018, period_kind=PeriodKind.MONTH, period_number=2, status=Status.RED, comment="Ej nått"
+    )
     url = reverse("admin:goalplan_goalassessment_change", args=[assessment.pk])
-    data = {"goal": goal.pk, "year": 2018, "period_kind": "month", "period_number": 2, "status": Status.GREEN,
-            "result": "", "comment": "Nått", "change_reason": ""}
+    data = {
+        "goal": goal.pk,
+        "year": 2018,
+        "period_kind": "month",
+        "period_number": 2,
+        "status": Status.GREEN,
+        "result": "",
+        "comment": "Nått",
+        "change_reason": "",
+    }
     assert clients["reporter"].post(url, data).status_code == 403
     clients["admin"].post(url, data)
     assert GoalAssessment.objects.get(pk=assessment.pk).status == Status.RED
@@ -319,13 +377,15 @@ def test_a_reason_longer_than_the_history_keeps_is_a_form_error_not_a_500(locked
     assert stored(outcome).value == Decimal("6.4")
     first_version = outcome.history.order_by("history_id").first()
     revert = reverse("admin:kpis_outcome_simple_history", args=[outcome.pk, first_version.history_id])
-    data = form_data(first_version.instance, value="6.1", expected_version=stored(outcome).version,
-                     change_reason="x" * 101)
+    data = form_data(
+        first_version.instance, value="6.1", expected_version=stored(outcome).version, change_reason="x" * 101
+    )
     assert clients["admin"].post(revert, data).status_code == 200
     assert stored(outcome).value == Decimal("6.4")
 
 
 # --- Found by the adversarial review of the write rule ------------------------------------------
+
 
 def inline_prefix(data: dict, pk: int) -> str:
     """The form prefix of the inline row that edits row ``pk`` (e.g. "targets-0")."""
@@ -340,7 +400,11 @@ def page_data(page) -> dict:
         for name, field in form.fields.items():
             value = form[name].value()
             key = form.add_prefix(name)
-            if isinstance(value, bool) or field.widget.input_type == "checkbox" if hasattr(field.widget, "input_type") else False:
+            if (
+                isinstance(value, bool) or field.widget.input_type == "checkbox"
+                if hasattr(field.widget, "input_type")
+                else False
+            ):
                 if value:
                     data[key] = "on"
                 continue
@@ -394,8 +458,12 @@ def test_moving_a_measure_with_locked_outcomes_to_another_plan_needs_a_reason(lo
     # Both plans drafts: only the approved report's lock on the outcomes the measure carries is left.
     Plan.objects.filter(pk__in=[measure.plan_id, other_plan.pk]).update(state=Plan.State.DRAFT)
     url = reverse("admin:kpis_measure_change", args=[measure.pk])
-    data = {**page_data(clients["admin"].get(url)), "plan": other_plan.pk, "goal": "",
-            "goal_area": other_plan.goal_areas.first().pk}
+    data = {
+        **page_data(clients["admin"].get(url)),
+        "plan": other_plan.pk,
+        "goal": "",
+        "goal_area": other_plan.goal_areas.first().pk,
+    }
     refused = clients["admin"].post(url, data)
     assert list(refused.context["adminform"].form.errors) == ["change_reason"]
     assert Measure.objects.get(pk=measure.pk).plan_id == measure.plan_id
@@ -429,8 +497,9 @@ def test_an_approved_reports_proposals_are_frozen_on_their_own_admin_page(locked
     assert ProposedAdjustment.objects.get(pk=proposal.pk).proposed_text != "Ändrat efter beslut"
     delete = reverse("admin:meetings_proposedadjustment_delete", args=[proposal.pk])
     assert clients["admin"].post(delete, {"post": "yes"}).status_code == 403
-    added = clients["admin"].post(reverse("admin:meetings_proposedadjustment_add"),
-                                  {**data, "report": proposal.report_id})
+    added = clients["admin"].post(
+        reverse("admin:meetings_proposedadjustment_add"), {**data, "report": proposal.report_id}
+    )
     assert added.status_code == 200 and "godkänd" in added.content.decode()
 
 
@@ -446,8 +515,12 @@ def test_a_control_character_in_a_reason_is_refused_not_a_500(locked_april):
 
 def test_odd_history_addresses_answer_404(locked_april):
     outcome, _admin, _reporter, clients = locked_april
-    for url in ("/admin/kpis/target/abc/history/", "/admin/kpis/outcome/abc/history/",
-                f"/admin/kpis/outcome/{outcome.pk}/history/abc/", "/admin/kpis/target/abc/history/1/"):
+    for url in (
+        "/admin/kpis/target/abc/history/",
+        "/admin/kpis/outcome/abc/history/",
+        f"/admin/kpis/outcome/{outcome.pk}/history/abc/",
+        "/admin/kpis/target/abc/history/1/",
+    ):
         assert clients["admin"].get(url).status_code == 404, url
         assert clients["reporter"].get(url).status_code == 404, url
 
@@ -473,13 +546,16 @@ def test_a_meeting_of_an_approved_report_cannot_be_deleted(locked_april):
 def test_a_confirmed_spreadsheet_import_without_the_reason_writes_nothing_and_says_so(locked_april):
     _outcome, _admin, _reporter, clients = locked_april
     target = decided_target()
-    content = (f"measure;year;kind;value;wording\r\n{target.measure_id};{target.year};{target.kind};1;"
-               f"{target.wording}\r\n").encode()
+    content = (
+        f"measure;year;kind;value;wording\r\n{target.measure_id};{target.year};{target.kind};1;{target.wording}\r\n"
+    ).encode()
     upload = io.BytesIO(content)
     upload.name = "mal.csv"
     formats = [f().get_title() for f in admin_site_formats()]
-    preview = clients["admin"].post(reverse("admin:kpis_target_import"), {
-        "import_file": upload, "format": str(formats.index("csv")), "resource": "0", "change_reason": REASON})
+    preview = clients["admin"].post(
+        reverse("admin:kpis_target_import"),
+        {"import_file": upload, "format": str(formats.index("csv")), "resource": "0", "change_reason": REASON},
+    )
     confirm = preview.context["confirm_form"].initial
     done = clients["admin"].post(reverse("admin:kpis_target_process_import"), {**confirm, "change_reason": ""})
     assert done.status_code == 302 and done.url.endswith(reverse("admin:kpis_target_import"))
@@ -494,13 +570,15 @@ def admin_site_formats():
 
 # --- Found by the second adversarial review ----------------------------------------------------
 
+
 def test_moving_a_goal_that_has_measures_still_needs_the_reason(locked_april):
     from goalplan.models import Goal
 
     _outcome, _admin, _reporter, clients = locked_april
     goal = Goal.objects.filter(plan=rs_plan_2018(), measures__isnull=False).first()
-    GoalAssessment.objects.create(goal=goal, year=2018, period_kind=PeriodKind.MONTH, period_number=1,
-                                  status=Status.RED)
+    GoalAssessment.objects.create(
+        goal=goal, year=2018, period_kind=PeriodKind.MONTH, period_number=1, status=Status.RED
+    )
     other_plan = Measure.objects.exclude(plan=goal.plan).first().plan
     # Both plans drafts: only the approved report's lock on the assessment the goal carries is left.
     Plan.objects.filter(pk__in=[goal.plan_id, other_plan.pk]).update(state=Plan.State.DRAFT)
@@ -515,9 +593,15 @@ def test_moving_a_goal_that_has_measures_still_needs_the_reason(locked_april):
 
 def test_a_locked_status_override_keeps_the_reason_in_its_history(locked_april):
     outcome, _admin, _reporter, clients = locked_april
-    override = StatusOverride.objects.create(indicator=outcome.indicator, year=2018, period_kind=PeriodKind.MONTH,
-                                             period_number=3, unit=outcome.unit, status=Status.YELLOW,
-                                             comment="Åtgärder pågår")
+    override = StatusOverride.objects.create(
+        indicator=outcome.indicator,
+        year=2018,
+        period_kind=PeriodKind.MONTH,
+        period_number=3,
+        unit=outcome.unit,
+        status=Status.YELLOW,
+        comment="Åtgärder pågår",
+    )
     url = reverse("admin:kpis_statusoverride_change", args=[override.pk])
     data = {**page_data(clients["admin"].get(url)), "status": Status.GREEN, "change_reason": REASON}
     assert clients["admin"].post(url, data).status_code == 302
@@ -577,6 +661,8 @@ def test_the_indicator_of_a_decided_plan_changes_only_with_a_reason(locked_april
 
 def test_an_action_with_odd_selected_rows_is_not_a_500(locked_april):
     _outcome, _admin, _reporter, clients = locked_april
-    response = clients["admin"].post(reverse("admin:meetings_followupreport_changelist"),
-                                     {"action": "approve_selected", "_selected_action": ["abc"], "index": "0"})
+    response = clients["admin"].post(
+        reverse("admin:meetings_followupreport_changelist"),
+        {"action": "approve_selected", "_selected_action": ["abc"], "index": "0"},
+    )
     assert response.status_code in (200, 302)

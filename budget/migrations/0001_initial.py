@@ -5,205 +5,536 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('goalplan', '0001_initial'),
+        ("goalplan", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccountGroup',
+            name="AccountGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, unique=True, verbose_name='name')),
-                ('accounts', models.CharField(blank=True, help_text='E.g. “40-45”.', max_length=100, verbose_name='accounts')),
-                ('kind', models.CharField(choices=[('income', 'Income'), ('cost', 'Cost')], max_length=10, verbose_name='kind')),
-                ('is_internal', models.BooleanField(default=False, verbose_name='internal')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=150, unique=True, verbose_name="name")),
+                (
+                    "accounts",
+                    models.CharField(blank=True, help_text="E.g. “40-45”.", max_length=100, verbose_name="accounts"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("income", "Income"), ("cost", "Cost")], max_length=10, verbose_name="kind"
+                    ),
+                ),
+                ("is_internal", models.BooleanField(default=False, verbose_name="internal")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'account group',
-                'verbose_name_plural': 'account groups',
-                'ordering': ['order', 'name'],
+                "verbose_name": "account group",
+                "verbose_name_plural": "account groups",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetFrame',
+            name="BudgetFrame",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('stage', models.CharField(choices=[('budget', 'Budget'), ('plan', 'Plan (later year)')], default='budget', max_length=10, verbose_name='stage')),
-                ('net_frame_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name='net frame (tkr)')),
-                ('officials_budget_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="officials' budget (tkr)")),
-                ('elected_budget_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="elected representatives' budget (tkr)")),
-                ('source_unit', models.CharField(choices=[('tkr', 'tkr (thousand SEK)'), ('mkr', 'mkr (million SEK)')], default='tkr', max_length=3, verbose_name='unit in source')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_frames', to='goalplan.body', verbose_name='body')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='budget_frames', to='goalplan.plan', verbose_name='plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("budget", "Budget"), ("plan", "Plan (later year)")],
+                        default="budget",
+                        max_length=10,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "net_frame_tkr",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="net frame (tkr)"
+                    ),
+                ),
+                (
+                    "officials_budget_tkr",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="officials' budget (tkr)"
+                    ),
+                ),
+                (
+                    "elected_budget_tkr",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="elected representatives' budget (tkr)",
+                    ),
+                ),
+                (
+                    "source_unit",
+                    models.CharField(
+                        choices=[("tkr", "tkr (thousand SEK)"), ("mkr", "mkr (million SEK)")],
+                        default="tkr",
+                        max_length=3,
+                        verbose_name="unit in source",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="budget_frames",
+                        to="goalplan.body",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="budget_frames",
+                        to="goalplan.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'budget frame',
-                'verbose_name_plural': 'budget frames',
-                'ordering': ['plan', 'body__order', 'year'],
+                "verbose_name": "budget frame",
+                "verbose_name_plural": "budget frames",
+                "ordering": ["plan", "body__order", "year"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetLine',
+            name="BudgetLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('part', models.CharField(choices=[('officials', "Officials' budget"), ('elected', "Elected representatives' budget")], default='officials', max_length=10, verbose_name='part')),
-                ('amount_tkr', models.DecimalField(decimal_places=1, max_digits=16, verbose_name='amount (tkr)')),
-                ('source_unit', models.CharField(choices=[('tkr', 'tkr (thousand SEK)'), ('mkr', 'mkr (million SEK)')], default='tkr', max_length=3, verbose_name='unit in source')),
-                ('source_text', models.CharField(blank=True, help_text='The figure as printed in the source, e.g. “-2 194 727”.', max_length=50, verbose_name='as written')),
-                ('account_group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='budget.accountgroup', verbose_name='account group')),
-                ('frame', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='budget.budgetframe', verbose_name='frame')),
-                ('unit', models.ForeignKey(blank=True, help_text="Empty: the line is the body's total for the account group.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='budget_lines', to='goalplan.organisationalunit', verbose_name='organisational unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "part",
+                    models.CharField(
+                        choices=[("officials", "Officials' budget"), ("elected", "Elected representatives' budget")],
+                        default="officials",
+                        max_length=10,
+                        verbose_name="part",
+                    ),
+                ),
+                ("amount_tkr", models.DecimalField(decimal_places=1, max_digits=16, verbose_name="amount (tkr)")),
+                (
+                    "source_unit",
+                    models.CharField(
+                        choices=[("tkr", "tkr (thousand SEK)"), ("mkr", "mkr (million SEK)")],
+                        default="tkr",
+                        max_length=3,
+                        verbose_name="unit in source",
+                    ),
+                ),
+                (
+                    "source_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="The figure as printed in the source, e.g. “-2 194 727”.",
+                        max_length=50,
+                        verbose_name="as written",
+                    ),
+                ),
+                (
+                    "account_group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="budget.accountgroup",
+                        verbose_name="account group",
+                    ),
+                ),
+                (
+                    "frame",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="budget.budgetframe",
+                        verbose_name="frame",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: the line is the body's total for the account group.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="budget_lines",
+                        to="goalplan.organisationalunit",
+                        verbose_name="organisational unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'budget line',
-                'verbose_name_plural': 'budget lines',
-                'ordering': ['frame', 'unit__name', 'account_group__order'],
+                "verbose_name": "budget line",
+                "verbose_name_plural": "budget lines",
+                "ordering": ["frame", "unit__name", "account_group__order"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetOutcome',
+            name="BudgetOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.PositiveSmallIntegerField(verbose_name='month')),
-                ('outcome_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name='outcome year to date (tkr)')),
-                ('forecast_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name='full-year forecast (tkr)')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='budget.budgetline', verbose_name='budget line')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.PositiveSmallIntegerField(verbose_name="month")),
+                (
+                    "outcome_tkr",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="outcome year to date (tkr)",
+                    ),
+                ),
+                (
+                    "forecast_tkr",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="full-year forecast (tkr)"
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="budget.budgetline",
+                        verbose_name="budget line",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'budget outcome',
-                'verbose_name_plural': 'budget outcomes',
-                'ordering': ['line', 'month'],
+                "verbose_name": "budget outcome",
+                "verbose_name_plural": "budget outcomes",
+                "ordering": ["line", "month"],
             },
         ),
         migrations.CreateModel(
-            name='FrameChange',
+            name="FrameChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reallocation', 'Reallocation'), ('indexation', 'Indexation'), ('grant', 'Government grant'), ('staff', 'Staff initiative'), ('expansion', 'Expansion'), ('other', 'Other change')], max_length=20, verbose_name='kind')),
-                ('amount_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name='amount (tkr)')),
-                ('percent', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='percent')),
-                ('source_unit', models.CharField(choices=[('tkr', 'tkr (thousand SEK)'), ('mkr', 'mkr (million SEK)')], default='mkr', max_length=3, verbose_name='unit in source')),
-                ('text', models.TextField(verbose_name='description')),
-                ('reference', models.CharField(blank=True, max_length=100, verbose_name='decision reference')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('counterpart', models.ForeignKey(blank=True, help_text='The body money is moved to or from.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='goalplan.body', verbose_name='counterpart body')),
-                ('frame', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='budget.budgetframe', verbose_name='frame')),
-                ('parent', models.ForeignKey(blank=True, help_text='For a “varav” breakdown of a larger change.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='parts', to='budget.framechange', verbose_name='part of change')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='goalplan.organisationalunit', verbose_name='organisational unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reallocation", "Reallocation"),
+                            ("indexation", "Indexation"),
+                            ("grant", "Government grant"),
+                            ("staff", "Staff initiative"),
+                            ("expansion", "Expansion"),
+                            ("other", "Other change"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "amount_tkr",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="amount (tkr)"
+                    ),
+                ),
+                (
+                    "percent",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="percent"),
+                ),
+                (
+                    "source_unit",
+                    models.CharField(
+                        choices=[("tkr", "tkr (thousand SEK)"), ("mkr", "mkr (million SEK)")],
+                        default="mkr",
+                        max_length=3,
+                        verbose_name="unit in source",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="description")),
+                ("reference", models.CharField(blank=True, max_length=100, verbose_name="decision reference")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "counterpart",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The body money is moved to or from.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="goalplan.body",
+                        verbose_name="counterpart body",
+                    ),
+                ),
+                (
+                    "frame",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="budget.budgetframe",
+                        verbose_name="frame",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a “varav” breakdown of a larger change.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parts",
+                        to="budget.framechange",
+                        verbose_name="part of change",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="goalplan.organisationalunit",
+                        verbose_name="organisational unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'frame change',
-                'verbose_name_plural': 'frame changes',
-                'ordering': ['frame', 'order', 'pk'],
+                "verbose_name": "frame change",
+                "verbose_name_plural": "frame changes",
+                "ordering": ["frame", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Investment',
+            name="Investment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('unit_name', models.CharField(max_length=200, verbose_name='area/department/unit')),
-                ('object_name', models.CharField(blank=True, max_length=300, verbose_name='object')),
-                ('kind', models.CharField(choices=[('new', 'New investment'), ('reinvestment', 'Reinvestment')], max_length=20, verbose_name='kind')),
-                ('holder_via', models.CharField(blank=True, help_text='E.g. “MTA” or “IT-avd.” when another body holds it.', max_length=100, verbose_name='via')),
-                ('amount_tkr', models.DecimalField(decimal_places=1, max_digits=16, verbose_name='amount (tkr)')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('holder', models.ForeignKey(help_text='The body that holds the investment budget and depreciation.', on_delete=django.db.models.deletion.PROTECT, related_name='investments', to='goalplan.body', verbose_name='holding body')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='investments', to='goalplan.plan', verbose_name='plan')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='investments', to='goalplan.organisationalunit', verbose_name='organisational unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("unit_name", models.CharField(max_length=200, verbose_name="area/department/unit")),
+                ("object_name", models.CharField(blank=True, max_length=300, verbose_name="object")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("new", "New investment"), ("reinvestment", "Reinvestment")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "holder_via",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.g. “MTA” or “IT-avd.” when another body holds it.",
+                        max_length=100,
+                        verbose_name="via",
+                    ),
+                ),
+                ("amount_tkr", models.DecimalField(decimal_places=1, max_digits=16, verbose_name="amount (tkr)")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        help_text="The body that holds the investment budget and depreciation.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="investments",
+                        to="goalplan.body",
+                        verbose_name="holding body",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="investments",
+                        to="goalplan.plan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="investments",
+                        to="goalplan.organisationalunit",
+                        verbose_name="organisational unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'investment',
-                'verbose_name_plural': 'investments',
-                'ordering': ['plan', 'year', 'order', 'pk'],
+                "verbose_name": "investment",
+                "verbose_name_plural": "investments",
+                "ordering": ["plan", "year", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SavingsMeasure',
+            name="SavingsMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='measure')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('consequences', models.TextField(blank=True, verbose_name='consequences')),
-                ('reference', models.CharField(blank=True, max_length=100, verbose_name='decision reference')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='savings_measures', to='goalplan.plan', verbose_name='plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=300, verbose_name="measure")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("consequences", models.TextField(blank=True, verbose_name="consequences")),
+                ("reference", models.CharField(blank=True, max_length=100, verbose_name="decision reference")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="savings_measures",
+                        to="goalplan.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'savings measure',
-                'verbose_name_plural': 'savings measures',
-                'ordering': ['plan', 'order', 'pk'],
+                "verbose_name": "savings measure",
+                "verbose_name_plural": "savings measures",
+                "ordering": ["plan", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SavingsEffect',
+            name="SavingsEffect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('amount_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name='effect (tkr)')),
-                ('source_unit', models.CharField(choices=[('tkr', 'tkr (thousand SEK)'), ('mkr', 'mkr (million SEK)')], default='mkr', max_length=3, verbose_name='unit in source')),
-                ('target', models.CharField(blank=True, help_text='E.g. “Mål 95 %”.', max_length=100, verbose_name='target')),
-                ('outcome_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name='achieved effect (tkr)')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='effects', to='budget.savingsmeasure', verbose_name='savings measure')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "amount_tkr",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="effect (tkr)"
+                    ),
+                ),
+                (
+                    "source_unit",
+                    models.CharField(
+                        choices=[("tkr", "tkr (thousand SEK)"), ("mkr", "mkr (million SEK)")],
+                        default="mkr",
+                        max_length=3,
+                        verbose_name="unit in source",
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(blank=True, help_text="E.g. “Mål 95 %”.", max_length=100, verbose_name="target"),
+                ),
+                (
+                    "outcome_tkr",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="achieved effect (tkr)"
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="effects",
+                        to="budget.savingsmeasure",
+                        verbose_name="savings measure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'savings effect',
-                'verbose_name_plural': 'savings effects',
-                'ordering': ['measure', 'year'],
+                "verbose_name": "savings effect",
+                "verbose_name_plural": "savings effects",
+                "ordering": ["measure", "year"],
             },
         ),
         migrations.AddConstraint(
-            model_name='budgetframe',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='budget_frame_year_in_range', violation_error_message='The year must be between 2000 and 2100.'),
+            model_name="budgetframe",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
+                name="budget_frame_year_in_range",
+                violation_error_message="The year must be between 2000 and 2100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetframe',
-            constraint=models.UniqueConstraint(fields=('plan', 'body', 'year'), name='budget_frame_unique_per_plan_body_year', violation_error_message='The plan already has a frame for this body and year.'),
+            model_name="budgetframe",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "body", "year"),
+                name="budget_frame_unique_per_plan_body_year",
+                violation_error_message="The plan already has a frame for this body and year.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('frame', 'account_group', 'part'), name='budget_line_unique_total', violation_error_message='The frame already has a total line for this account group.'),
+            model_name="budgetline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", True)),
+                fields=("frame", "account_group", "part"),
+                name="budget_line_unique_total",
+                violation_error_message="The frame already has a total line for this account group.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('frame', 'unit', 'account_group', 'part'), name='budget_line_unique_per_unit', violation_error_message='The frame already has a line for this unit and account group.'),
+            model_name="budgetline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", False)),
+                fields=("frame", "unit", "account_group", "part"),
+                name="budget_line_unique_per_unit",
+                violation_error_message="The frame already has a line for this unit and account group.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetoutcome',
-            constraint=models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='budget_outcome_month_valid', violation_error_message='The month must be 1–12.'),
+            model_name="budgetoutcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("month__gte", 1), ("month__lte", 12)),
+                name="budget_outcome_month_valid",
+                violation_error_message="The month must be 1–12.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetoutcome',
-            constraint=models.UniqueConstraint(fields=('line', 'month'), name='budget_outcome_unique_per_month', violation_error_message='This line already has an outcome for this month.'),
+            model_name="budgetoutcome",
+            constraint=models.UniqueConstraint(
+                fields=("line", "month"),
+                name="budget_outcome_unique_per_month",
+                violation_error_message="This line already has an outcome for this month.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='framechange',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_tkr__isnull', False), ('percent__isnull', False), models.Q(('text', ''), _negated=True), _connector='OR'), name='frame_change_has_content', violation_error_message='A frame change needs an amount, a percentage or a description.'),
+            model_name="framechange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("amount_tkr__isnull", False),
+                    ("percent__isnull", False),
+                    models.Q(("text", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="frame_change_has_content",
+                violation_error_message="A frame change needs an amount, a percentage or a description.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='investment',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='investment_year_in_range', violation_error_message='The year must be between 2000 and 2100.'),
+            model_name="investment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
+                name="investment_year_in_range",
+                violation_error_message="The year must be between 2000 and 2100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='investment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_tkr__gte', 0)), name='investment_amount_not_negative', violation_error_message='An investment amount cannot be negative.'),
+            model_name="investment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_tkr__gte", 0)),
+                name="investment_amount_not_negative",
+                violation_error_message="An investment amount cannot be negative.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='savingseffect',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='savings_effect_year_in_range', violation_error_message='The year must be between 2000 and 2100.'),
+            model_name="savingseffect",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
+                name="savings_effect_year_in_range",
+                violation_error_message="The year must be between 2000 and 2100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='savingseffect',
-            constraint=models.UniqueConstraint(fields=('measure', 'year'), name='savings_effect_unique_per_year', violation_error_message='This measure already has an effect for this year.'),
+            model_name="savingseffect",
+            constraint=models.UniqueConstraint(
+                fields=("measure", "year"),
+                name="savings_effect_unique_per_year",
+                violation_error_message="This measure already has an effect for this year.",
+            ),
         ),
     ]

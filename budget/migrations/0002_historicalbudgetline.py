@@ -7,36 +7,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0001_initial'),
-        ('goalplan', '0003_historicalgoalassessment'),
+        ("budget", "0001_initial"),
+        ("goalplan", "0003_historicalgoalassessment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalBudgetLine',
+            name="HistoricalBudgetLine",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('part', models.CharField(choices=[('officials', "Officials' budget"), ('elected', "Elected representatives' budget")], default='officials', max_length=10, verbose_name='part')),
-                ('amount_tkr', models.DecimalField(decimal_places=1, max_digits=16, verbose_name='amount (tkr)')),
-                ('source_unit', models.CharField(choices=[('tkr', 'tkr (thousand SEK)'), ('mkr', 'mkr (million SEK)')], default='tkr', max_length=3, verbose_name='unit in source')),
-                ('source_text', models.CharField(blank=True, help_text='The figure as printed in the source, e.g. “-2 194 727”.', max_length=50, verbose_name='as written')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('account_group', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='budget.accountgroup', verbose_name='account group')),
-                ('frame', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='budget.budgetframe', verbose_name='frame')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, help_text="Empty: the line is the body's total for the account group.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goalplan.organisationalunit', verbose_name='organisational unit')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "part",
+                    models.CharField(
+                        choices=[("officials", "Officials' budget"), ("elected", "Elected representatives' budget")],
+                        default="officials",
+                        max_length=10,
+                        verbose_name="part",
+                    ),
+                ),
+                ("amount_tkr", models.DecimalField(decimal_places=1, max_digits=16, verbose_name="amount (tkr)")),
+                (
+                    "source_unit",
+                    models.CharField(
+                        choices=[("tkr", "tkr (thousand SEK)"), ("mkr", "mkr (million SEK)")],
+                        default="tkr",
+                        max_length=3,
+                        verbose_name="unit in source",
+                    ),
+                ),
+                (
+                    "source_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="The figure as printed in the source, e.g. “-2 194 727”.",
+                        max_length=50,
+                        verbose_name="as written",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "account_group",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="budget.accountgroup",
+                        verbose_name="account group",
+                    ),
+                ),
+                (
+                    "frame",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="budget.budgetframe",
+                        verbose_name="frame",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Empty: the line is the body's total for the account group.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="goalplan.organisationalunit",
+                        verbose_name="organisational unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical budget line',
-                'verbose_name_plural': 'historical budget lines',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical budget line",
+                "verbose_name_plural": "historical budget lines",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -7,38 +7,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0002_historicalbudgetline'),
-        ('goalplan', '0005_historicalplan_historicalgoal'),
+        ("budget", "0002_historicalbudgetline"),
+        ("goalplan", "0005_historicalplan_historicalgoal"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalBudgetFrame',
+            name="HistoricalBudgetFrame",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('stage', models.CharField(choices=[('budget', 'Budget'), ('plan', 'Plan (later year)')], default='budget', max_length=10, verbose_name='stage')),
-                ('net_frame_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name='net frame (tkr)')),
-                ('officials_budget_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="officials' budget (tkr)")),
-                ('elected_budget_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="elected representatives' budget (tkr)")),
-                ('source_unit', models.CharField(choices=[('tkr', 'tkr (thousand SEK)'), ('mkr', 'mkr (million SEK)')], default='tkr', max_length=3, verbose_name='unit in source')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('body', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goalplan.body', verbose_name='body')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goalplan.plan', verbose_name='plan')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("budget", "Budget"), ("plan", "Plan (later year)")],
+                        default="budget",
+                        max_length=10,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "net_frame_tkr",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="net frame (tkr)"
+                    ),
+                ),
+                (
+                    "officials_budget_tkr",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="officials' budget (tkr)"
+                    ),
+                ),
+                (
+                    "elected_budget_tkr",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="elected representatives' budget (tkr)",
+                    ),
+                ),
+                (
+                    "source_unit",
+                    models.CharField(
+                        choices=[("tkr", "tkr (thousand SEK)"), ("mkr", "mkr (million SEK)")],
+                        default="tkr",
+                        max_length=3,
+                        verbose_name="unit in source",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="goalplan.body",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="goalplan.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical budget frame',
-                'verbose_name_plural': 'historical budget frames',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical budget frame",
+                "verbose_name_plural": "historical budget frames",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

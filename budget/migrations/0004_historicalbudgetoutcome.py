@@ -7,34 +7,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0003_historicalbudgetframe'),
+        ("budget", "0003_historicalbudgetframe"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalBudgetOutcome',
+            name="HistoricalBudgetOutcome",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('month', models.PositiveSmallIntegerField(verbose_name='month')),
-                ('outcome_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name='outcome year to date (tkr)')),
-                ('forecast_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name='full-year forecast (tkr)')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('line', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='budget.budgetline', verbose_name='budget line')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("month", models.PositiveSmallIntegerField(verbose_name="month")),
+                (
+                    "outcome_tkr",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="outcome year to date (tkr)",
+                    ),
+                ),
+                (
+                    "forecast_tkr",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="full-year forecast (tkr)"
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="budget.budgetline",
+                        verbose_name="budget line",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical budget outcome',
-                'verbose_name_plural': 'historical budget outcomes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical budget outcome",
+                "verbose_name_plural": "historical budget outcomes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

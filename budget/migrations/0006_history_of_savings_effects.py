@@ -7,35 +7,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0005_history_of_decided_budget_content'),
+        ("budget", "0005_history_of_decided_budget_content"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalSavingsEffect',
+            name="HistoricalSavingsEffect",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('amount_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name='effect (tkr)')),
-                ('source_unit', models.CharField(choices=[('tkr', 'tkr (thousand SEK)'), ('mkr', 'mkr (million SEK)')], default='mkr', max_length=3, verbose_name='unit in source')),
-                ('target', models.CharField(blank=True, help_text='E.g. “Mål 95 %”.', max_length=100, verbose_name='target')),
-                ('outcome_tkr', models.DecimalField(blank=True, decimal_places=1, max_digits=16, null=True, verbose_name='achieved effect (tkr)')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measure', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='budget.savingsmeasure', verbose_name='savings measure')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "amount_tkr",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="effect (tkr)"
+                    ),
+                ),
+                (
+                    "source_unit",
+                    models.CharField(
+                        choices=[("tkr", "tkr (thousand SEK)"), ("mkr", "mkr (million SEK)")],
+                        default="mkr",
+                        max_length=3,
+                        verbose_name="unit in source",
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(blank=True, help_text="E.g. “Mål 95 %”.", max_length=100, verbose_name="target"),
+                ),
+                (
+                    "outcome_tkr",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=16, null=True, verbose_name="achieved effect (tkr)"
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="budget.savingsmeasure",
+                        verbose_name="savings measure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical savings effect',
-                'verbose_name_plural': 'historical savings effects',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical savings effect",
+                "verbose_name_plural": "historical savings effects",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('goalplan', '0001_initial'),
+        ("goalplan", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisationalunit',
-            name='reporters',
-            field=models.ManyToManyField(blank=True, help_text="People in the reporter role who enter this unit's outcomes.", related_name='reporting_units', to=settings.AUTH_USER_MODEL, verbose_name='reporters'),
+            model_name="organisationalunit",
+            name="reporters",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="People in the reporter role who enter this unit's outcomes.",
+                related_name="reporting_units",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="reporters",
+            ),
         ),
     ]

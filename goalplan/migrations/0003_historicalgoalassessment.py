@@ -7,37 +7,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('goalplan', '0002_unit_reporters'),
+        ("goalplan", "0002_unit_reporters"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalGoalAssessment',
+            name="HistoricalGoalAssessment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('period_kind', models.CharField(choices=[('month', 'Month'), ('ytd', 'Year to date'), ('r12', 'Rolling 12 months'), ('tertial', 'Tertial'), ('year', 'Full year')], default='month', max_length=10, verbose_name='period kind')),
-                ('period_number', models.PositiveSmallIntegerField(default=0, help_text='Month 1–12 for month, year-to-date and R12; tertial 1–3; 0 for full year.', verbose_name='period number')),
-                ('status', models.CharField(choices=[('green', 'Met'), ('yellow', 'On track'), ('red', 'Not met'), ('missing', 'No data')], default='missing', max_length=10, verbose_name='status')),
-                ('result', models.TextField(blank=True, help_text='The measured result, if any, as reported (e.g. “0,5 dagar lägre än riket”).', verbose_name='result')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('assessed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assessed by')),
-                ('goal', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goalplan.goal', verbose_name='goal')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "period_kind",
+                    models.CharField(
+                        choices=[
+                            ("month", "Month"),
+                            ("ytd", "Year to date"),
+                            ("r12", "Rolling 12 months"),
+                            ("tertial", "Tertial"),
+                            ("year", "Full year"),
+                        ],
+                        default="month",
+                        max_length=10,
+                        verbose_name="period kind",
+                    ),
+                ),
+                (
+                    "period_number",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Month 1–12 for month, year-to-date and R12; tertial 1–3; 0 for full year.",
+                        verbose_name="period number",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("green", "Met"), ("yellow", "On track"), ("red", "Not met"), ("missing", "No data")],
+                        default="missing",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "result",
+                    models.TextField(
+                        blank=True,
+                        help_text="The measured result, if any, as reported (e.g. “0,5 dagar lägre än riket”).",
+                        verbose_name="result",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assessed by",
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="goalplan.goal",
+                        verbose_name="goal",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical goal assessment',
-                'verbose_name_plural': 'historical goal assessments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical goal assessment",
+                "verbose_name_plural": "historical goal assessments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

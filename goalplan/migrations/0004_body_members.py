@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('goalplan', '0003_historicalgoalassessment'),
+        ("goalplan", "0003_historicalgoalassessment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='body',
-            name='members',
-            field=models.ManyToManyField(blank=True, help_text="People who read this body's plans, dashboards and reports when the committee pages are shown to members only.", related_name='member_of_bodies', to=settings.AUTH_USER_MODEL, verbose_name='members and readers'),
+            model_name="body",
+            name="members",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="People who read this body's plans, dashboards and reports when the committee pages are shown to members only.",
+                related_name="member_of_bodies",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="members and readers",
+            ),
         ),
     ]

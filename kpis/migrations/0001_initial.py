@@ -6,170 +6,541 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('goalplan', '0001_initial'),
+        ("goalplan", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Measure',
+            name="Measure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, max_length=20, verbose_name='number')),
-                ('name', models.TextField(help_text='The measure as worded in the plan.', verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=150, verbose_name='short name')),
-                ('description', models.TextField(blank=True, help_text='Notes in the plan, e.g. how and where it is measured.', verbose_name='note')),
-                ('kind', models.CharField(choices=[('measure', 'Measure'), ('key_indicator', 'Key indicator'), ('financial_goal', 'Financial goal')], default='measure', max_length=20, verbose_name='kind')),
-                ('horizon', models.CharField(choices=[('short', 'Short-term'), ('long', 'Long-term')], default='short', max_length=10, verbose_name='horizon')),
-                ('unit', models.CharField(blank=True, help_text='E.g. %, minuter, antal, tkr.', max_length=40, verbose_name='unit')),
-                ('decimals', models.PositiveSmallIntegerField(default=0, verbose_name='decimals')),
-                ('direction', models.CharField(choices=[('higher', 'Higher is better'), ('lower', 'Lower is better')], default='higher', max_length=10, verbose_name='direction')),
-                ('frequency', models.CharField(choices=[('monthly', 'Monthly'), ('tertial', 'Per tertial'), ('yearly', 'Yearly')], default='monthly', max_length=10, verbose_name='frequency')),
-                ('aggregation', models.CharField(choices=[('latest', 'Latest value (point in time)'), ('ytd_sum', 'Cumulative sum year to date'), ('ytd_mean', 'Mean year to date'), ('r12_sum', 'Rolling 12 months, sum'), ('r12_mean', 'Rolling 12 months, mean'), ('weighted_mean', 'Count-weighted mean')], default='latest', help_text='How the value for a longer period is formed from monthly outcomes.', max_length=20, verbose_name='period value')),
-                ('split_by_sex', models.BooleanField(default=False, verbose_name='split by sex')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
-                ('kolada_id', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='Kolada id')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='measures', to='goalplan.body', verbose_name='decided by')),
-                ('goal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='measures', to='goalplan.goal', verbose_name='goal')),
-                ('goal_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='measures', to='goalplan.goalarea', verbose_name='goal area')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='goalplan.plan', verbose_name='plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(blank=True, max_length=20, verbose_name="number")),
+                ("name", models.TextField(help_text="The measure as worded in the plan.", verbose_name="name")),
+                ("short_name", models.CharField(blank=True, max_length=150, verbose_name="short name")),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Notes in the plan, e.g. how and where it is measured.",
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("measure", "Measure"),
+                            ("key_indicator", "Key indicator"),
+                            ("financial_goal", "Financial goal"),
+                        ],
+                        default="measure",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "horizon",
+                    models.CharField(
+                        choices=[("short", "Short-term"), ("long", "Long-term")],
+                        default="short",
+                        max_length=10,
+                        verbose_name="horizon",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        blank=True, help_text="E.g. %, minuter, antal, tkr.", max_length=40, verbose_name="unit"
+                    ),
+                ),
+                ("decimals", models.PositiveSmallIntegerField(default=0, verbose_name="decimals")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("higher", "Higher is better"), ("lower", "Lower is better")],
+                        default="higher",
+                        max_length=10,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("monthly", "Monthly"), ("tertial", "Per tertial"), ("yearly", "Yearly")],
+                        default="monthly",
+                        max_length=10,
+                        verbose_name="frequency",
+                    ),
+                ),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[
+                            ("latest", "Latest value (point in time)"),
+                            ("ytd_sum", "Cumulative sum year to date"),
+                            ("ytd_mean", "Mean year to date"),
+                            ("r12_sum", "Rolling 12 months, sum"),
+                            ("r12_mean", "Rolling 12 months, mean"),
+                            ("weighted_mean", "Count-weighted mean"),
+                        ],
+                        default="latest",
+                        help_text="How the value for a longer period is formed from monthly outcomes.",
+                        max_length=20,
+                        verbose_name="period value",
+                    ),
+                ),
+                ("split_by_sex", models.BooleanField(default=False, verbose_name="split by sex")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
+                ("kolada_id", models.CharField(blank=True, db_index=True, max_length=20, verbose_name="Kolada id")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="measures",
+                        to="goalplan.body",
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="measures",
+                        to="goalplan.goal",
+                        verbose_name="goal",
+                    ),
+                ),
+                (
+                    "goal_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="measures",
+                        to="goalplan.goalarea",
+                        verbose_name="goal area",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measures",
+                        to="goalplan.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'measure',
-                'verbose_name_plural': 'measures',
-                'ordering': ['plan', 'goal_area__order', 'goal__order', 'order', 'pk'],
+                "verbose_name": "measure",
+                "verbose_name_plural": "measures",
+                "ordering": ["plan", "goal_area__order", "goal__order", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='NationalValue',
+            name="NationalValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('period_kind', models.CharField(choices=[('month', 'Month'), ('ytd', 'Year to date'), ('r12', 'Rolling 12 months'), ('tertial', 'Tertial'), ('year', 'Full year')], default='month', max_length=10, verbose_name='period kind')),
-                ('period_number', models.PositiveSmallIntegerField(default=0, help_text='Month 1–12 for month, year-to-date and R12; tertial 1–3; 0 for full year.', verbose_name='period number')),
-                ('area_code', models.CharField(default='0000', max_length=10, verbose_name='area code')),
-                ('area_name', models.CharField(default='Riket', max_length=100, verbose_name='area')),
-                ('sex', models.CharField(choices=[('T', 'Total'), ('K', 'Women'), ('M', 'Men')], default='T', max_length=1, verbose_name='sex')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=16, verbose_name='value')),
-                ('source', models.CharField(blank=True, max_length=100, verbose_name='source')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='national_values', to='kpis.measure', verbose_name='measure')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "period_kind",
+                    models.CharField(
+                        choices=[
+                            ("month", "Month"),
+                            ("ytd", "Year to date"),
+                            ("r12", "Rolling 12 months"),
+                            ("tertial", "Tertial"),
+                            ("year", "Full year"),
+                        ],
+                        default="month",
+                        max_length=10,
+                        verbose_name="period kind",
+                    ),
+                ),
+                (
+                    "period_number",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Month 1–12 for month, year-to-date and R12; tertial 1–3; 0 for full year.",
+                        verbose_name="period number",
+                    ),
+                ),
+                ("area_code", models.CharField(default="0000", max_length=10, verbose_name="area code")),
+                ("area_name", models.CharField(default="Riket", max_length=100, verbose_name="area")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("T", "Total"), ("K", "Women"), ("M", "Men")],
+                        default="T",
+                        max_length=1,
+                        verbose_name="sex",
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=16, verbose_name="value")),
+                ("source", models.CharField(blank=True, max_length=100, verbose_name="source")),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="national_values",
+                        to="kpis.measure",
+                        verbose_name="measure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comparison value',
-                'verbose_name_plural': 'comparison values',
-                'ordering': ['measure', '-year', '-period_number', 'area_code', 'sex'],
+                "verbose_name": "comparison value",
+                "verbose_name_plural": "comparison values",
+                "ordering": ["measure", "-year", "-period_number", "area_code", "sex"],
             },
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('period_kind', models.CharField(choices=[('month', 'Month'), ('ytd', 'Year to date'), ('r12', 'Rolling 12 months'), ('tertial', 'Tertial'), ('year', 'Full year')], default='month', max_length=10, verbose_name='period kind')),
-                ('period_number', models.PositiveSmallIntegerField(default=0, help_text='Month 1–12 for month, year-to-date and R12; tertial 1–3; 0 for full year.', verbose_name='period number')),
-                ('sex', models.CharField(choices=[('T', 'Total'), ('K', 'Women'), ('M', 'Men')], default='T', max_length=1, verbose_name='sex')),
-                ('value', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True, verbose_name='value')),
-                ('accomplished', models.BooleanField(blank=True, null=True, verbose_name='accomplished')),
-                ('count', models.PositiveIntegerField(blank=True, help_text='Number of cases behind the value, for weighted means.', null=True, verbose_name='count')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('entered_at', models.DateTimeField(auto_now_add=True, verbose_name='entered at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Raised on every save; guards against lost updates.', verbose_name='version')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='kpis.measure', verbose_name='measure')),
-                ('unit', models.ForeignKey(blank=True, help_text="Empty for the whole plan's scope.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='outcomes', to='goalplan.organisationalunit', verbose_name='organisational unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "period_kind",
+                    models.CharField(
+                        choices=[
+                            ("month", "Month"),
+                            ("ytd", "Year to date"),
+                            ("r12", "Rolling 12 months"),
+                            ("tertial", "Tertial"),
+                            ("year", "Full year"),
+                        ],
+                        default="month",
+                        max_length=10,
+                        verbose_name="period kind",
+                    ),
+                ),
+                (
+                    "period_number",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Month 1–12 for month, year-to-date and R12; tertial 1–3; 0 for full year.",
+                        verbose_name="period number",
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("T", "Total"), ("K", "Women"), ("M", "Men")],
+                        default="T",
+                        max_length=1,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True, verbose_name="value"),
+                ),
+                ("accomplished", models.BooleanField(blank=True, null=True, verbose_name="accomplished")),
+                (
+                    "count",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Number of cases behind the value, for weighted means.",
+                        null=True,
+                        verbose_name="count",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("entered_at", models.DateTimeField(auto_now_add=True, verbose_name="entered at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Raised on every save; guards against lost updates.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="kpis.measure",
+                        verbose_name="measure",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for the whole plan's scope.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outcomes",
+                        to="goalplan.organisationalunit",
+                        verbose_name="organisational unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outcome',
-                'verbose_name_plural': 'outcomes',
-                'ordering': ['measure', '-year', 'period_kind', '-period_number', 'unit', 'sex'],
+                "verbose_name": "outcome",
+                "verbose_name_plural": "outcomes",
+                "ordering": ["measure", "-year", "period_kind", "-period_number", "unit", "sex"],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('kind', models.CharField(choices=[('at_least', 'At least (≥)'), ('more_than', 'More than (>)'), ('at_most', 'At most (≤)'), ('less_than', 'Less than (<)'), ('change_from_base', 'Relative change from a base year (%)'), ('lower_than_year', 'Lower than the outcome of a year'), ('higher_than_year', 'Higher than the outcome of a year'), ('accomplished', 'Accomplished yes/no'), ('vs_national', 'Relative to the national value'), ('wording_only', 'Wording only (not evaluated)')], max_length=20, verbose_name='kind')),
-                ('value', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True, verbose_name='target value')),
-                ('base_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='base year')),
-                ('base_value', models.DecimalField(blank=True, decimal_places=4, help_text="The base year's value when the plan states it (e.g. 867 ton 2018).", max_digits=16, null=True, verbose_name='base value')),
-                ('wording', models.CharField(help_text='The target exactly as written, e.g. “Minst 88 %”.', max_length=300, verbose_name='wording')),
-                ('tolerance', models.DecimalField(blank=True, decimal_places=4, help_text="How far from the target (in the measure's unit) still counts as on track. Empty: the default.", max_digits=16, null=True, verbose_name='tolerance for yellow')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('decision_reference', models.CharField(blank=True, max_length=100, verbose_name='decision reference')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='goalplan.body', verbose_name='decided by')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='kpis.measure', verbose_name='measure')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("at_least", "At least (≥)"),
+                            ("more_than", "More than (>)"),
+                            ("at_most", "At most (≤)"),
+                            ("less_than", "Less than (<)"),
+                            ("change_from_base", "Relative change from a base year (%)"),
+                            ("lower_than_year", "Lower than the outcome of a year"),
+                            ("higher_than_year", "Higher than the outcome of a year"),
+                            ("accomplished", "Accomplished yes/no"),
+                            ("vs_national", "Relative to the national value"),
+                            ("wording_only", "Wording only (not evaluated)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=16, null=True, verbose_name="target value"
+                    ),
+                ),
+                ("base_year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="base year")),
+                (
+                    "base_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="The base year's value when the plan states it (e.g. 867 ton 2018).",
+                        max_digits=16,
+                        null=True,
+                        verbose_name="base value",
+                    ),
+                ),
+                (
+                    "wording",
+                    models.CharField(
+                        help_text="The target exactly as written, e.g. “Minst 88 %”.",
+                        max_length=300,
+                        verbose_name="wording",
+                    ),
+                ),
+                (
+                    "tolerance",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="How far from the target (in the measure's unit) still counts as on track. Empty: the default.",
+                        max_digits=16,
+                        null=True,
+                        verbose_name="tolerance for yellow",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("decision_reference", models.CharField(blank=True, max_length=100, verbose_name="decision reference")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="targets",
+                        to="goalplan.body",
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="kpis.measure",
+                        verbose_name="measure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target',
-                'verbose_name_plural': 'targets',
-                'ordering': ['measure', 'year'],
+                "verbose_name": "target",
+                "verbose_name_plural": "targets",
+                "ordering": ["measure", "year"],
             },
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.CheckConstraint(condition=models.Q(('decimals__lte', 4)), name='measure_decimals_at_most_4', violation_error_message='A measure can have at most 4 decimals.'),
+            model_name="measure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("decimals__lte", 4)),
+                name="measure_decimals_at_most_4",
+                violation_error_message="A measure can have at most 4 decimals.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nationalvalue',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='national_value_year_in_range', violation_error_message='The year must be between 2000 and 2100.'),
+            model_name="nationalvalue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
+                name="national_value_year_in_range",
+                violation_error_message="The year must be between 2000 and 2100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nationalvalue',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('period_kind', 'month'), ('period_number__gte', 1), ('period_number__lte', 12)), models.Q(('period_kind', 'ytd'), ('period_number__gte', 1), ('period_number__lte', 12)), models.Q(('period_kind', 'r12'), ('period_number__gte', 1), ('period_number__lte', 12)), models.Q(('period_kind', 'tertial'), ('period_number__gte', 1), ('period_number__lte', 3)), models.Q(('period_kind', 'year'), ('period_number__gte', 0), ('period_number__lte', 0)), _connector='OR'), name='national_value_period_valid', violation_error_message='The period number does not fit the period kind (month 1–12, tertial 1–3, full year 0).'),
+            model_name="nationalvalue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("period_kind", "month"), ("period_number__gte", 1), ("period_number__lte", 12)),
+                    models.Q(("period_kind", "ytd"), ("period_number__gte", 1), ("period_number__lte", 12)),
+                    models.Q(("period_kind", "r12"), ("period_number__gte", 1), ("period_number__lte", 12)),
+                    models.Q(("period_kind", "tertial"), ("period_number__gte", 1), ("period_number__lte", 3)),
+                    models.Q(("period_kind", "year"), ("period_number__gte", 0), ("period_number__lte", 0)),
+                    _connector="OR",
+                ),
+                name="national_value_period_valid",
+                violation_error_message="The period number does not fit the period kind (month 1–12, tertial 1–3, full year 0).",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nationalvalue',
-            constraint=models.UniqueConstraint(fields=('measure', 'area_code', 'year', 'period_kind', 'period_number', 'sex'), name='national_value_unique_per_period', violation_error_message='There is already a comparison value for this measure, area, period and sex.'),
+            model_name="nationalvalue",
+            constraint=models.UniqueConstraint(
+                fields=("measure", "area_code", "year", "period_kind", "period_number", "sex"),
+                name="national_value_unique_per_period",
+                violation_error_message="There is already a comparison value for this measure, area, period and sex.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='outcome',
-            index=models.Index(fields=['measure', 'year', 'period_kind', 'period_number'], name='kpis_outcom_measure_083a05_idx'),
+            model_name="outcome",
+            index=models.Index(
+                fields=["measure", "year", "period_kind", "period_number"], name="kpis_outcom_measure_083a05_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='outcome_year_in_range', violation_error_message='The year must be between 2000 and 2100.'),
+            model_name="outcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
+                name="outcome_year_in_range",
+                violation_error_message="The year must be between 2000 and 2100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('period_kind', 'month'), ('period_number__gte', 1), ('period_number__lte', 12)), models.Q(('period_kind', 'ytd'), ('period_number__gte', 1), ('period_number__lte', 12)), models.Q(('period_kind', 'r12'), ('period_number__gte', 1), ('period_number__lte', 12)), models.Q(('period_kind', 'tertial'), ('period_number__gte', 1), ('period_number__lte', 3)), models.Q(('period_kind', 'year'), ('period_number__gte', 0), ('period_number__lte', 0)), _connector='OR'), name='outcome_period_valid', violation_error_message='The period number does not fit the period kind (month 1–12, tertial 1–3, full year 0).'),
+            model_name="outcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("period_kind", "month"), ("period_number__gte", 1), ("period_number__lte", 12)),
+                    models.Q(("period_kind", "ytd"), ("period_number__gte", 1), ("period_number__lte", 12)),
+                    models.Q(("period_kind", "r12"), ("period_number__gte", 1), ("period_number__lte", 12)),
+                    models.Q(("period_kind", "tertial"), ("period_number__gte", 1), ("period_number__lte", 3)),
+                    models.Q(("period_kind", "year"), ("period_number__gte", 0), ("period_number__lte", 0)),
+                    _connector="OR",
+                ),
+                name="outcome_period_valid",
+                violation_error_message="The period number does not fit the period kind (month 1–12, tertial 1–3, full year 0).",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.CheckConstraint(condition=models.Q(('value__isnull', False), ('accomplished__isnull', False), _connector='OR'), name='outcome_has_value', violation_error_message='Enter a value or whether it was accomplished.'),
+            model_name="outcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__isnull", False), ("accomplished__isnull", False), _connector="OR"),
+                name="outcome_has_value",
+                violation_error_message="Enter a value or whether it was accomplished.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('measure', 'year', 'period_kind', 'period_number', 'sex'), name='outcome_unique_without_unit', violation_error_message='There is already an outcome for this measure, period and sex (whole scope).'),
+            model_name="outcome",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", True)),
+                fields=("measure", "year", "period_kind", "period_number", "sex"),
+                name="outcome_unique_without_unit",
+                violation_error_message="There is already an outcome for this measure, period and sex (whole scope).",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('measure', 'unit', 'year', 'period_kind', 'period_number', 'sex'), name='outcome_unique_with_unit', violation_error_message='There is already an outcome for this measure, period, unit and sex.'),
+            model_name="outcome",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", False)),
+                fields=("measure", "unit", "year", "period_kind", "period_number", "sex"),
+                name="outcome_unique_with_unit",
+                violation_error_message="There is already an outcome for this measure, period, unit and sex.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='target_year_in_range', violation_error_message='The year must be between 2000 and 2100.'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
+                name="target_year_in_range",
+                violation_error_message="The year must be between 2000 and 2100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('measure', 'year'), name='target_unique_per_measure_year', violation_error_message='This measure already has a target for this year.'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("measure", "year"),
+                name="target_unique_per_measure_year",
+                violation_error_message="This measure already has a target for this year.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ('at_least', 'more_than', 'at_most', 'less_than', 'change_from_base', 'vs_national')), _negated=True), ('value__isnull', False), _connector='OR'), name='target_value_required_for_kind', violation_error_message='This kind of target needs a target value.'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        (
+                            "kind__in",
+                            ("at_least", "more_than", "at_most", "less_than", "change_from_base", "vs_national"),
+                        ),
+                        _negated=True,
+                    ),
+                    ("value__isnull", False),
+                    _connector="OR",
+                ),
+                name="target_value_required_for_kind",
+                violation_error_message="This kind of target needs a target value.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ('change_from_base', 'lower_than_year', 'higher_than_year')), _negated=True), ('base_year__isnull', False), _connector='OR'), name='target_base_year_required_for_kind', violation_error_message='This kind of target needs a base year.'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind__in", ("change_from_base", "lower_than_year", "higher_than_year")), _negated=True),
+                    ("base_year__isnull", False),
+                    _connector="OR",
+                ),
+                name="target_base_year_required_for_kind",
+                violation_error_message="This kind of target needs a base year.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('tolerance__isnull', True), ('tolerance__gte', 0), _connector='OR'), name='target_tolerance_not_negative', violation_error_message='The tolerance cannot be negative.'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("tolerance__isnull", True), ("tolerance__gte", 0), _connector="OR"),
+                name="target_tolerance_not_negative",
+                violation_error_message="The tolerance cannot be negative.",
+            ),
         ),
     ]

@@ -6,34 +6,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('goalplan', '0001_initial'),
-        ('kpis', '0001_initial'),
+        ("goalplan", "0001_initial"),
+        ("kpis", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatusOverride',
+            name="StatusOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('period_kind', models.CharField(choices=[('month', 'Month'), ('ytd', 'Year to date'), ('r12', 'Rolling 12 months'), ('tertial', 'Tertial'), ('year', 'Full year')], default='month', max_length=10, verbose_name='period kind')),
-                ('period_number', models.PositiveSmallIntegerField(default=0, help_text='Month 1–12 for month, year-to-date and R12; tertial 1–3; 0 for full year.', verbose_name='period number')),
-                ('sex', models.CharField(choices=[('T', 'Total'), ('K', 'Women'), ('M', 'Men')], default='T', max_length=1, verbose_name='sex')),
-                ('status', models.CharField(choices=[('green', 'Met'), ('yellow', 'On track'), ('red', 'Not met')], max_length=10, verbose_name='status')),
-                ('comment', models.TextField(help_text='Why the status differs from the computed one (required).', verbose_name='reason')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='set by')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_overrides', to='kpis.measure', verbose_name='measure')),
-                ('unit', models.ForeignKey(blank=True, help_text="Empty for the whole plan's scope.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='goalplan.organisationalunit', verbose_name='organisational unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "period_kind",
+                    models.CharField(
+                        choices=[
+                            ("month", "Month"),
+                            ("ytd", "Year to date"),
+                            ("r12", "Rolling 12 months"),
+                            ("tertial", "Tertial"),
+                            ("year", "Full year"),
+                        ],
+                        default="month",
+                        max_length=10,
+                        verbose_name="period kind",
+                    ),
+                ),
+                (
+                    "period_number",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Month 1–12 for month, year-to-date and R12; tertial 1–3; 0 for full year.",
+                        verbose_name="period number",
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("T", "Total"), ("K", "Women"), ("M", "Men")],
+                        default="T",
+                        max_length=1,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("green", "Met"), ("yellow", "On track"), ("red", "Not met")],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.TextField(
+                        help_text="Why the status differs from the computed one (required).", verbose_name="reason"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="set by",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_overrides",
+                        to="kpis.measure",
+                        verbose_name="measure",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for the whole plan's scope.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="goalplan.organisationalunit",
+                        verbose_name="organisational unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'status override',
-                'verbose_name_plural': 'status overrides',
-                'ordering': ['measure', '-year', 'period_kind', '-period_number'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='status_override_year_in_range', violation_error_message='The year must be between 2000 and 2100.'), models.CheckConstraint(condition=models.Q(models.Q(('period_kind', 'month'), ('period_number__gte', 1), ('period_number__lte', 12)), models.Q(('period_kind', 'ytd'), ('period_number__gte', 1), ('period_number__lte', 12)), models.Q(('period_kind', 'r12'), ('period_number__gte', 1), ('period_number__lte', 12)), models.Q(('period_kind', 'tertial'), ('period_number__gte', 1), ('period_number__lte', 3)), models.Q(('period_kind', 'year'), ('period_number__gte', 0), ('period_number__lte', 0)), _connector='OR'), name='status_override_period_valid', violation_error_message='The period number does not fit the period kind (month 1–12, tertial 1–3, full year 0).'), models.CheckConstraint(condition=models.Q(('comment', ''), _negated=True), name='status_override_has_reason', violation_error_message='A status set by hand needs a reason.'), models.CheckConstraint(condition=models.Q(('status__in', ['green', 'yellow', 'red'])), name='status_override_known_status', violation_error_message='Set green, yellow or red; missing data cannot be set by hand.'), models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('measure', 'year', 'period_kind', 'period_number', 'sex'), name='status_override_unique_without_unit', violation_error_message='This measure already has a status set by hand for this period and sex.'), models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('measure', 'unit', 'year', 'period_kind', 'period_number', 'sex'), name='status_override_unique_with_unit', violation_error_message='This measure already has a status set by hand for this period, unit and sex.')],
+                "verbose_name": "status override",
+                "verbose_name_plural": "status overrides",
+                "ordering": ["measure", "-year", "period_kind", "-period_number"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
+                        name="status_override_year_in_range",
+                        violation_error_message="The year must be between 2000 and 2100.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("period_kind", "month"), ("period_number__gte", 1), ("period_number__lte", 12)),
+                            models.Q(("period_kind", "ytd"), ("period_number__gte", 1), ("period_number__lte", 12)),
+                            models.Q(("period_kind", "r12"), ("period_number__gte", 1), ("period_number__lte", 12)),
+                            models.Q(("period_kind", "tertial"), ("period_number__gte", 1), ("period_number__lte", 3)),
+                            models.Q(("period_kind", "year"), ("period_number__gte", 0), ("period_number__lte", 0)),
+                            _connector="OR",
+                        ),
+                        name="status_override_period_valid",
+                        violation_error_message="The period number does not fit the period kind (month 1–12, tertial 1–3, full year 0).",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("comment", ""), _negated=True),
+                        name="status_override_has_reason",
+                        violation_error_message="A status set by hand needs a reason.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["green", "yellow", "red"])),
+                        name="status_override_known_status",
+                        violation_error_message="Set green, yellow or red; missing data cannot be set by hand.",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("unit__isnull", True)),
+                        fields=("measure", "year", "period_kind", "period_number", "sex"),
+                        name="status_override_unique_without_unit",
+                        violation_error_message="This measure already has a status set by hand for this period and sex.",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("unit__isnull", False)),
+                        fields=("measure", "unit", "year", "period_kind", "period_number", "sex"),
+                        name="status_override_unique_with_unit",
+                        violation_error_message="This measure already has a status set by hand for this period, unit and sex.",
+                    ),
+                ],
             },
         ),
     ]

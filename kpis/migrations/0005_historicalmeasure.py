@@ -7,48 +7,166 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('goalplan', '0005_historicalplan_historicalgoal'),
-        ('kpis', '0004_historicaloutcome_historicaltarget'),
+        ("goalplan", "0005_historicalplan_historicalgoal"),
+        ("kpis", "0004_historicaloutcome_historicaltarget"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalMeasure',
+            name="HistoricalMeasure",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(blank=True, max_length=20, verbose_name='number')),
-                ('name', models.TextField(help_text='The measure as worded in the plan.', verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=150, verbose_name='short name')),
-                ('description', models.TextField(blank=True, help_text='Notes in the plan, e.g. how and where it is measured.', verbose_name='note')),
-                ('kind', models.CharField(choices=[('measure', 'Measure'), ('key_indicator', 'Key indicator'), ('financial_goal', 'Financial goal')], default='measure', max_length=20, verbose_name='kind')),
-                ('horizon', models.CharField(choices=[('short', 'Short-term'), ('long', 'Long-term')], default='short', max_length=10, verbose_name='horizon')),
-                ('unit', models.CharField(blank=True, help_text='E.g. %, minuter, antal, tkr.', max_length=40, verbose_name='unit')),
-                ('decimals', models.PositiveSmallIntegerField(default=0, verbose_name='decimals')),
-                ('direction', models.CharField(choices=[('higher', 'Higher is better'), ('lower', 'Lower is better')], default='higher', max_length=10, verbose_name='direction')),
-                ('frequency', models.CharField(choices=[('monthly', 'Monthly'), ('tertial', 'Per tertial'), ('yearly', 'Yearly')], default='monthly', max_length=10, verbose_name='frequency')),
-                ('aggregation', models.CharField(choices=[('latest', 'Latest value (point in time)'), ('ytd_sum', 'Cumulative sum year to date'), ('ytd_mean', 'Mean year to date'), ('r12_sum', 'Rolling 12 months, sum'), ('r12_mean', 'Rolling 12 months, mean'), ('weighted_mean', 'Count-weighted mean')], default='latest', help_text='How the value for a longer period is formed from monthly outcomes.', max_length=20, verbose_name='period value')),
-                ('split_by_sex', models.BooleanField(default=False, verbose_name='split by sex')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
-                ('kolada_id', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='Kolada id')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goalplan.body', verbose_name='decided by')),
-                ('goal', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goalplan.goal', verbose_name='goal')),
-                ('goal_area', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goalplan.goalarea', verbose_name='goal area')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goalplan.plan', verbose_name='plan')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("code", models.CharField(blank=True, max_length=20, verbose_name="number")),
+                ("name", models.TextField(help_text="The measure as worded in the plan.", verbose_name="name")),
+                ("short_name", models.CharField(blank=True, max_length=150, verbose_name="short name")),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Notes in the plan, e.g. how and where it is measured.",
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("measure", "Measure"),
+                            ("key_indicator", "Key indicator"),
+                            ("financial_goal", "Financial goal"),
+                        ],
+                        default="measure",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "horizon",
+                    models.CharField(
+                        choices=[("short", "Short-term"), ("long", "Long-term")],
+                        default="short",
+                        max_length=10,
+                        verbose_name="horizon",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        blank=True, help_text="E.g. %, minuter, antal, tkr.", max_length=40, verbose_name="unit"
+                    ),
+                ),
+                ("decimals", models.PositiveSmallIntegerField(default=0, verbose_name="decimals")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("higher", "Higher is better"), ("lower", "Lower is better")],
+                        default="higher",
+                        max_length=10,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("monthly", "Monthly"), ("tertial", "Per tertial"), ("yearly", "Yearly")],
+                        default="monthly",
+                        max_length=10,
+                        verbose_name="frequency",
+                    ),
+                ),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[
+                            ("latest", "Latest value (point in time)"),
+                            ("ytd_sum", "Cumulative sum year to date"),
+                            ("ytd_mean", "Mean year to date"),
+                            ("r12_sum", "Rolling 12 months, sum"),
+                            ("r12_mean", "Rolling 12 months, mean"),
+                            ("weighted_mean", "Count-weighted mean"),
+                        ],
+                        default="latest",
+                        help_text="How the value for a longer period is formed from monthly outcomes.",
+                        max_length=20,
+                        verbose_name="period value",
+                    ),
+                ),
+                ("split_by_sex", models.BooleanField(default=False, verbose_name="split by sex")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
+                ("kolada_id", models.CharField(blank=True, db_index=True, max_length=20, verbose_name="Kolada id")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="goalplan.body",
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="goalplan.goal",
+                        verbose_name="goal",
+                    ),
+                ),
+                (
+                    "goal_area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="goalplan.goalarea",
+                        verbose_name="goal area",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="goalplan.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical measure',
-                'verbose_name_plural': 'historical measures',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical measure",
+                "verbose_name_plural": "historical measures",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -7,39 +7,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('goalplan', '0005_historicalplan_historicalgoal'),
-        ('kpis', '0005_historicalmeasure'),
+        ("goalplan", "0005_historicalplan_historicalgoal"),
+        ("kpis", "0005_historicalmeasure"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalStatusOverride',
+            name="HistoricalStatusOverride",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('period_kind', models.CharField(choices=[('month', 'Month'), ('ytd', 'Year to date'), ('r12', 'Rolling 12 months'), ('tertial', 'Tertial'), ('year', 'Full year')], default='month', max_length=10, verbose_name='period kind')),
-                ('period_number', models.PositiveSmallIntegerField(default=0, help_text='Month 1–12 for month, year-to-date and R12; tertial 1–3; 0 for full year.', verbose_name='period number')),
-                ('sex', models.CharField(choices=[('T', 'Total'), ('K', 'Women'), ('M', 'Men')], default='T', max_length=1, verbose_name='sex')),
-                ('status', models.CharField(choices=[('green', 'Met'), ('yellow', 'On track'), ('red', 'Not met')], max_length=10, verbose_name='status')),
-                ('comment', models.TextField(help_text='Why the status differs from the computed one (required).', verbose_name='reason')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='set by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measure', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='kpis.measure', verbose_name='measure')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, help_text="Empty for the whole plan's scope.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goalplan.organisationalunit', verbose_name='organisational unit')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "period_kind",
+                    models.CharField(
+                        choices=[
+                            ("month", "Month"),
+                            ("ytd", "Year to date"),
+                            ("r12", "Rolling 12 months"),
+                            ("tertial", "Tertial"),
+                            ("year", "Full year"),
+                        ],
+                        default="month",
+                        max_length=10,
+                        verbose_name="period kind",
+                    ),
+                ),
+                (
+                    "period_number",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Month 1–12 for month, year-to-date and R12; tertial 1–3; 0 for full year.",
+                        verbose_name="period number",
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("T", "Total"), ("K", "Women"), ("M", "Men")],
+                        default="T",
+                        max_length=1,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("green", "Met"), ("yellow", "On track"), ("red", "Not met")],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.TextField(
+                        help_text="Why the status differs from the computed one (required).", verbose_name="reason"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="set by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="kpis.measure",
+                        verbose_name="measure",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Empty for the whole plan's scope.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="goalplan.organisationalunit",
+                        verbose_name="organisational unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical status override',
-                'verbose_name_plural': 'historical status overrides',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical status override",
+                "verbose_name_plural": "historical status overrides",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -4,20 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kpis', '0006_historicalstatusoverride'),
+        ("kpis", "0006_historicalstatusoverride"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicaltarget',
-            name='tolerance',
-            field=models.DecimalField(blank=True, decimal_places=4, help_text="How far short of the target's limit (in the measure's unit, e.g. 10 for 10 ton) still counts as close (yellow). Empty: KPI_YELLOW_TOLERANCE_PERCENT per cent of the limit (5 % by default).", max_digits=16, null=True, verbose_name='tolerance for yellow'),
+            model_name="historicaltarget",
+            name="tolerance",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=4,
+                help_text="How far short of the target's limit (in the measure's unit, e.g. 10 for 10 ton) still counts as close (yellow). Empty: KPI_YELLOW_TOLERANCE_PERCENT per cent of the limit (5 % by default).",
+                max_digits=16,
+                null=True,
+                verbose_name="tolerance for yellow",
+            ),
         ),
         migrations.AlterField(
-            model_name='target',
-            name='tolerance',
-            field=models.DecimalField(blank=True, decimal_places=4, help_text="How far short of the target's limit (in the measure's unit, e.g. 10 for 10 ton) still counts as close (yellow). Empty: KPI_YELLOW_TOLERANCE_PERCENT per cent of the limit (5 % by default).", max_digits=16, null=True, verbose_name='tolerance for yellow'),
+            model_name="target",
+            name="tolerance",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=4,
+                help_text="How far short of the target's limit (in the measure's unit, e.g. 10 for 10 ton) still counts as close (yellow). Empty: KPI_YELLOW_TOLERANCE_PERCENT per cent of the limit (5 % by default).",
+                max_digits=16,
+                null=True,
+                verbose_name="tolerance for yellow",
+            ),
         ),
     ]

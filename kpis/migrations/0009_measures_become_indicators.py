@@ -41,8 +41,14 @@ def measures_to_indicators(apps, schema_editor):
 
     batch = []
     for measure in Measure.objects.order_by("pk").iterator(chunk_size=BATCH):
-        batch.append(Indicator(pk=measure.pk, name=measure.short_name or measure.name,
-                               description="", **{field: getattr(measure, field) for field in DEFINITION}))
+        batch.append(
+            Indicator(
+                pk=measure.pk,
+                name=measure.short_name or measure.name,
+                description="",
+                **{field: getattr(measure, field) for field in DEFINITION},
+            )
+        )
         if len(batch) >= BATCH:
             Indicator.objects.bulk_create(batch)
             batch = []
@@ -56,12 +62,18 @@ def measures_to_indicators(apps, schema_editor):
 
     batch = []
     for row in HistoricalMeasure.objects.order_by("history_id").iterator(chunk_size=BATCH):
-        batch.append(HistoricalIndicator(
-            id=row.id, name=row.short_name or row.name, description="",
-            history_date=row.history_date, history_type=row.history_type,
-            history_change_reason=row.history_change_reason, history_user_id=row.history_user_id,
-            **{field: getattr(row, field) for field in DEFINITION},
-        ))
+        batch.append(
+            HistoricalIndicator(
+                id=row.id,
+                name=row.short_name or row.name,
+                description="",
+                history_date=row.history_date,
+                history_type=row.history_type,
+                history_change_reason=row.history_change_reason,
+                history_user_id=row.history_user_id,
+                **{field: getattr(row, field) for field in DEFINITION},
+            )
+        )
         if len(batch) >= BATCH:
             HistoricalIndicator.objects.bulk_create(batch)
             batch = []
@@ -72,9 +84,13 @@ def refuse_unless_every_figure_has_a_measure(apps, schema_editor):
     """Backwards, figures go back to measures: an indicator with figures that no measure adopts
     has nowhere to go. Refuse before anything is undone (0012 runs this first on the way back)."""
     Indicator = apps.get_model("kpis", "Indicator")
-    orphaned = list(Indicator.objects.annotate(adoptions=Count("measures")).filter(adoptions=0)
-                    .exclude(outcomes=None, national_values=None, status_overrides=None)
-                    .values_list("name", flat=True).distinct()[:5])
+    orphaned = list(
+        Indicator.objects.annotate(adoptions=Count("measures"))
+        .filter(adoptions=0)
+        .exclude(outcomes=None, national_values=None, status_overrides=None)
+        .values_list("name", flat=True)
+        .distinct()[:5]
+    )
     if orphaned:
         raise RuntimeError(
             "Cannot migrate back: these indicators have figures but no plan adopts them, and measures "
@@ -115,7 +131,8 @@ def indicators_to_measures(apps, schema_editor):
         indicator = current.get(row.indicator_id)
         if indicator is not None:
             HistoricalMeasure.objects.filter(history_id=row.history_id).update(
-                **{field: getattr(indicator, field) for field in DEFINITION})
+                **{field: getattr(indicator, field) for field in DEFINITION}
+            )
 
 
 class Migration(migrations.Migration):

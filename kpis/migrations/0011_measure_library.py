@@ -4,38 +4,134 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kpis', '0010_measure_definition_moves_to_indicator'),
+        ("kpis", "0010_measure_definition_moves_to_indicator"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IndicatorTemplate',
+            name="IndicatorTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(blank=True, help_text='How and where it is measured.', verbose_name='definition')),
-                ('unit', models.CharField(blank=True, help_text='E.g. %, minuter, antal, tkr.', max_length=40, verbose_name='unit')),
-                ('decimals', models.PositiveSmallIntegerField(default=0, verbose_name='decimals')),
-                ('direction', models.CharField(choices=[('higher', 'Higher is better'), ('lower', 'Lower is better')], default='higher', max_length=10, verbose_name='direction')),
-                ('frequency', models.CharField(choices=[('monthly', 'Monthly'), ('tertial', 'Per tertial'), ('yearly', 'Yearly')], default='monthly', max_length=10, verbose_name='frequency')),
-                ('aggregation', models.CharField(choices=[('latest', 'Latest value (point in time)'), ('ytd_sum', 'Cumulative sum year to date'), ('ytd_mean', 'Mean year to date'), ('r12_sum', 'Rolling 12 months, sum'), ('r12_mean', 'Rolling 12 months, mean'), ('weighted_mean', 'Count-weighted mean')], default='latest', help_text='How the value for a longer period is formed from monthly outcomes.', max_length=20, verbose_name='period value')),
-                ('split_by_sex', models.BooleanField(default=False, verbose_name='split by sex')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
-                ('kolada_id', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='Kolada id')),
-                ('group', models.CharField(help_text='E.g. “Vårdgaranti 0-3-90-90”.', max_length=100, verbose_name='group')),
-                ('code', models.CharField(help_text="The code of the indicator it makes; per division the division's code is added.", max_length=30, unique=True, verbose_name='code')),
-                ('name', models.TextField(verbose_name='name')),
-                ('target_kind', models.CharField(choices=[('at_least', 'At least (≥)'), ('more_than', 'More than (>)'), ('at_most', 'At most (≤)'), ('less_than', 'Less than (<)'), ('change_from_base', 'Relative change from a base year (%)'), ('lower_than_year', 'Lower than the outcome of a year'), ('higher_than_year', 'Higher than the outcome of a year'), ('accomplished', 'Accomplished yes/no'), ('vs_national', 'Relative to the national value'), ('wording_only', 'Wording only (not evaluated)')], max_length=20, verbose_name='usual target kind')),
-                ('target_value', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True, verbose_name='usual target value')),
-                ('target_wording', models.CharField(max_length=300, verbose_name='usual target wording')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="How and where it is measured.", verbose_name="definition"),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        blank=True, help_text="E.g. %, minuter, antal, tkr.", max_length=40, verbose_name="unit"
+                    ),
+                ),
+                ("decimals", models.PositiveSmallIntegerField(default=0, verbose_name="decimals")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("higher", "Higher is better"), ("lower", "Lower is better")],
+                        default="higher",
+                        max_length=10,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("monthly", "Monthly"), ("tertial", "Per tertial"), ("yearly", "Yearly")],
+                        default="monthly",
+                        max_length=10,
+                        verbose_name="frequency",
+                    ),
+                ),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[
+                            ("latest", "Latest value (point in time)"),
+                            ("ytd_sum", "Cumulative sum year to date"),
+                            ("ytd_mean", "Mean year to date"),
+                            ("r12_sum", "Rolling 12 months, sum"),
+                            ("r12_mean", "Rolling 12 months, mean"),
+                            ("weighted_mean", "Count-weighted mean"),
+                        ],
+                        default="latest",
+                        help_text="How the value for a longer period is formed from monthly outcomes.",
+                        max_length=20,
+                        verbose_name="period value",
+                    ),
+                ),
+                ("split_by_sex", models.BooleanField(default=False, verbose_name="split by sex")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
+                ("kolada_id", models.CharField(blank=True, db_index=True, max_length=20, verbose_name="Kolada id")),
+                (
+                    "group",
+                    models.CharField(help_text="E.g. “Vårdgaranti 0-3-90-90”.", max_length=100, verbose_name="group"),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="The code of the indicator it makes; per division the division's code is added.",
+                        max_length=30,
+                        unique=True,
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.TextField(verbose_name="name")),
+                (
+                    "target_kind",
+                    models.CharField(
+                        choices=[
+                            ("at_least", "At least (≥)"),
+                            ("more_than", "More than (>)"),
+                            ("at_most", "At most (≤)"),
+                            ("less_than", "Less than (<)"),
+                            ("change_from_base", "Relative change from a base year (%)"),
+                            ("lower_than_year", "Lower than the outcome of a year"),
+                            ("higher_than_year", "Higher than the outcome of a year"),
+                            ("accomplished", "Accomplished yes/no"),
+                            ("vs_national", "Relative to the national value"),
+                            ("wording_only", "Wording only (not evaluated)"),
+                        ],
+                        max_length=20,
+                        verbose_name="usual target kind",
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=16, null=True, verbose_name="usual target value"
+                    ),
+                ),
+                ("target_wording", models.CharField(max_length=300, verbose_name="usual target wording")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'measure template',
-                'verbose_name_plural': 'measure templates',
-                'ordering': ['group', 'order', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('target_kind__in', ('at_least', 'more_than', 'at_most', 'less_than', 'change_from_base', 'vs_national')), _negated=True), ('target_value__isnull', False), _connector='OR'), name='indicator_template_target_value_required_for_kind', violation_error_message='This kind of target needs a target value.')],
+                "verbose_name": "measure template",
+                "verbose_name_plural": "measure templates",
+                "ordering": ["group", "order", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                (
+                                    "target_kind__in",
+                                    (
+                                        "at_least",
+                                        "more_than",
+                                        "at_most",
+                                        "less_than",
+                                        "change_from_base",
+                                        "vs_national",
+                                    ),
+                                ),
+                                _negated=True,
+                            ),
+                            ("target_value__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="indicator_template_target_value_required_for_kind",
+                        violation_error_message="This kind of target needs a target value.",
+                    )
+                ],
             },
         ),
     ]

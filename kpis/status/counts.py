@@ -40,13 +40,17 @@ class StatusCounts:
         return self.green + self.yellow + self.red
 
     def count(self, status: Status) -> int:
-        return {Status.GREEN: self.green, Status.YELLOW: self.yellow, Status.RED: self.red,
-                Status.MISSING: self.missing, Status.NOT_DUE: self.not_due}[Status(status)]
+        return {
+            Status.GREEN: self.green,
+            Status.YELLOW: self.yellow,
+            Status.RED: self.red,
+            Status.MISSING: self.missing,
+            Status.NOT_DUE: self.not_due,
+        }[Status(status)]
 
     def items(self) -> list[tuple[Status, int]]:
         """(status, count) from met to not due (not due only when there are any)."""
-        return [(status, self.count(status)) for status in SHOWN_IN_ORDER
-                if status != Status.NOT_DUE or self.not_due]
+        return [(status, self.count(status)) for status in SHOWN_IN_ORDER if status != Status.NOT_DUE or self.not_due]
 
     @property
     def segments(self) -> list[tuple[Status, str, str]]:
@@ -62,7 +66,9 @@ class StatusCounts:
     def _not_due_part(self) -> list[str]:
         if not self.not_due:
             return []
-        return [ngettext("%(count)s reported later", "%(count)s reported later", self.not_due) % {"count": self.not_due}]
+        return [
+            ngettext("%(count)s reported later", "%(count)s reported later", self.not_due) % {"count": self.not_due}
+        ]
 
     @property
     def sentence(self) -> str:
@@ -72,9 +78,14 @@ class StatusCounts:
         if not self.known:
             parts = []
             if self.missing:
-                parts.append(ngettext("no outcome for the period: %(count)s measure without outcome",
-                                      "no outcome for the period: %(count)s measures without outcome",
-                                      self.missing) % {"count": self.missing})
+                parts.append(
+                    ngettext(
+                        "no outcome for the period: %(count)s measure without outcome",
+                        "no outcome for the period: %(count)s measures without outcome",
+                        self.missing,
+                    )
+                    % {"count": self.missing}
+                )
             parts += self._not_due_part()
             text = ", ".join(parts)
             return text[:1].upper() + text[1:]
@@ -113,20 +124,25 @@ class GoalCounts:
         known = self.green + self.yellow + self.red
         if not known:
             if self.not_due and not self.missing:
-                return ngettext("none of %(total)s %(kind)s is due for the period",
-                                "none of %(total)s %(kind)s are due for the period",
-                                self.total) % {"total": self.total, "kind": kind}
-            return ngettext("none of %(total)s %(kind)s can be judged: outcomes are missing",
-                            "none of %(total)s %(kind)s can be judged: outcomes are missing",
-                            self.total) % {"total": self.total, "kind": kind}
+                return ngettext(
+                    "none of %(total)s %(kind)s is due for the period",
+                    "none of %(total)s %(kind)s are due for the period",
+                    self.total,
+                ) % {"total": self.total, "kind": kind}
+            return ngettext(
+                "none of %(total)s %(kind)s can be judged: outcomes are missing",
+                "none of %(total)s %(kind)s can be judged: outcomes are missing",
+                self.total,
+            ) % {"total": self.total, "kind": kind}
         sentence = ngettext(
             "%(not_met)s of %(total)s %(kind)s does not reach its target",
             "%(not_met)s of %(total)s %(kind)s do not reach their targets",
             self.not_met,
         ) % {"not_met": self.not_met, "total": self.total, "kind": kind}
         if self.missing:
-            sentence += " " + ngettext("(%(count)s without outcome)", "(%(count)s without outcome)",
-                                       self.missing) % {"count": self.missing}
+            sentence += " " + ngettext("(%(count)s without outcome)", "(%(count)s without outcome)", self.missing) % {
+                "count": self.missing
+            }
         return sentence
 
 

@@ -35,7 +35,8 @@ FORECAST_METHOD_LABELS = {
     ForecastMethod.LAST_YEAR_CHANGE: gettext_lazy("year to date moved by last year's change to the full year"),
     ForecastMethod.UNCHANGED: gettext_lazy("year to date value held for the rest of the year"),
     ForecastMethod.ROLLING: gettext_lazy(
-        "the twelve months ending in the period: the rest of the year as the same months last year"),
+        "the twelve months ending in the period: the rest of the year as the same months last year"
+    ),
     ForecastMethod.FINAL: gettext_lazy("the year's outcome"),
 }
 
@@ -55,8 +56,13 @@ class Forecast:
 
 
 def forecast_year(
-    *, measure: Measure, period: Period, year_to_date: Decimal | None, last_year_to_date: Decimal | None,
-    last_year: Decimal | None, months_with_data: int | None = None,
+    *,
+    measure: Measure,
+    period: Period,
+    year_to_date: Decimal | None,
+    last_year_to_date: Decimal | None,
+    last_year: Decimal | None,
+    months_with_data: int | None = None,
 ) -> tuple[Decimal, ForecastMethod] | None:
     """The full-year value expected from the year to date through the period's last month.
 

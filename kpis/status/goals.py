@@ -70,7 +70,9 @@ def evaluate_goals(
         if evaluation.unit_id is None and evaluation.sex == Sex.TOTAL and evaluation.measure.goal_id:
             by_goal[evaluation.measure.goal_id].append(evaluation)
     goals = list(
-        Goal.objects.filter(plan=plan).select_related("goal_area", "parent__plan").prefetch_related(
+        Goal.objects.filter(plan=plan)
+        .select_related("goal_area", "parent__plan")
+        .prefetch_related(
             Prefetch(
                 "assessments",
                 queryset=GoalAssessment.objects.filter(

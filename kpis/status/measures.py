@@ -111,11 +111,9 @@ class Evaluation:
         if self.value.described_span and not self.value.is_missing:
             parts.append(_("Value for %(span)s.") % {"span": self.value.described_span.label()})
         if self.judged_on_forecast and self.forecast.method == ForecastMethod.FINAL:
-            parts.append(_("Judged on the year's outcome (the whole year, %(value)s).") % {
-                "value": self.forecast_text})
+            parts.append(_("Judged on the year's outcome (the whole year, %(value)s).") % {"value": self.forecast_text})
         elif self.judged_on_forecast:
-            parts.append(_("Judged on the forecast for the year (%(method)s).") % {
-                "method": self.forecast.basis_text})
+            parts.append(_("Judged on the forecast for the year (%(method)s).") % {"method": self.forecast.basis_text})
         if self.coverage_text:
             parts.append(capfirst(self.coverage_text) + ".")
         elif self.value.stored:
@@ -132,9 +130,15 @@ def _sexes(measure: Measure) -> list[str]:
 def _forecast(measure, period, target, spans: Spans, get, key, reference: Reference | None) -> Forecast | None:
     if spans.year_to_date is None or target is None or target.kind == TargetKind.ACCOMPLISHED:
         return None
-    ytd, last_ytd, last_year = get(spans.year_to_date, key), get(spans.year_to_date_last_year, key), get(spans.last_year, key)
+    ytd, last_ytd, last_year = (
+        get(spans.year_to_date, key),
+        get(spans.year_to_date_last_year, key),
+        get(spans.last_year, key),
+    )
     expected = forecast_year(
-        measure=measure, period=period, year_to_date=ytd.value,
+        measure=measure,
+        period=period,
+        year_to_date=ytd.value,
         last_year_to_date=last_ytd.value if last_ytd.complete else None,
         last_year=last_year.value if last_year.complete else None,
         months_with_data=None if ytd.coverage.reported else ytd.coverage.months_with_data,
@@ -152,13 +156,27 @@ def _reference(measure, target, spans: Spans, computed, key: Key, national, *, f
     if target is None:
         return None
     if target.kind in BASE_YEAR_KINDS:
-        return base_reference(measure=measure, target=target, window=spans.now, values=computed, key=key,
-                              for_full_year=full_year or spans.now.is_calendar_year)
+        return base_reference(
+            measure=measure,
+            target=target,
+            window=spans.now,
+            values=computed,
+            key=key,
+            for_full_year=full_year or spans.now.is_calendar_year,
+        )
     return national.get((key[0], key[2]))
 
 
-def _evaluate_key(key: Key, measure: Measure, period: Period, target: Target | None, spans: Spans, computed,
-                  national, override: StatusOverride | None) -> Evaluation:
+def _evaluate_key(
+    key: Key,
+    measure: Measure,
+    period: Period,
+    target: Target | None,
+    spans: Spans,
+    computed,
+    national,
+    override: StatusOverride | None,
+) -> Evaluation:
     """One (measure, unit, sex): the rules of the package's docstring, in their order."""
 
     def get(span: MonthSpan, one_key: Key) -> PeriodValue:
@@ -168,8 +186,11 @@ def _evaluate_key(key: Key, measure: Measure, period: Period, target: Target | N
     if value.span is None:
         value = replace(value, span=spans.now)
     period_reference = _reference(measure, target, spans, computed, key, national, full_year=False)
-    year_reference = period_reference if measure.aggregation in ROLLING else _reference(
-        measure, target, spans, computed, key, national, full_year=True)
+    year_reference = (
+        period_reference
+        if measure.aggregation in ROLLING
+        else _reference(measure, target, spans, computed, key, national, full_year=True)
+    )
     forecast = _forecast(measure, period, target, spans, get, key, year_reference)
     # A cumulative measure's target is for the whole year: its sum for a month or a tertial says
     # nothing against it, so the forecast for the year is what is judged (the year's own sum once
@@ -178,13 +199,18 @@ def _evaluate_key(key: Key, measure: Measure, period: Period, target: Target | N
     reference = year_reference if judged_on_forecast else period_reference
     if value.is_missing:
         # No value is never green, whatever the year to date says: not due, or missing.
-        reason, status = (Reason.NOT_DUE, Status.NOT_DUE) if not is_due(measure, period) else (
-            Reason.NO_OUTCOME, Status.MISSING)
+        reason, status = (
+            (Reason.NOT_DUE, Status.NOT_DUE) if not is_due(measure, period) else (Reason.NO_OUTCOME, Status.MISSING)
+        )
         result = TargetResult(status, reason=reason)
     else:
         result = evaluate_target(
-            target=target, measure=measure, value=forecast.value if judged_on_forecast else value.value,
-            accomplished=value.accomplished, reference=reference, final=period.closes_year,
+            target=target,
+            measure=measure,
+            value=forecast.value if judged_on_forecast else value.value,
+            accomplished=value.accomplished,
+            reference=reference,
+            final=period.closes_year,
             on_track=bool(forecast and forecast.status == Status.GREEN and not period.closes_year),
         )
         basis = forecast.coverage if judged_on_forecast else value.coverage
@@ -197,13 +223,31 @@ def _evaluate_key(key: Key, measure: Measure, period: Period, target: Target | N
         if span is not None and trend == Trend.UNKNOWN:
             previous = get(span, key)
             trend, compared_with = trend_between(previous, value, measure), previous.described_span or span
-    return Evaluation(measure, period, key[1], key[2], target, value, result, reference, override, trend, forecast,
-                      trend_compared_with=compared_with, judged_on_forecast=judged_on_forecast)
+    return Evaluation(
+        measure,
+        period,
+        key[1],
+        key[2],
+        target,
+        value,
+        result,
+        reference,
+        override,
+        trend,
+        forecast,
+        trend_compared_with=compared_with,
+        judged_on_forecast=judged_on_forecast,
+    )
 
 
 def evaluate_measures(
-    measures: Sequence[Measure], period: Period, *, unit=None, with_trend: bool = True,
-    with_forecast: bool = True, total_only: bool = False,
+    measures: Sequence[Measure],
+    period: Period,
+    *,
+    unit=None,
+    with_trend: bool = True,
+    with_forecast: bool = True,
+    total_only: bool = False,
 ) -> list[Evaluation]:
     """Evaluate measures for a period, per unit and sex; the number of queries does not depend on
     how many measures, units or sexes there are. ``total_only``: only the total (T), for overviews.
@@ -211,20 +255,33 @@ def evaluate_measures(
     sexes = [Sex.TOTAL] if total_only else None
     measures = list(measures)
     targets = {t.measure_id: t for t in Target.objects.filter(measure__in=measures, year=period.year)}
-    spans_by_measure = {m.pk: spans_of(m, period, targets.get(m.pk), with_trend=with_trend, with_forecast=with_forecast)
-                for m in measures}
+    spans_by_measure = {
+        m.pk: spans_of(m, period, targets.get(m.pk), with_trend=with_trend, with_forecast=with_forecast)
+        for m in measures
+    }
     # Every span the evaluation reads (the period, the span before for the trend, the year to date
     # now and last year, last year, the base years) is computed in one pass.
     requests: dict[MonthSpan, list[Measure]] = defaultdict(list)
     for measure in measures:
         spans = spans_by_measure[measure.pk]
-        wanted = [spans.now, spans.before, spans.year_before, spans.year_to_date, spans.year_to_date_last_year,
-                  spans.last_year]
+        wanted = [
+            spans.now,
+            spans.before,
+            spans.year_before,
+            spans.year_to_date,
+            spans.year_to_date_last_year,
+            spans.last_year,
+        ]
         wanted += base_year_spans(measure, targets.get(measure.pk), spans.now)
         for span in dict.fromkeys(s for s in wanted if s is not None):
             requests[span].append(measure)
-    computed = span_values(requests, unit=unit, sexes=sexes, asked={spans_by_measure[m.pk].now: period for m in measures},
-                           yes_no={pk for pk, target in targets.items() if target.kind == TargetKind.ACCOMPLISHED})
+    computed = span_values(
+        requests,
+        unit=unit,
+        sexes=sexes,
+        asked={spans_by_measure[m.pk].now: period for m in measures},
+        yes_no={pk for pk, target in targets.items() if target.kind == TargetKind.ACCOMPLISHED},
+    )
     national = national_references(measures, targets, period)
     # An override set under another name of the same months (T1 for "Ack april") counts too;
     # the one under the period's own name first.
@@ -236,9 +293,12 @@ def evaluate_measures(
     for measure in measures:
         adopters[measure.indicator_id].append(measure.pk)
     overrides: dict[Key, StatusOverride] = {}
-    for o in sorted(StatusOverride.objects.filter(unit_filter(unit), named, indicator_id__in=list(adopters),
-                                                  **({"sex__in": sexes} if sexes else {})),
-                    key=lambda o: same_months.index(o.period)):
+    for o in sorted(
+        StatusOverride.objects.filter(
+            unit_filter(unit), named, indicator_id__in=list(adopters), **({"sex__in": sexes} if sexes else {})
+        ),
+        key=lambda o: same_months.index(o.period),
+    ):
         for measure_id in adopters[o.indicator_id]:
             overrides.setdefault((measure_id, o.unit_id, o.sex), o)
     # Every measure is reported for the scope asked for, with or without data ("saknas").
@@ -255,14 +315,26 @@ def evaluate_measures(
     sex_order = {sex: index for index, sex in enumerate(Sex.values)}
     evaluations = []
     for key in sorted(keys, key=lambda k: (position[k[0]], k[1] is not None, k[1] or 0, sex_order[k[2]])):
-        evaluations.append(_evaluate_key(key, by_id[key[0]], period, targets.get(key[0]), spans_by_measure[key[0]],
-                                         computed, national, overrides.get(key)))
+        evaluations.append(
+            _evaluate_key(
+                key,
+                by_id[key[0]],
+                period,
+                targets.get(key[0]),
+                spans_by_measure[key[0]],
+                computed,
+                national,
+                overrides.get(key),
+            )
+        )
     return evaluations
 
 
 def evaluate_plan(plan: Plan, period: Period, *, unit=None, **options) -> list[Evaluation]:
     """Evaluate every measure of a plan for a period (see ``evaluate_measures``)."""
-    measures = Measure.objects.filter(plan=plan).select_related("goal_area", "goal").order_by(
-        "goal_area__order", "goal_area__pk", "goal__order", "goal__pk", "order", "pk"
+    measures = (
+        Measure.objects.filter(plan=plan)
+        .select_related("goal_area", "goal")
+        .order_by("goal_area__order", "goal_area__pk", "goal__order", "goal__pk", "order", "pk")
     )
     return evaluate_measures(measures, period, unit=unit, **options)

@@ -38,8 +38,12 @@ def _month_number():
 
 
 def span_values(
-    requests: Mapping[MonthSpan, Sequence[Measure]], *, unit=None, sexes: Sequence[str] | None = None,
-    asked: Mapping[MonthSpan, Period] | None = None, yes_no: set[int] | None = None,
+    requests: Mapping[MonthSpan, Sequence[Measure]],
+    *,
+    unit=None,
+    sexes: Sequence[str] | None = None,
+    asked: Mapping[MonthSpan, Period] | None = None,
+    yes_no: set[int] | None = None,
 ) -> dict[MonthSpan, dict[Key, PeriodValue]]:
     """Each span's value for the measures that ask for it, per (measure, unit, sex) with data.
 
@@ -55,11 +59,14 @@ def span_values(
     indicator_requests = {
         span: list({m.indicator_id: m.indicator for m in measures}.values()) for span, measures in requests.items()
     }
-    yes_no_indicators = None if yes_no is None else {
-        m.indicator_id for measures in requests.values() for m in measures if m.pk in yes_no
-    }
-    by_indicator = _indicator_span_values(indicator_requests, unit=unit, sexes=sexes, asked=asked,
-                                          yes_no=yes_no_indicators)
+    yes_no_indicators = (
+        None
+        if yes_no is None
+        else {m.indicator_id for measures in requests.values() for m in measures if m.pk in yes_no}
+    )
+    by_indicator = _indicator_span_values(
+        indicator_requests, unit=unit, sexes=sexes, asked=asked, yes_no=yes_no_indicators
+    )
     results: dict[MonthSpan, dict[Key, PeriodValue]] = {}
     for span, measures in requests.items():
         adopters: dict[int, list[int]] = defaultdict(list)
@@ -92,8 +99,9 @@ def _indicator_span_values(requests, *, unit, sexes, asked, yes_no) -> dict[Mont
         annotations[f"s{index}_sum"] = Sum("value", filter=inside)
         annotations[f"s{index}_n"] = Count("value", filter=inside)
         if any(m.aggregation == Aggregation.WEIGHTED_MEAN for m in requests[span]):
-            weighted = ExpressionWrapper(F("value") * F("count"), output_field=DecimalField(max_digits=30,
-                                                                                             decimal_places=4))
+            weighted = ExpressionWrapper(
+                F("value") * F("count"), output_field=DecimalField(max_digits=30, decimal_places=4)
+            )
             annotations[f"s{index}_weighted"] = Sum(weighted, filter=inside & Q(count__isnull=False))
             annotations[f"s{index}_weight"] = Sum("count", filter=inside & Q(value__isnull=False))
             annotations[f"s{index}_weighted_n"] = Count("count", filter=inside & Q(value__isnull=False))
@@ -113,8 +121,11 @@ def _indicator_span_values(requests, *, unit, sexes, asked, yes_no) -> dict[Mont
         rows_wanted |= months if len(ids) == len(by_id) else months & Q(indicator_id__in=sorted(ids))
     # The plain year filter lets the database use the (indicator, year, kind, number) index.
     monthly = (
-        Outcome.objects.filter(scope, indicator_id__in=list(by_id), period_kind=PeriodKind.MONTH, year__in=sorted(years))
-        .annotate(month_number=_month_number()).filter(rows_wanted)
+        Outcome.objects.filter(
+            scope, indicator_id__in=list(by_id), period_kind=PeriodKind.MONTH, year__in=sorted(years)
+        )
+        .annotate(month_number=_month_number())
+        .filter(rows_wanted)
     )
     sums = list(monthly.values("indicator_id", "unit_id", "sex").annotate(**annotations).order_by())
 
@@ -128,11 +139,21 @@ def _indicator_span_values(requests, *, unit, sexes, asked, yes_no) -> dict[Mont
             key = (row["indicator_id"], row["unit_id"], row["sex"])
             if key[0] not in wanted or key in values or not row[rows_key]:
                 continue
-            values[key] = value_from_sums(by_id[key[0]].aggregation, span, SpanSums(
-                value_sum=row[prefix + "sum"], value_n=row[prefix + "n"], weighted_sum=row.get(prefix + "weighted"),
-                weight=row.get(prefix + "weight"), weighted_n=row.get(prefix + "weighted_n"), rows=row[rows_key], yes=row.get(prefix + "yes", 0),
-                no=row.get(prefix + "no", 0), latest=latest.get(key),
-            ))
+            values[key] = value_from_sums(
+                by_id[key[0]].aggregation,
+                span,
+                SpanSums(
+                    value_sum=row[prefix + "sum"],
+                    value_n=row[prefix + "n"],
+                    weighted_sum=row.get(prefix + "weighted"),
+                    weight=row.get(prefix + "weight"),
+                    weighted_n=row.get(prefix + "weighted_n"),
+                    rows=row[rows_key],
+                    yes=row.get(prefix + "yes", 0),
+                    no=row.get(prefix + "no", 0),
+                    latest=latest.get(key),
+                ),
+            )
     return results
 
 
@@ -163,10 +184,15 @@ def _stored_figures(requests, scope: Q, asked: Mapping[MonthSpan, Period], resul
     # periods picked here: an OR of some thirty periods costs the database more than the few
     # rows of longer periods a year holds.
     for indicator_id, unit_id, sex, value, accomplished, comment, year, kind, number in (
-        Outcome.objects.filter(scope, indicator_id__in=ids, year__in=sorted({p.year for p in wanted_periods}),
-                               period_kind__in=sorted({p.kind for p in wanted_periods}))
-        .values_list("indicator_id", "unit_id", "sex", "value", "accomplished", "comment", "year", "period_kind",
-                     "period_number")
+        Outcome.objects.filter(
+            scope,
+            indicator_id__in=ids,
+            year__in=sorted({p.year for p in wanted_periods}),
+            period_kind__in=sorted({p.kind for p in wanted_periods}),
+        )
+        .values_list(
+            "indicator_id", "unit_id", "sex", "value", "accomplished", "comment", "year", "period_kind", "period_number"
+        )
         .order_by()
     ):
         period = Period(year, kind, number)
@@ -182,8 +208,12 @@ def _stored_figures(requests, scope: Q, asked: Mapping[MonthSpan, Period], resul
                 continue
             key = (indicator_id, unit_id, sex)
             as_asked = asked.get(span)
-            rank = (stored_as == as_asked, as_asked is not None and stored_as.span == as_asked.span,
-                    stored_as.span == span, -SPAN_KINDS.index(stored_as.kind))
+            rank = (
+                stored_as == as_asked,
+                as_asked is not None and stored_as.span == as_asked.span,
+                stored_as.span == span,
+                -SPAN_KINDS.index(stored_as.kind),
+            )
             if (span, key) in chosen and chosen[(span, key)] >= rank:
                 continue
             chosen[(span, key)] = rank
@@ -200,7 +230,9 @@ def _pieces(span: MonthSpan) -> tuple[list[Period], tuple[Period, Period | None]
         return [], None
     tertials = []
     if first % MONTHS_PER_TERTIAL == 1 and last % MONTHS_PER_TERTIAL == 0:
-        tertials = [Period.tertial(year, t) for t in range(first // MONTHS_PER_TERTIAL + 1, last // MONTHS_PER_TERTIAL + 1)]
+        tertials = [
+            Period.tertial(year, t) for t in range(first // MONTHS_PER_TERTIAL + 1, last // MONTHS_PER_TERTIAL + 1)
+        ]
     before = Period(year, PeriodKind.YEAR_TO_DATE, first - 1) if first > 1 else None
     return tertials, (Period(year, PeriodKind.YEAR_TO_DATE, last), before)
 
@@ -224,8 +256,12 @@ def _composed(requests, plans, stored: dict[tuple, tuple], results) -> None:
                 value = None
                 if tertials and None not in parts:
                     value = sum(parts) if cumulative else quantized(sum(parts) / len(parts))
-                elif cumulative and difference and (*key, difference[0]) in values and (
-                        difference[1] is None or (*key, difference[1]) in values):
+                elif (
+                    cumulative
+                    and difference
+                    and (*key, difference[0]) in values
+                    and (difference[1] is None or (*key, difference[1]) in values)
+                ):
                     value = values[(*key, difference[0])] - (values[(*key, difference[1])] if difference[1] else 0)
                 if value is not None:
                     results[span][key] = PeriodValue(value, None, "", Coverage(span.length, span.length, True), span)
@@ -234,13 +270,22 @@ def _composed(requests, plans, stored: dict[tuple, tuple], results) -> None:
 def _latest_in_span(span: MonthSpan, indicator_ids: list[int], scope: Q) -> dict[Key, tuple]:
     """The last month with data in the span for each point-in-time key: one query."""
     rows = (
-        Outcome.objects.filter(scope, indicator_id__in=indicator_ids, period_kind=PeriodKind.MONTH,
-                               year__in=sorted({year for year, _month in span.months()}))
+        Outcome.objects.filter(
+            scope,
+            indicator_id__in=indicator_ids,
+            period_kind=PeriodKind.MONTH,
+            year__in=sorted({year for year, _month in span.months()}),
+        )
         .annotate(month_number=_month_number())
         .filter(month_number__gte=span.first, month_number__lte=span.last)
         .filter(Q(value__isnull=False) | Q(accomplished__isnull=False))
-        .annotate(rank=Window(RowNumber(), partition_by=[F("indicator_id"), F("unit_id"), F("sex")],
-                              order_by=[F("year").desc(), F("period_number").desc()]))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("indicator_id"), F("unit_id"), F("sex")],
+                order_by=[F("year").desc(), F("period_number").desc()],
+            )
+        )
         .filter(rank=1)
         .values_list("indicator_id", "unit_id", "sex", "value", "accomplished", "comment", "month_number")
         .order_by()  # the model's default ordering would join measure, plan, goal and unit

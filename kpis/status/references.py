@@ -23,8 +23,13 @@ def base_year_spans(measure: Measure, target: Target | None, window: MonthSpan) 
 
 
 def base_reference(
-    *, measure: Measure, target: Target, window: MonthSpan, values: Mapping[MonthSpan, Mapping[Key, PeriodValue]],
-    key: Key, for_full_year: bool,
+    *,
+    measure: Measure,
+    target: Target,
+    window: MonthSpan,
+    values: Mapping[MonthSpan, Mapping[Key, PeriodValue]],
+    key: Key,
+    for_full_year: bool,
 ) -> Reference | None:
     """The base-year value to compare a value for ``window`` with (``for_full_year``: a value for
     the whole year, e.g. the forecast).
@@ -62,15 +67,17 @@ def base_reference(
     return None
 
 
-def national_references(measures: Sequence[Measure], targets: Mapping[int, Target],
-                        period: Period) -> dict[tuple[int, str], Reference]:
+def national_references(
+    measures: Sequence[Measure], targets: Mapping[int, Target], period: Period
+) -> dict[tuple[int, str], Reference]:
     """The national value (riket) per (measure, sex) for targets relative to it: the same period
     if stored, else the latest of this year or the year before (one query)."""
     national = [m for m in measures if targets.get(m.pk) and targets[m.pk].kind == TargetKind.RELATIVE_TO_NATIONAL]
     if not national:
         return {}
     rows = NationalValue.objects.filter(
-        indicator_id__in={m.indicator_id for m in national}, area_code=NationalValue.NATIONAL_AREA_CODE,
+        indicator_id__in={m.indicator_id for m in national},
+        area_code=NationalValue.NATIONAL_AREA_CODE,
         year__in=[period.year, period.year - 1],
     ).order_by("indicator_id", "sex", "year", "period_kind", "period_number")
     best: dict[tuple[int, str], tuple[tuple, Decimal, str]] = {}
@@ -84,5 +91,6 @@ def national_references(measures: Sequence[Measure], targets: Mapping[int, Targe
     return {
         (measure.pk, sex): Reference(value, _("national %(period)s") % {"period": label})
         for measure in national
-        for (indicator_id, sex), (_rank, value, label) in best.items() if indicator_id == measure.indicator_id
+        for (indicator_id, sex), (_rank, value, label) in best.items()
+        if indicator_id == measure.indicator_id
     }

@@ -23,7 +23,6 @@ def is_due(measure: Measure, period: Period) -> bool:
     return True
 
 
-
 @dataclass(frozen=True)
 class Spans:
     """The spans one measure's evaluation reads."""
@@ -36,8 +35,9 @@ class Spans:
     last_year: MonthSpan | None
 
 
-def spans_of(measure: Measure, period: Period, target: Target | None, *, with_trend: bool,
-              with_forecast: bool) -> Spans:
+def spans_of(
+    measure: Measure, period: Period, target: Target | None, *, with_trend: bool, with_forecast: bool
+) -> Spans:
     valued_period = period
     if measure.frequency == Frequency.YEARLY and period.closes_year:
         valued_period = Period.full_year(period.year)  # a yearly measure's value is its year's

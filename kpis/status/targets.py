@@ -67,7 +67,10 @@ class Threshold:
             return limit
         if self.percent is not None:
             return _("%(limit)s (%(change)s compared with %(reference)s)") % {
-                "limit": limit, "change": format_percent_change(self.percent), "reference": self.reference.text(measure)}
+                "limit": limit,
+                "change": format_percent_change(self.percent),
+                "reference": self.reference.text(measure),
+            }
         return f"{limit} ({self.reference.text(measure)})"
 
 
@@ -124,7 +127,9 @@ class Reason:
     NO_REFERENCE = gettext_lazy("The comparison value for the same months (base year or national) is missing.")
     ZERO_BASE = gettext_lazy("The base year's value is zero.")
     MET = gettext_lazy("Target met.")
-    MET_INCOMPLETE = gettext_lazy("The months there are meet the target, but some are missing: not green until complete.")
+    MET_INCOMPLETE = gettext_lazy(
+        "The months there are meet the target, but some are missing: not green until complete."
+    )
     CLOSE = gettext_lazy("Close to the target (within the tolerance).")
     ON_TRACK = gettext_lazy("Not met yet; the forecast for the year meets the target.")
     NOT_MET = gettext_lazy("Target not met.")

@@ -127,8 +127,7 @@ class SpanSums:
 @functools.cache
 def _coverage(months_with_data: int, months_needed: int, point_in_time: bool, last_month_present: bool) -> Coverage:
     # The same few coverages recur for every key of a region: made once each.
-    return Coverage(months_with_data, months_needed, point_in_time=point_in_time,
-                    last_month_present=last_month_present)
+    return Coverage(months_with_data, months_needed, point_in_time=point_in_time, last_month_present=last_month_present)
 
 
 def value_from_sums(aggregation: str, span: MonthSpan, sums: SpanSums) -> PeriodValue:
@@ -138,8 +137,12 @@ def value_from_sums(aggregation: str, span: MonthSpan, sums: SpanSums) -> Period
     if aggregation == Aggregation.WEIGHTED_MEAN and sums.weight:
         # A month without its count is not in the weighted mean: the value rests on the others.
         months_with_data = sums.weighted_n if sums.weighted_n is not None else months_with_data
-    coverage = _coverage(months_with_data, span.length, point_in_time,
-                         bool(sums.latest and sums.latest[3] == span.last) if point_in_time else True)
+    coverage = _coverage(
+        months_with_data,
+        span.length,
+        point_in_time,
+        bool(sums.latest and sums.latest[3] == span.last) if point_in_time else True,
+    )
     value, accomplished, comment, as_of = None, None, "", None
     if point_in_time:
         if sums.latest:
@@ -160,18 +163,23 @@ def value_from_sums(aggregation: str, span: MonthSpan, sums: SpanSums) -> Period
     return PeriodValue(value, accomplished, comment, coverage, span, as_of)
 
 
-def aggregate_series(series: Mapping[tuple[int, int], MonthValue], period: Period | MonthSpan,
-                     aggregation: str) -> PeriodValue:
+def aggregate_series(
+    series: Mapping[tuple[int, int], MonthValue], period: Period | MonthSpan, aggregation: str
+) -> PeriodValue:
     """The value of a monthly series held in memory: the reference for the database version."""
     span = window_of(period, aggregation) if isinstance(period, Period) else period
     present = [(month_index(*ym), series[ym]) for ym in span.months() if ym in series and series[ym].value is not None]
     weighted = [m for _i, m in present if m.count is not None]
-    return value_from_sums(aggregation, span, SpanSums(
-        value_sum=sum((m.value for _i, m in present), Decimal(0)),
-        value_n=len(present),
-        weighted_sum=sum((m.value * m.count for m in weighted), Decimal(0)),
-        weight=sum(m.count for m in weighted),
-        weighted_n=len(weighted),
-        rows=len(present),
-        latest=(present[-1][1].value, None, "", present[-1][0]) if present else None,
-    ))
+    return value_from_sums(
+        aggregation,
+        span,
+        SpanSums(
+            value_sum=sum((m.value for _i, m in present), Decimal(0)),
+            value_n=len(present),
+            weighted_sum=sum((m.value * m.count for m in weighted), Decimal(0)),
+            weight=sum(m.count for m in weighted),
+            weighted_n=len(weighted),
+            rows=len(present),
+            latest=(present[-1][1].value, None, "", present[-1][0]) if present else None,
+        ),
+    )

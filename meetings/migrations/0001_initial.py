@@ -5,147 +5,373 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('goalplan', '0001_initial'),
-        ('kpis', '0001_initial'),
+        ("goalplan", "0001_initial"),
+        ("kpis", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InternalControlItem',
+            name="InternalControlItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('process', models.CharField(max_length=200, verbose_name='process or area')),
-                ('risk', models.TextField(blank=True, verbose_name='risk')),
-                ('control', models.TextField(verbose_name='control activity')),
-                ('responsible_role', models.CharField(blank=True, max_length=200, verbose_name='responsible role')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='internal_control_items', to='goalplan.body', verbose_name='body')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("process", models.CharField(max_length=200, verbose_name="process or area")),
+                ("risk", models.TextField(blank=True, verbose_name="risk")),
+                ("control", models.TextField(verbose_name="control activity")),
+                ("responsible_role", models.CharField(blank=True, max_length=200, verbose_name="responsible role")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="internal_control_items",
+                        to="goalplan.body",
+                        verbose_name="body",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'internal control item',
-                'verbose_name_plural': 'internal control items',
-                'ordering': ['body', '-year', 'order'],
+                "verbose_name": "internal control item",
+                "verbose_name_plural": "internal control items",
+                "ordering": ["body", "-year", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(verbose_name='date')),
-                ('ends_on', models.DateField(blank=True, help_text='For meetings over several days.', null=True, verbose_name='last day')),
-                ('kind', models.CharField(choices=[('ordinary', 'Ordinary meeting'), ('budget_day', 'Budget day'), ('planning_day', 'Planning day')], default='ordinary', max_length=20, verbose_name='kind')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('participants', models.TextField(blank=True, verbose_name='participants')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='goalplan.body', verbose_name='body')),
-                ('plan', models.ForeignKey(blank=True, help_text='The plan whose meeting calendar lists this meeting.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meetings', to='goalplan.plan', verbose_name='planned in')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_on", models.DateField(verbose_name="date")),
+                (
+                    "ends_on",
+                    models.DateField(
+                        blank=True, help_text="For meetings over several days.", null=True, verbose_name="last day"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ordinary", "Ordinary meeting"),
+                            ("budget_day", "Budget day"),
+                            ("planning_day", "Planning day"),
+                        ],
+                        default="ordinary",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                ("participants", models.TextField(blank=True, verbose_name="participants")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="goalplan.body",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The plan whose meeting calendar lists this meeting.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="meetings",
+                        to="goalplan.plan",
+                        verbose_name="planned in",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting',
-                'verbose_name_plural': 'meetings',
-                'ordering': ['starts_on', 'body__order'],
+                "verbose_name": "meeting",
+                "verbose_name_plural": "meetings",
+                "ordering": ["starts_on", "body__order"],
             },
         ),
         migrations.CreateModel(
-            name='InternalControlFollowUp',
+            name="InternalControlFollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('followed_up_on', models.DateField(verbose_name='followed up on')),
-                ('status', models.CharField(choices=[('green', 'Met'), ('yellow', 'On track'), ('red', 'Not met'), ('missing', 'No data')], default='missing', max_length=10, verbose_name='status')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='meetings.internalcontrolitem', verbose_name='internal control item')),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='internal_control_follow_ups', to='meetings.meeting', verbose_name='meeting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("followed_up_on", models.DateField(verbose_name="followed up on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("green", "Met"), ("yellow", "On track"), ("red", "Not met"), ("missing", "No data")],
+                        default="missing",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="meetings.internalcontrolitem",
+                        verbose_name="internal control item",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="internal_control_follow_ups",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'internal control follow-up',
-                'verbose_name_plural': 'internal control follow-ups',
-                'ordering': ['item', 'followed_up_on'],
+                "verbose_name": "internal control follow-up",
+                "verbose_name_plural": "internal control follow-ups",
+                "ordering": ["item", "followed_up_on"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUpReport',
+            name="FollowUpReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('monthly', 'Monthly report'), ('tertial', 'Tertial report'), ('interim', 'Interim report'), ('annual', 'Annual report'), ('plan_follow_up', 'Follow-up of the plan')], max_length=20, verbose_name='kind')),
-                ('period_end', models.DateField(help_text='E.g. 2025-04-30 for the tertial report per April.', verbose_name='period end')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('diary_number', models.CharField(blank=True, max_length=50, verbose_name='diary number')),
-                ('author', models.CharField(blank=True, max_length=200, verbose_name='case officer')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('approved', 'Approved')], default='draft', max_length=10, verbose_name='state')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='goalplan.body', verbose_name='body')),
-                ('plan', models.ForeignKey(blank=True, help_text='The plan followed up; empty when that plan is not in the system.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='goalplan.plan', verbose_name='plan')),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to='meetings.meeting', verbose_name='meeting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("monthly", "Monthly report"),
+                            ("tertial", "Tertial report"),
+                            ("interim", "Interim report"),
+                            ("annual", "Annual report"),
+                            ("plan_follow_up", "Follow-up of the plan"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "period_end",
+                    models.DateField(
+                        help_text="E.g. 2025-04-30 for the tertial report per April.", verbose_name="period end"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("diary_number", models.CharField(blank=True, max_length=50, verbose_name="diary number")),
+                ("author", models.CharField(blank=True, max_length=200, verbose_name="case officer")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("approved", "Approved")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="goalplan.body",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The plan followed up; empty when that plan is not in the system.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="goalplan.plan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reports",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up report',
-                'verbose_name_plural': 'follow-up reports',
-                'ordering': ['-period_end', 'body__order'],
+                "verbose_name": "follow-up report",
+                "verbose_name_plural": "follow-up reports",
+                "ordering": ["-period_end", "body__order"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('recurring', 'Recurring matters'), ('follow_up', 'Follow-up and deep-dive'), ('other', 'Other')], max_length=20, verbose_name='category')),
-                ('title', models.CharField(max_length=300, verbose_name='matter')),
-                ('responsible_role', models.CharField(blank=True, max_length=200, verbose_name='responsible role')),
-                ('presentation', models.CharField(choices=[('written', 'Written'), ('oral', 'Oral')], default='written', max_length=10, verbose_name='presentation')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('goals', models.ManyToManyField(blank=True, related_name='agenda_items', to='goalplan.goal', verbose_name='goals followed up')),
-                ('measures', models.ManyToManyField(blank=True, related_name='agenda_items', to='kpis.measure', verbose_name='measures followed up')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_items', to='meetings.meeting', verbose_name='meeting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("recurring", "Recurring matters"),
+                            ("follow_up", "Follow-up and deep-dive"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="matter")),
+                ("responsible_role", models.CharField(blank=True, max_length=200, verbose_name="responsible role")),
+                (
+                    "presentation",
+                    models.CharField(
+                        choices=[("written", "Written"), ("oral", "Oral")],
+                        default="written",
+                        max_length=10,
+                        verbose_name="presentation",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "goals",
+                    models.ManyToManyField(
+                        blank=True, related_name="agenda_items", to="goalplan.goal", verbose_name="goals followed up"
+                    ),
+                ),
+                (
+                    "measures",
+                    models.ManyToManyField(
+                        blank=True, related_name="agenda_items", to="kpis.measure", verbose_name="measures followed up"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda_items",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agenda item',
-                'verbose_name_plural': 'agenda items',
-                'ordering': ['meeting', 'category', 'order', 'pk'],
+                "verbose_name": "agenda item",
+                "verbose_name_plural": "agenda items",
+                "ordering": ["meeting", "category", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProposedAdjustment',
+            name="ProposedAdjustment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reword', 'New wording'), ('add', 'New goal'), ('target_value', 'New target value'), ('remove', 'Remove')], max_length=20, verbose_name='kind')),
-                ('current_text', models.TextField(blank=True, verbose_name='current wording')),
-                ('proposed_text', models.TextField(blank=True, verbose_name='proposed wording')),
-                ('measurement', models.TextField(blank=True, verbose_name='how it is measured')),
-                ('proposed_value', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True, verbose_name='proposed target value')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('goal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='proposed_adjustments', to='goalplan.goal', verbose_name='goal')),
-                ('measure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='proposed_adjustments', to='kpis.measure', verbose_name='measure')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposed_adjustments', to='meetings.followupreport', verbose_name='report')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reword", "New wording"),
+                            ("add", "New goal"),
+                            ("target_value", "New target value"),
+                            ("remove", "Remove"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("current_text", models.TextField(blank=True, verbose_name="current wording")),
+                ("proposed_text", models.TextField(blank=True, verbose_name="proposed wording")),
+                ("measurement", models.TextField(blank=True, verbose_name="how it is measured")),
+                (
+                    "proposed_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=16, null=True, verbose_name="proposed target value"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="proposed_adjustments",
+                        to="goalplan.goal",
+                        verbose_name="goal",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="proposed_adjustments",
+                        to="kpis.measure",
+                        verbose_name="measure",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposed_adjustments",
+                        to="meetings.followupreport",
+                        verbose_name="report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposed adjustment',
-                'verbose_name_plural': 'proposed adjustments',
-                'ordering': ['report', 'order', 'pk'],
+                "verbose_name": "proposed adjustment",
+                "verbose_name_plural": "proposed adjustments",
+                "ordering": ["report", "order", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='internalcontrolitem',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='internal_control_year_in_range', violation_error_message='The year must be between 2000 and 2100.'),
+            model_name="internalcontrolitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
+                name="internal_control_year_in_range",
+                violation_error_message="The year must be between 2000 and 2100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='meeting_ends_after_start', violation_error_message='A meeting cannot end before it starts.'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"),
+                name="meeting_ends_after_start",
+                violation_error_message="A meeting cannot end before it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.UniqueConstraint(fields=('body', 'starts_on', 'kind'), name='meeting_unique_per_body_day_kind', violation_error_message='This body already has a meeting of this kind on this date.'),
+            model_name="meeting",
+            constraint=models.UniqueConstraint(
+                fields=("body", "starts_on", "kind"),
+                name="meeting_unique_per_body_day_kind",
+                violation_error_message="This body already has a meeting of this kind on this date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='internalcontrolfollowup',
-            constraint=models.UniqueConstraint(fields=('item', 'followed_up_on'), name='internal_control_follow_up_unique_per_date', violation_error_message='This item is already followed up on this date.'),
+            model_name="internalcontrolfollowup",
+            constraint=models.UniqueConstraint(
+                fields=("item", "followed_up_on"),
+                name="internal_control_follow_up_unique_per_date",
+                violation_error_message="This item is already followed up on this date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followupreport',
-            constraint=models.UniqueConstraint(fields=('body', 'plan', 'kind', 'period_end'), name='report_unique_per_period', violation_error_message='There is already a report of this kind for this plan and period.'),
+            model_name="followupreport",
+            constraint=models.UniqueConstraint(
+                fields=("body", "plan", "kind", "period_end"),
+                name="report_unique_per_period",
+                violation_error_message="There is already a report of this kind for this plan and period.",
+            ),
         ),
     ]

@@ -6,31 +6,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0001_initial'),
+        ("meetings", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='followupreport',
-            name='approved_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='approved at'),
+            model_name="followupreport",
+            name="approved_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="approved at"),
         ),
         migrations.AddField(
-            model_name='followupreport',
-            name='approved_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by'),
+            model_name="followupreport",
+            name="approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="approved by",
+            ),
         ),
         migrations.AddField(
-            model_name='followupreport',
-            name='pdf',
-            field=models.BinaryField(blank=True, null=True, verbose_name='approved PDF'),
+            model_name="followupreport",
+            name="pdf",
+            field=models.BinaryField(blank=True, null=True, verbose_name="approved PDF"),
         ),
         migrations.AddField(
-            model_name='followupreport',
-            name='snapshot',
-            field=models.JSONField(blank=True, editable=False, null=True, verbose_name='frozen content'),
+            model_name="followupreport",
+            name="snapshot",
+            field=models.JSONField(blank=True, editable=False, null=True, verbose_name="frozen content"),
         ),
     ]

@@ -7,47 +7,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('goalplan', '0004_body_members'),
-        ('meetings', '0002_report_approval_snapshot'),
+        ("goalplan", "0004_body_members"),
+        ("meetings", "0002_report_approval_snapshot"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='followupreport',
-            options={'ordering': ['-period_end', 'body__order'], 'permissions': [('approve_followupreport', 'Can approve and un-approve follow-up reports')], 'verbose_name': 'follow-up report', 'verbose_name_plural': 'follow-up reports'},
+            name="followupreport",
+            options={
+                "ordering": ["-period_end", "body__order"],
+                "permissions": [("approve_followupreport", "Can approve and un-approve follow-up reports")],
+                "verbose_name": "follow-up report",
+                "verbose_name_plural": "follow-up reports",
+            },
         ),
         migrations.CreateModel(
-            name='HistoricalFollowUpReport',
+            name="HistoricalFollowUpReport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('monthly', 'Monthly report'), ('tertial', 'Tertial report'), ('interim', 'Interim report'), ('annual', 'Annual report'), ('plan_follow_up', 'Follow-up of the plan')], max_length=20, verbose_name='kind')),
-                ('period_end', models.DateField(help_text='E.g. 2025-04-30 for the tertial report per April.', verbose_name='period end')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('diary_number', models.CharField(blank=True, max_length=50, verbose_name='diary number')),
-                ('author', models.CharField(blank=True, max_length=200, verbose_name='case officer')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('approved', 'Approved')], default='draft', max_length=10, verbose_name='state')),
-                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='approved at')),
-                ('snapshot', models.JSONField(blank=True, editable=False, null=True, verbose_name='frozen content')),
-                ('pdf', models.BinaryField(blank=True, null=True, verbose_name='approved PDF')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('approved_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('body', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goalplan.body', verbose_name='body')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.meeting', verbose_name='meeting')),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, help_text='The plan followed up; empty when that plan is not in the system.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='goalplan.plan', verbose_name='plan')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("monthly", "Monthly report"),
+                            ("tertial", "Tertial report"),
+                            ("interim", "Interim report"),
+                            ("annual", "Annual report"),
+                            ("plan_follow_up", "Follow-up of the plan"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "period_end",
+                    models.DateField(
+                        help_text="E.g. 2025-04-30 for the tertial report per April.", verbose_name="period end"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("diary_number", models.CharField(blank=True, max_length=50, verbose_name="diary number")),
+                ("author", models.CharField(blank=True, max_length=200, verbose_name="case officer")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("approved", "Approved")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="approved at"),
+                ),
+                ("snapshot", models.JSONField(blank=True, editable=False, null=True, verbose_name="frozen content")),
+                ("pdf", models.BinaryField(blank=True, null=True, verbose_name="approved PDF")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="goalplan.body",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The plan followed up; empty when that plan is not in the system.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="goalplan.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical follow-up report',
-                'verbose_name_plural': 'historical follow-up reports',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical follow-up report",
+                "verbose_name_plural": "historical follow-up reports",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

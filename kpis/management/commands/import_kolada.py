@@ -10,8 +10,7 @@ from kpis.uploads import UnreadableFile, read_file
 
 
 class Command(BaseCommand):
-    help = ("Import national comparison values from a Kolada-format JSON file (matched by the "
-            "measures' Kolada id).")
+    help = "Import national comparison values from a Kolada-format JSON file (matched by the measures' Kolada id)."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -23,8 +22,9 @@ class Command(BaseCommand):
             raise CommandError(error.message) from error
         except KoladaFileError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(_("Kolada: %(created)s new, %(updated)s changed, %(unchanged)s "
-                            "unchanged, %(skipped)s without value.") % vars(result))
+        self.stdout.write(
+            _("Kolada: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, %(skipped)s without value.")
+            % vars(result)
+        )
         if result.unknown_kpis:
-            self.stdout.write(_("No measure has the Kolada id: %(ids)s")
-                              % {"ids": ", ".join(result.unknown_kpis)})
+            self.stdout.write(_("No measure has the Kolada id: %(ids)s") % {"ids": ", ".join(result.unknown_kpis)})

@@ -13,17 +13,15 @@ from kpis.uploads import FileError, format_count, read_file
 
 
 class Command(BaseCommand):
-    help = ("Import outcomes from a CSV or XLSX file: all rows or none (see kpis/imports.py for "
-            "the columns).")
+    help = "Import outcomes from a CSV or XLSX file: all rows or none (see kpis/imports.py for the columns)."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--user", help="Username recorded as the one who entered the rows "
-                                           "(and whose rights apply).")
-        parser.add_argument("--reason", default="",
-                            help="Reason, required to change periods in approved reports.")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Check the file and report; write nothing.")
+        parser.add_argument(
+            "--user", help="Username recorded as the one who entered the rows (and whose rights apply)."
+        )
+        parser.add_argument("--reason", default="", help="Reason, required to change periods in approved reports.")
+        parser.add_argument("--dry-run", action="store_true", help="Check the file and report; write nothing.")
 
     def handle(self, *args, file: Path, user: str | None, reason: str, dry_run: bool, **options):
         person = None
@@ -42,8 +40,9 @@ class Command(BaseCommand):
             sys.stderr.flush()
 
         try:
-            result = import_outcomes(read_file(file), file.name, user=person, reason=reason,
-                                     dry_run=dry_run, progress=progress)
+            result = import_outcomes(
+                read_file(file), file.name, user=person, reason=reason, dry_run=dry_run, progress=progress
+            )
         except ImportFailed as failure:
             sys.stderr.write("\n")
             if [type(error) for error in failure.errors] == [FileError]:
@@ -53,13 +52,18 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             if failure.unlisted_count:
                 self.stderr.write(failure.more_errors_text())
-            raise CommandError(_("Nothing was imported: %(count)s errors.")
-                               % {"count": format_count(failure.error_count)}) from failure
+            raise CommandError(
+                _("Nothing was imported: %(count)s errors.") % {"count": format_count(failure.error_count)}
+            ) from failure
         seconds = time.perf_counter() - started
         sys.stderr.write("\n")
         rate = f"{result.rows / seconds:,.0f}" if seconds else "–"
-        self.stdout.write(_("%(rows)s rows in %(seconds).1f s (%(rate)s rows/s): %(created)s new, "
-                            "%(updated)s changed, %(unchanged)s unchanged.")
-                          % {**vars(result), "seconds": seconds, "rate": rate})
+        self.stdout.write(
+            _(
+                "%(rows)s rows in %(seconds).1f s (%(rate)s rows/s): %(created)s new, "
+                "%(updated)s changed, %(unchanged)s unchanged."
+            )
+            % {**vars(result), "seconds": seconds, "rate": rate}
+        )
         if dry_run:
             self.stdout.write(_("Dry run: nothing was written."))
