@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from goalplan.selectors import readable_body_ids, visible_to
 from kpis.access import (
     REASON_MAX_LENGTH,
     UnitNotAllowed,
@@ -199,8 +200,6 @@ def _safe_autocomplete(formfield):
 
 def _visible_choices(formfield, request):
     """Choices of related rows limited to the bodies the person reads (as the lists are)."""
-    from goalplan.selectors import visible_to
-
     queryset = getattr(formfield, "queryset", None)
     paths = BODY_PATHS.get(queryset.model._meta.label_lower) if queryset is not None else None
     if paths:
@@ -229,8 +228,6 @@ class ReadableRelatedOnlyFieldListFilter(admin.RelatedOnlyFieldListFilter):
     another body's plan."""
 
     def field_choices(self, field, request, model_admin):
-        from goalplan.selectors import visible_to
-
         choices = super().field_choices(field, request, model_admin)
         paths = BODY_PATHS.get(field.related_model._meta.label_lower)
         if not paths:
@@ -258,8 +255,6 @@ class GuardedAdminMixin(RelatedChoicesMixin):
     def get_queryset(self, request):
         # The same reading rule as the committee pages: lists, change pages, history, exports and
         # autocomplete all start here.
-        from goalplan.selectors import visible_to
-
         queryset = super().get_queryset(request)
         paths = BODY_PATHS.get(self.model._meta.label_lower)
         return visible_to(request.user, queryset, *paths) if paths else queryset
@@ -267,8 +262,6 @@ class GuardedAdminMixin(RelatedChoicesMixin):
     def get_list_filter(self, request):
         # A related filter lists every row of its model; when the person reads only some bodies,
         # it lists only the rows the (already limited) list holds.
-        from goalplan.selectors import readable_body_ids
-
         filters = super().get_list_filter(request)
         if readable_body_ids(request.user) is None:
             return filters

@@ -9,8 +9,9 @@ from django.views.generic import RedirectView
 
 from budget.views import budget_detail
 from config.views import healthz
-from goalplan.views import goal_detail, plan_detail, plan_list
+from goalplan.views import plan_list
 from kpis.diff_views import plan_diff_page
+from kpis.plan_views import goal_detail, plan_detail
 from kpis.views import measure_detail
 from meetings.views import calendar, report_detail, report_download
 

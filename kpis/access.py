@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -30,9 +30,9 @@ from django.db.models import Model
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
-ADMINISTRATORS = "Administratörer"
-REPORTERS = "Rapportörer"
-COMMITTEE_MEMBERS = "Nämndledamöter"
+from goalplan.models import Plan
+from goalplan.periods import Period
+from goalplan.roles import REPORTERS, is_administrator
 
 # The audit history keeps a change reason in a 100-character column (django-simple-history).
 REASON_MAX_LENGTH = 100
@@ -74,10 +74,6 @@ class OutcomeScope:
 
 EVERYTHING = OutcomeScope(is_administrator=True, unit_ids=None)
 NOTHING = OutcomeScope(is_administrator=False, unit_ids=frozenset())
-
-
-def is_administrator(user) -> bool:
-    return bool(user and user.is_active and (user.is_superuser or user.groups.filter(name=ADMINISTRATORS).exists()))
 
 
 def outcome_scope_for(user) -> OutcomeScope:
@@ -124,7 +120,7 @@ class Guard:
     body_path: str | None = None
 
 
-# The guarded models, by label (no model imports: every app may ask this module).
+# The guarded models, by label: budget and meetings are guarded without this module importing them.
 GUARDS: dict[str, Guard] = {
     # An indicator's outcomes feed every plan that adopts it: a month in an approved report of
     # any of them locks them.
@@ -267,8 +263,6 @@ def facts_of(obj: Model) -> Facts | None:
 
 def stored_facts(model, pks: Iterable[int]) -> list[Facts]:
     """The facts of stored rows, read in one query (for deletes of many rows and cascades)."""
-    from goalplan.periods import Period
-
     guard = guard_of(model)
     pks = list(pks)
     if guard is None or not pks:
@@ -367,7 +361,7 @@ class WriteRules:
     """What a person may write now: their units, the months locked by approved reports and the
     decided plans.
 
-    Built once per request or import (three queries) and asked for every row.
+    Built once per request or import (two queries) and asked for every row.
     """
 
     scope: OutcomeScope
@@ -468,8 +462,6 @@ class WriteRules:
         plan still adopts the indicator."""
         from django.apps import apps
 
-        from goalplan.periods import Period
-
         def adoption(measure):
             return None if measure is None else (measure.plan_id, measure.indicator_id)
 
@@ -535,14 +527,32 @@ class WriteRules:
         return False
 
 
-def write_rules_for(user) -> WriteRules:
-    from goalplan.models import Plan
-    from meetings.selectors import locked_body_months, locked_months
+@dataclass(frozen=True)
+class LockedMonths:
+    """What an approval locks: (plan, year, month) of its plan's figures, and (body, year, month)
+    of its body's budget follow-up."""
 
+    plan_months: frozenset[tuple[int, int, int]] = frozenset()
+    body_months: frozenset[tuple[int, int, int]] = frozenset()
+
+
+# Who approves what: the meetings app registers its follow-up reports (meetings/apps.py), so the
+# arrow points from meetings to this module and not back.
+_approvals: list[Callable[[], LockedMonths]] = []
+
+
+def register_approvals(locked_months: Callable[[], LockedMonths]) -> None:
+    """Add a source of approved (locked) months: asked once per request or import."""
+    if locked_months not in _approvals:
+        _approvals.append(locked_months)
+
+
+def write_rules_for(user) -> WriteRules:
     decided = Plan.objects.filter(state=Plan.State.DECIDED).values_list("pk", flat=True)
+    approved = [source() for source in _approvals]
     return WriteRules(
         scope=outcome_scope_for(user),
-        locked=frozenset(locked_months()),
+        locked=frozenset().union(*(a.plan_months for a in approved)),
         decided_plans=frozenset(decided),
-        locked_body_months=frozenset(locked_body_months()),
+        locked_body_months=frozenset().union(*(a.body_months for a in approved)),
     )

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from config.pdf import RATE_WINDOW_SECONDS, REPORT_CSS, TooManyRenders, refuse_to_fetch, take_render_slot
 from config.routers import reads_from_replica
 from goalplan.models import Plan
 from goalplan.selectors import visible_to
@@ -82,9 +83,6 @@ def _download(content: bytes, content_type: str, diff: PlanDiff, extension: str)
 def _pdf_response(request, diff: PlanDiff, *, include_unchanged: bool) -> HttpResponse:
     """The diff as an A4 PDF: self-contained (nothing fetched), limited per person like reports."""
     from weasyprint import CSS, HTML
-
-    from meetings.pdf import REPORT_CSS, refuse_to_fetch
-    from meetings.pdf_cache import RATE_WINDOW_SECONDS, TooManyRenders, take_render_slot
 
     try:
         take_render_slot(request.user)

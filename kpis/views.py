@@ -11,10 +11,10 @@ from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import Period, PeriodKind
 from goalplan.selectors import visible_to
-from goalplan.views import period_from_request
 from kpis.cache import cached_fragment
 from kpis.charts import chart_caption, measure_figure, target_label
 from kpis.models import Measure, NationalValue, Outcome, Target
+from kpis.plan_views import period_from_request
 from kpis.selectors import chart_series
 from kpis.status import ALL_UNITS, evaluate_measures
 from kpis.tables import OutcomeTable

@@ -1,18 +1,9 @@
 """Follow-up reports as PDF with WeasyPrint: A4, table of contents, page numbers, vector charts."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
-
-
-def refuse_to_fetch(url: str, *args, **kwargs):
-    """WeasyPrint's resource fetcher: the report is self-contained, so nothing may be fetched
-    (no network, no files outside what we pass in)."""
-    raise ValueError(f"The report may not load {url!r}")
+from config.pdf import REPORT_CSS, refuse_to_fetch
 
 
 def render_report_pdf(content: dict) -> bytes:

@@ -34,22 +34,18 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 
+from config.pdf import REPORT_CSS, take_render_slot
 from meetings.models import FollowUpReport
-from meetings.pdf import REPORT_CSS, render_report_pdf
+from meetings.pdf import render_report_pdf
 from meetings.reports import report_content
 
 KEY_PREFIX = "report-pdf"
 LOCK_SECONDS = 10
-RATE_WINDOW_SECONDS = 60
 # What else shapes the PDF besides its content: a deploy that changes the layout makes new keys.
 LAYOUT_FILES = [
     REPORT_CSS,
     *sorted((Path(settings.BASE_DIR) / "templates" / "meetings").glob("*.html")),
 ]
-
-
-class TooManyRenders(Exception):
-    """The person has had REPORT_PDF_RENDERS_PER_MINUTE fresh renders within the last minute."""
 
 
 @lru_cache(maxsize=1)
@@ -67,14 +63,6 @@ def draft_pdf_key(report: FollowUpReport, content: dict) -> str:
     text = json.dumps([report.pk, printed], sort_keys=True, default=str, ensure_ascii=False)
     digest = hashlib.sha256(text.encode()).hexdigest()
     return f"{KEY_PREFIX}:{report.pk}:{layout_digest()[:16]}:{digest}"
-
-
-def take_render_slot(user) -> None:
-    """Count one fresh render for the person, or raise TooManyRenders when none is left."""
-    for slot in range(settings.REPORT_PDF_RENDERS_PER_MINUTE):
-        if cache.add(f"{KEY_PREFIX}-renders:{user.pk}:{slot}", 1, timeout=RATE_WINDOW_SECONDS):
-            return
-    raise TooManyRenders
 
 
 def report_pdf_for(*, report: FollowUpReport, user) -> bytes:

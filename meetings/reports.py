@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from budget.selectors import budget_overview
 from goalplan.choices import Status
-from goalplan.selectors import plan_dashboard
 from kpis.charts import line_chart_svg, target_label
+from kpis.dashboard import plan_dashboard
 from kpis.formatting import format_amount_tkr, format_period_value
 from kpis.selectors import chart_series
 from kpis.status import MISSING_VALUE, count_statuses, period_values

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from goalplan.models import Body
+from kpis.access import LockedMonths
 from meetings.models import AgendaItem, FollowUpReport, Meeting
 
 
@@ -27,19 +28,14 @@ def meetings_of_year(body: Body, year: int) -> QuerySet[Meeting]:
     )
 
 
-def locked_months() -> set[tuple[int, int, int]]:
-    """(plan, year, month) whose outcomes are in an approved report: only administrators may
-    change them, with a reason."""
-    locked = set()
+def approved_months() -> LockedMonths:
+    """What the approved reports lock, in one query: (plan, year, month) of their plans' figures
+    (only administrators may change them, with a reason), and (body, year, month) of their body's
+    budget follow-up (by the report's own body, so moving its plan to another body does not
+    unlock them). Registered with the write rule in meetings/apps.py."""
+    plan_months, body_months = set(), set()
     for report in FollowUpReport.objects.filter(state=FollowUpReport.State.APPROVED, plan__isnull=False):
-        locked.update((report.plan_id, year, month) for year, month in report.period.months())
-    return locked
-
-
-def locked_body_months() -> set[tuple[int, int, int]]:
-    """(body, year, month) printed by an approved report of the body (its budget follow-up): by
-    the report's own body, so moving its plan to another body does not unlock them."""
-    locked = set()
-    for report in FollowUpReport.objects.filter(state=FollowUpReport.State.APPROVED, plan__isnull=False):
-        locked.update((report.body_id, year, month) for year, month in report.period.months())
-    return locked
+        months = report.period.months()
+        plan_months.update((report.plan_id, year, month) for year, month in months)
+        body_months.update((report.body_id, year, month) for year, month in months)
+    return LockedMonths(plan_months=frozenset(plan_months), body_months=frozenset(body_months))

@@ -5,10 +5,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
+from config.pdf import RATE_WINDOW_SECONDS, TooManyRenders
 from config.routers import reads_from_replica
 from goalplan.selectors import visible_bodies, visible_to
 from meetings.models import FollowUpReport
-from meetings.pdf_cache import RATE_WINDOW_SECONDS, TooManyRenders, report_pdf_for
+from meetings.pdf_cache import report_pdf_for
 from meetings.reports import content_of
 from meetings.selectors import calendar_years, meetings_of_year
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import PeriodKind
-from kpis.access import REPORTERS
+from goalplan.roles import REPORTERS
 from kpis.models import Measure, Outcome
 from meetings.models import FollowUpReport, Meeting
 from tests.selectors import body, hsn_plan, rs_plan_2018

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import PeriodKind
-from kpis.access import REPORTERS, PeriodLocked
+from goalplan.roles import REPORTERS
+from kpis.access import PeriodLocked
 from kpis.models import Measure, Outcome, Target
 from kpis.services import outcome_save
 from meetings.models import FollowUpReport

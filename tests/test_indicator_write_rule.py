@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from goalplan.models import Body, GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import PeriodKind
-from kpis.access import REPORTERS, write_rules_for
+from goalplan.roles import REPORTERS
+from kpis.access import write_rules_for
 from kpis.imports import ImportFailed, import_outcomes
 from kpis.models import Indicator, IndicatorTemplate, Measure, Outcome
 from kpis.planning import adopt_templates

@@ -13,7 +13,7 @@ from django.urls import reverse
 from goalplan.choices import Sex, Status
 from goalplan.models import Body, Goal, GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import Period, PeriodKind
-from kpis.access import ADMINISTRATORS, REPORTERS
+from goalplan.roles import ADMINISTRATORS, REPORTERS
 from kpis.imports import ImportFailed, import_outcomes
 from kpis.models import Indicator, IndicatorTemplate, Measure, Outcome, Target
 from kpis.selectors import chart_series

@@ -25,7 +25,7 @@ from django.urls import NoReverseMatch, reverse
 
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import PeriodKind
-from kpis.access import ADMINISTRATORS, COMMITTEE_MEMBERS, REPORTERS
+from goalplan.roles import ADMINISTRATORS, COMMITTEE_MEMBERS, REPORTERS
 from kpis.models import Measure, Outcome
 from tests.selectors import hsn_plan
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import PeriodKind
-from kpis.access import ADMINISTRATORS, REPORTERS, PeriodLocked
+from goalplan.roles import ADMINISTRATORS, REPORTERS
+from kpis.access import PeriodLocked
 from kpis.models import Measure, Outcome
 from kpis.services import outcome_save
 from meetings.models import FollowUpReport

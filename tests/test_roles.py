@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import PeriodKind
-from kpis.access import COMMITTEE_MEMBERS, REPORTERS
+from goalplan.roles import COMMITTEE_MEMBERS, REPORTERS
 from kpis.imports import ImportFailed, import_outcomes
 from kpis.models import Measure, Outcome
 from tests.selectors import hsn_plan

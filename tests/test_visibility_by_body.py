@@ -13,7 +13,7 @@ from django.core.cache import cache
 
 from budget.models import BudgetFrame
 from goalplan.models import Goal, OrganisationalUnit, Plan
-from kpis.access import ADMINISTRATORS, REPORTERS
+from goalplan.roles import ADMINISTRATORS, REPORTERS
 from kpis.models import Measure
 from meetings.models import FollowUpReport
 from tests.selectors import body, hsn_plan, rs_plan_2018

@@ -21,7 +21,8 @@ from django.urls import reverse
 from goalplan.choices import Sex, Status
 from goalplan.models import GoalAssessment, OrganisationalUnit, Plan
 from goalplan.periods import PeriodKind
-from kpis.access import ADMINISTRATORS, REPORTERS, PeriodLocked
+from goalplan.roles import ADMINISTRATORS, REPORTERS
+from kpis.access import PeriodLocked
 from kpis.models import Indicator, Measure, Outcome, StatusOverride, Target
 from kpis.resources import TargetResource
 from meetings.models import FollowUpReport

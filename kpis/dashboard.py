@@ -1,0 +1,180 @@
+"""The plan dashboard as a page object: goal areas → goals → measures with status, trend,
+sparkline and forecast for one period, its counts, and its export; in a number of queries that
+does not grow with the plan."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import tablib
+from django.utils.translation import gettext as _
+
+from goalplan.models import Goal, GoalArea, OrganisationalUnit, Plan
+from goalplan.periods import Period
+from kpis.charts import sparkline_points
+from kpis.models import Measure
+from kpis.selectors import latest_period_with_data, measures_of_plan, monthly_values
+from kpis.status import (
+    Evaluation,
+    GoalCounts,
+    GoalEvaluation,
+    StatusCounts,
+    count_goals,
+    count_statuses,
+    evaluate_goals,
+    evaluate_measures,
+)
+from kpis.tables import safe_cell
+
+
+def default_period(plan: Plan) -> Period:
+    """The latest period with data in the plan's years (year to date), else its first tertial."""
+    measures = Measure.objects.filter(plan=plan).select_related(None).only("pk", "indicator_id")
+    years = range(plan.start_year, plan.end_year + 1)
+    return latest_period_with_data(measures, years=years) or Period.tertial(plan.start_year, 1)
+
+
+@dataclass
+class MeasureRow:
+    evaluation: Evaluation
+    sparkline: str = ""
+
+
+@dataclass
+class GoalBlock:
+    goal: GoalEvaluation
+    level: int
+    rows: list[MeasureRow] = field(default_factory=list)
+
+
+@dataclass
+class AreaBlock:
+    area: GoalArea | None
+    goals: list[GoalBlock] = field(default_factory=list)
+    rows: list[MeasureRow] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows and not any(block.rows for block in self.goals)
+
+
+@dataclass
+class Dashboard:
+    plan: Plan
+    period: Period
+    unit: OrganisationalUnit | None
+    areas: list[AreaBlock]
+    counts: StatusCounts
+    goal_counts: list[GoalCounts]
+    filtered: bool = False  # a goal area or status filter is set (an empty area says so, not "no measures")
+
+
+def plan_dashboard(
+    plan: Plan,
+    period: Period,
+    *,
+    area: GoalArea | None = None,
+    status: str = "",
+    unit: OrganisationalUnit | None = None,
+) -> Dashboard:
+    """Goal areas → goals → measures with status, trend, sparkline and forecast for one period."""
+    measures = list(measures_of_plan(plan=plan))
+    evaluations = evaluate_measures(measures, period, unit=unit, total_only=True)
+    goal_evaluations = evaluate_goals(plan, period, evaluations=evaluations if unit is None else None)
+    series = monthly_values(measures, end_year=period.year, end_month=period.end_month, unit=unit)
+    rows_by_goal: dict[int | None, list[MeasureRow]] = defaultdict(list)
+    rows_by_area: dict[int | None, list[MeasureRow]] = defaultdict(list)
+    shown = [
+        e
+        for e in evaluations
+        if (not status or e.status == status) and (area is None or e.measure.goal_area_id == area.pk)
+    ]
+    for evaluation in shown:
+        row = MeasureRow(
+            evaluation, sparkline_points([value for _y, _m, value in series.get(evaluation.measure.pk, [])])
+        )
+        if evaluation.measure.goal_id:
+            rows_by_goal[evaluation.measure.goal_id].append(row)
+        else:
+            rows_by_area[evaluation.measure.goal_area_id].append(row)
+
+    goals_by_area: dict[int | None, list[GoalBlock]] = defaultdict(list)
+    for goal_evaluation in goal_evaluations:
+        goal = goal_evaluation.goal
+        level = 1 if goal.parent_id and goal.parent.plan_id == plan.pk else 0
+        goals_by_area[goal.goal_area_id].append(GoalBlock(goal_evaluation, level, rows_by_goal.get(goal.pk, [])))
+
+    areas = [AreaBlock(a, goals_by_area.get(a.pk, []), rows_by_area.get(a.pk, [])) for a in plan.goal_areas.all()]
+    if goals_by_area.get(None) or rows_by_area.get(None):
+        areas.append(AreaBlock(None, goals_by_area.get(None, []), rows_by_area.get(None, [])))
+    if area is not None:
+        areas = [block for block in areas if block.area == area]
+    if status:
+        for block in areas:
+            block.goals = [goal for goal in block.goals if goal.rows or goal.goal.status == status]
+    return Dashboard(
+        plan=plan,
+        period=period,
+        unit=unit,
+        areas=areas,
+        filtered=bool(area or status),
+        counts=count_statuses(e.status for e in evaluations),
+        goal_counts=[
+            count_goals(goal_evaluations, kind)
+            for kind in Goal.Kind.values
+            if kind != Goal.Kind.PRIORITY_AREA and any(g.goal.kind == kind for g in goal_evaluations)
+        ],
+    )
+
+
+DASHBOARD_EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def dashboard_dataset(dashboard: Dashboard):
+    """The dashboard grid as a table for CSV/XLSX: outcomes as numbers, text safe from formulas."""
+    dataset = tablib.Dataset(
+        headers=[
+            _("Goal area"),
+            _("Goal"),
+            _("Measure"),
+            _("Target"),
+            _("Limit"),
+            _("Outcome"),
+            _("Unit"),
+            _("Coverage"),
+            _("Status"),
+            _("Trend"),
+            _("Forecast for the year"),
+        ]
+    )
+
+    def add(area_name: str, goal_title: str, row: MeasureRow) -> None:
+        e = row.evaluation
+        # Every text cell goes through safe_cell, our own labels too: one rule for the whole row
+        # rather than a judgement per column of which texts a person can write.
+        dataset.append(
+            [
+                safe_cell(area_name),
+                safe_cell(goal_title),
+                safe_cell(str(e.measure)),
+                safe_cell(e.target_text),
+                safe_cell(e.threshold_text),
+                e.value.value,
+                safe_cell(e.measure.unit),
+                safe_cell(e.coverage_text),
+                safe_cell(str(e.status.label)),
+                safe_cell(str(e.trend.label)),
+                e.forecast.value if e.forecast else None,
+            ]
+        )
+
+    for block in dashboard.areas:
+        name = block.area.name if block.area else ""
+        for row in block.rows:
+            add(name, "", row)
+        for goal in block.goals:
+            for row in goal.rows:
+                add(name, goal.goal.goal.title, row)
+    return dataset
