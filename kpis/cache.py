@@ -76,7 +76,7 @@ def on_model_change(sender, instance, raw=False, **kwargs) -> None:
 
 def plan_years_of_indicators(indicator_ids, years) -> set[tuple[int, int]]:
     """The (plan, year)s whose pages show these indicators' figures of these years."""
-    plan_ids = set(Measure.objects.filter(indicator_id__in=list(indicator_ids)).values_list("plan_id", flat=True))
+    plan_ids = set().union(*Measure.objects.plans_by_indicator(indicator_ids).values())
     return {(plan_id, year) for plan_id in plan_ids for year in years}
 
 

@@ -328,11 +328,7 @@ def _indicator_lookup(user):
         )
     }
     # What locks a figure is every plan it feeds, also those of bodies the person does not read.
-    plans_of: dict[int, set[int]] = {}
-    for indicator_id, plan_id in Measure.objects.filter(indicator_id__in=list(indicators)).values_list(
-        "indicator_id", "plan_id"
-    ):
-        plans_of.setdefault(indicator_id, set()).add(plan_id)
+    plans_of = Measure.objects.plans_by_indicator(indicators)
     by_text: list[dict[str, list[int]]] = [{}, {}, {}]  # code, Kolada id, name
     for indicator in indicators.values():
         for table, text in zip(by_text, (indicator.code, indicator.kolada_id, indicator.name), strict=True):

@@ -161,6 +161,16 @@ class MeasureManager(models.Manager):
         # Every reader of a measure asks for its unit, decimals or direction: one join, not N queries.
         return super().get_queryset().select_related("indicator")
 
+    def plans_by_indicator(self, indicator_ids) -> dict[int, set[int]]:
+        """The plans adopting each of these indicators, whoever reads them (one query): the plans
+        their figures feed, whose approved months lock them and whose pages show them."""
+        plans: dict[int, set[int]] = {}
+        for indicator_id, plan_id in (
+            super().get_queryset().filter(indicator_id__in=list(indicator_ids)).values_list("indicator_id", "plan_id")
+        ):
+            plans.setdefault(indicator_id, set()).add(plan_id)
+        return plans
+
 
 class Measure(models.Model):
     """An indicator adopted in a plan: where the plan places it, how it words it, who decided it,

@@ -11,6 +11,7 @@ from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit, Plan
 from goalplan.periods import MONTH_ABBREVIATIONS, Period, PeriodKind
 from kpis.models import Measure, Outcome, Target
+from kpis.status.values import adopters_of
 
 
 @dataclass
@@ -38,18 +39,9 @@ def measures_of_plan(*, plan: Plan) -> QuerySet[Measure]:
     )
 
 
-def adopters_of(measures) -> dict[int, list[int]]:
-    """The measures of each indicator among ``measures``: outcomes are read per indicator, once,
-    and given to every measure that adopts it."""
-    adopters: dict[int, list[int]] = defaultdict(list)
-    for measure in measures:
-        adopters[measure.indicator_id].append(measure.pk)
-    return adopters
-
-
 def plans_fed_by(indicator_ids) -> set[int]:
     """Every plan adopting any of these indicators (whoever reads them): what locks their figures."""
-    return set(Measure.objects.filter(indicator_id__in=list(indicator_ids)).values_list("plan_id", flat=True))
+    return set().union(*Measure.objects.plans_by_indicator(indicator_ids).values())
 
 
 def entry_rows_for_period(

@@ -4,7 +4,6 @@ Every write goes through here so the lost-update guard (the ``version`` column a
 conditional UPDATE, which works on SQLite and PostgreSQL alike) is applied everywhere.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -121,11 +120,7 @@ def outcomes_record_for_period(
     rules = write_rules_for(user)
     indicator_ids = {entry.measure.indicator_id for entry in entries}
     # An outcome feeds every plan adopting its indicator: any of them may have the month approved.
-    plans_of = defaultdict(set)
-    for indicator_id, plan_id in Measure.objects.filter(indicator_id__in=indicator_ids).values_list(
-        "indicator_id", "plan_id"
-    ):
-        plans_of[indicator_id].add(plan_id)
+    plans_of = Measure.objects.plans_by_indicator(indicator_ids)
     for plan_ids in {frozenset(plans) for plans in plans_of.values()}:
         rules.check(plan_ids=plan_ids, period=period, unit_id=unit.pk if unit else None, reason=reason)
     # The indicators' rows are locked first (in pk order): a period entered for the first time has

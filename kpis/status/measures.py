@@ -22,7 +22,7 @@ from kpis.status.references import base_reference, base_year_spans, national_ref
 from kpis.status.spans import Spans, is_due, spans_of
 from kpis.status.targets import BASE_YEAR_KINDS, Reason, Reference, TargetResult, evaluate_target
 from kpis.status.trend import Trend, trend_between
-from kpis.status.values import MISSING_VALUE, ROLLING, Key, PeriodValue
+from kpis.status.values import MISSING_VALUE, ROLLING, Key, PeriodValue, adopters_of
 
 Aggregation = Measure.Aggregation
 Frequency = Measure.Frequency
@@ -289,9 +289,7 @@ def evaluate_measures(
     named = Q(pk__in=[])
     for one in same_months:
         named |= Q(year=one.year, period_kind=one.kind, period_number=one.number)
-    adopters: dict[int, list[int]] = defaultdict(list)
-    for measure in measures:
-        adopters[measure.indicator_id].append(measure.pk)
+    adopters = adopters_of(measures)
     overrides: dict[Key, StatusOverride] = {}
     for o in sorted(
         StatusOverride.objects.filter(

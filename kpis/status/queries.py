@@ -16,6 +16,7 @@ from kpis.status.values import (
     Key,
     PeriodValue,
     SpanSums,
+    adopters_of,
     quantized,
     value_from_sums,
     window_of,
@@ -69,9 +70,7 @@ def span_values(
     )
     results: dict[MonthSpan, dict[Key, PeriodValue]] = {}
     for span, measures in requests.items():
-        adopters: dict[int, list[int]] = defaultdict(list)
-        for measure in measures:
-            adopters[measure.indicator_id].append(measure.pk)
+        adopters = adopters_of(measures)
         results[span] = {
             (measure_id, unit_id, sex): value
             for (indicator_id, unit_id, sex), value in by_indicator[span].items()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from goalplan.periods import MonthSpan, Period, PeriodKind
 from kpis.models import Measure, NationalValue, Target, TargetKind
 from kpis.status.targets import BASE_YEAR_KINDS, Reference
-from kpis.status.values import Key, PeriodValue, window_of
+from kpis.status.values import Key, PeriodValue, adopters_of, window_of
 
 Aggregation = Measure.Aggregation
 
@@ -88,9 +88,9 @@ def national_references(
         if current is None or rank > current[0]:
             best[(row.indicator_id, row.sex)] = (rank, row.value, row.period_label)
     # Comparison values belong to the indicator: each measure adopting it compares with them.
+    adopters = adopters_of(national)
     return {
-        (measure.pk, sex): Reference(value, _("national %(period)s") % {"period": label})
-        for measure in national
+        (measure_id, sex): Reference(value, _("national %(period)s") % {"period": label})
         for (indicator_id, sex), (_rank, value, label) in best.items()
-        if indicator_id == measure.indicator_id
+        for measure_id in adopters.get(indicator_id, ())
     }

@@ -183,3 +183,12 @@ def aggregate_series(
             latest=(present[-1][1].value, None, "", present[-1][0]) if present else None,
         ),
     )
+
+
+def adopters_of(measures) -> dict[int, list[int]]:
+    """The measures of each indicator among ``measures``: figures are read per indicator, once,
+    and given to every measure that adopts it."""
+    adopters: dict[int, list[int]] = {}
+    for measure in measures:
+        adopters.setdefault(measure.indicator_id, []).append(measure.pk)
+    return adopters
