@@ -212,3 +212,16 @@ def test_odd_input_to_the_library_action_is_a_form_error(admin_client_sv, odd):
         },
     )
     assert response.status_code == 200 and Measure.objects.count() == before
+
+
+def test_a_reporter_cannot_make_next_years_plan(shared):
+    _indicator, plans, _unit, _reporter, client = shared
+    plan = plans["NA"][0]
+    before = (Plan.objects.count(), Measure.objects.count())
+    response = client.post(
+        reverse("admin:goalplan_plan_changelist"), {"action": "create_next_year_plan", "_selected_action": [plan.pk]}
+    )
+    assert response.status_code in (200, 302, 403)
+    assert (Plan.objects.count(), Measure.objects.count()) == before
+    listing = client.get(reverse("admin:goalplan_plan_changelist"))
+    assert "create_next_year_plan" not in listing.content.decode()
