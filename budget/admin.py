@@ -15,10 +15,10 @@ from budget.models import (
 from budget.resources import BudgetLineResource, InvestmentResource
 from config.admin_guard import (
     GuardedHistoryAdmin,
-    GuardedImportExportMixin,
     GuardedModelAdmin,
     GuardedTabularInline,
 )
+from config.admin_import_guard import GuardedImportExportMixin
 from goalplan.admin_columns import year_column
 
 

@@ -15,13 +15,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.admin_forms import request_write_rules
 from config.admin_guard import (
     GuardedHistoryAdmin,
-    GuardedImportExportMixin,
     GuardedModelAdmin,
     GuardedTabularInline,
-    request_write_rules,
 )
+from config.admin_import_guard import GuardedImportExportMixin
 from goalplan.admin import PlanAdmin
 from goalplan.admin_columns import year_column
 from goalplan.models import Plan

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_guard import GuardedModelForm, row_numbers_only
+from config.admin_forms import GuardedModelForm, row_numbers_only
 from goalplan.choices import Sex
 from goalplan.models import MAX_YEAR, MIN_YEAR, GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import NUMBER_RANGES, Period, PeriodKind
