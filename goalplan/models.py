@@ -1,5 +1,7 @@
 """The chain of plans: bodies, organisation, plans, goal areas, goals and assignments."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -53,6 +55,27 @@ def period_number_valid(*, name: str) -> models.CheckConstraint:
     )
 
 
+class PeriodQuerySet(models.QuerySet):
+    """Rows that belong to a follow-up period: the one way pages, services and imports filter by
+    period (the three fields are never named by hand)."""
+
+    def in_period(self, period: Period) -> "PeriodQuerySet":
+        """The rows stored for exactly this period (T1 is not "Ack april": see MonthSpan for that)."""
+        return self.filter(year=period.year, period_kind=period.kind, period_number=period.number)
+
+    def in_periods(self, periods: Iterable[Period]) -> "PeriodQuerySet":
+        """The rows stored for any of these periods (none for none)."""
+        named = Q(pk__in=[])
+        for period in periods:
+            named |= Q(year=period.year, period_kind=period.kind, period_number=period.number)
+        return self.filter(named)
+
+    def in_years(self, years: range, *, kind: str | None = None) -> "PeriodQuerySet":
+        """The rows of these years (a ``range``), of one period kind if given."""
+        rows = self.filter(year__gte=years.start, year__lte=years.stop - 1)
+        return rows.filter(period_kind=kind) if kind else rows
+
+
 class PeriodFields(models.Model):
     """Abstract base for values that belong to a follow-up period (see goalplan.periods)."""
 
@@ -65,6 +88,8 @@ class PeriodFields(models.Model):
         default=0,
         help_text=_("Month 1–12 for month, year-to-date and R12; tertial 1–3; 0 for full year."),
     )
+
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -85,6 +85,11 @@ class Period:
         return cls(year, PeriodKind.TERTIAL, number)
 
     @classmethod
+    def tertial_containing(cls, year: int, month: int) -> "Period":
+        """The tertial a month falls in: April is in T1, May in T2."""
+        return cls.tertial(year, (month - 1) // MONTHS_PER_TERTIAL + 1)
+
+    @classmethod
     def interim(cls, year: int) -> "Period":
         """The interim report's period: January–August (year to date through August)."""
         return cls(year, PeriodKind.YEAR_TO_DATE, 8)
@@ -140,6 +145,11 @@ class Period:
     def year_to_date(self) -> "Period":
         """Year to date through this period's last month (the interim report per August = YTD 8)."""
         return Period(self.year, PeriodKind.YEAR_TO_DATE, self.end_month)
+
+    @property
+    def closes_tertial(self) -> bool:
+        """Whether the period ends with a tertial (April, August, December): a tertial figure is then due."""
+        return self.end_month % MONTHS_PER_TERTIAL == 0
 
     @property
     def closes_year(self) -> bool:
@@ -257,9 +267,17 @@ class MonthSpan:
     def end(self) -> tuple[int, int]:
         return year_month(self.last)
 
+    @property
+    def start(self) -> tuple[int, int]:
+        return year_month(self.first)
+
     def months(self) -> list[tuple[int, int]]:
         """The (year, month) pairs, oldest first."""
         return [year_month(index) for index in range(self.first, self.last + 1)]
+
+    def contains(self, year: int, month: int) -> bool:
+        """Whether (year, month) is one of the span's months."""
+        return self.first <= month_index(year, month) <= self.last
 
     def before(self, months: int | None = None) -> "MonthSpan":
         """The span moved back by ``months`` (by default its own length: the span just before)."""
@@ -278,14 +296,7 @@ class MonthSpan:
     def stored_periods(self) -> list[Period]:
         """Periods longer than a month that cover exactly these months (their stored figure is this
         span's reported value), e.g. T1 and Ack april for January–April."""
-        year, month = self.end
-        candidates = [Period(year, PeriodKind.ROLLING_12, month)]
-        candidates.append(Period(year, PeriodKind.YEAR_TO_DATE, month))
-        if month % MONTHS_PER_TERTIAL == 0:
-            candidates.append(Period(year, PeriodKind.TERTIAL, month // MONTHS_PER_TERTIAL))
-        if month == 12:
-            candidates.append(Period(year, PeriodKind.YEAR))
-        return [period for period in candidates if period.span == self]
+        return [p for p in periods_ending_in(*self.end) if p.kind != PeriodKind.MONTH and p.span == self]
 
     def label(self) -> str:
         """E.g. "jan–apr 2025", "sep–dec 2024", "dec 2024–mar 2025", "april 2025", "2024"."""
@@ -306,8 +317,18 @@ class MonthSpan:
 
 def rolling_12_months(year: int, month: int) -> list[tuple[int, int]]:
     """The twelve (year, month) pairs ending in (year, month), oldest first."""
-    index = year * 12 + (month - 1)
-    return [(i // 12, i % 12 + 1) for i in range(index - 11, index + 1)]
+    return MonthSpan.ending(year, month, 12).months()
+
+
+def periods_ending_in(year: int, month: int) -> list[Period]:
+    """Every period whose last month is (year, month): R12 and year to date, the tertial when the
+    month closes one, the full year in December, and the month itself (last)."""
+    periods = [Period(year, PeriodKind.ROLLING_12, month), Period(year, PeriodKind.YEAR_TO_DATE, month)]
+    if month % MONTHS_PER_TERTIAL == 0:
+        periods.append(Period(year, PeriodKind.TERTIAL, month // MONTHS_PER_TERTIAL))
+    if month == 12:
+        periods.append(Period(year, PeriodKind.YEAR))
+    return [*periods, Period(year, PeriodKind.MONTH, month)]
 
 
 def periods_of_year(year: int) -> list[Period]:

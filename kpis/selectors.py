@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit, Plan
-from goalplan.periods import MONTH_ABBREVIATIONS, Period, PeriodKind
+from goalplan.periods import MONTH_ABBREVIATIONS, MonthSpan, Period, PeriodKind, periods_ending_in
 from kpis.models import Measure, Outcome, Target
 from kpis.status.values import adopters_of
 
@@ -63,12 +63,8 @@ def entry_rows_for_period(
     for adoption in adoptions.select_related("plan").order_by("plan__start_year", "plan__pk"):
         if adoption.plan not in other_plans[adoption.indicator_id]:
             other_plans[adoption.indicator_id].append(adoption.plan)
-    outcomes = Outcome.objects.filter(
-        indicator_id__in={measure.indicator_id for measure in measures},
-        year=period.year,
-        period_kind=period.kind,
-        period_number=period.number,
-        unit=unit,
+    outcomes = Outcome.objects.in_period(period).filter(
+        indicator_id__in={measure.indicator_id for measure in measures}, unit=unit
     )
     stored = {(outcome.indicator_id, outcome.sex): outcome for outcome in outcomes}
     rows = []
@@ -92,26 +88,19 @@ def monthly_values(
     measures, *, end_year: int, end_month: int, months: int = 12, unit=None, sex: str = Sex.TOTAL
 ) -> dict[int, list[tuple[int, int, Decimal]]]:
     """Each measure's monthly outcomes over the months ending in (end_year, end_month); 1 query."""
-    first_index = end_year * 12 + end_month - months
-    first_year = first_index // 12
+    span = MonthSpan.ending(end_year, end_month, months)
     measures = list(measures)
     adopters = adopters_of(measures)
     rows = (
-        Outcome.objects.filter(
-            indicator_id__in=list(adopters),
-            period_kind=PeriodKind.MONTH,
-            year__gte=first_year,
-            year__lte=end_year,
-            sex=sex,
-            value__isnull=False,
-        )
+        Outcome.objects.in_years(range(span.start[0], end_year + 1), kind=PeriodKind.MONTH)
+        .filter(indicator_id__in=list(adopters), sex=sex, value__isnull=False)
         .filter(Q(unit__isnull=True) if unit is None else Q(unit=unit))
         .values_list("indicator_id", "year", "period_number", "value")
         .order_by("indicator_id", "year", "period_number")
     )
     series: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
     for indicator_id, year, month, value in rows:
-        if first_index < year * 12 + month <= end_year * 12 + end_month:
+        if span.contains(year, month):
             for measure_id in adopters[indicator_id]:
                 series[measure_id].append((year, month, value))
     return series
@@ -126,17 +115,10 @@ def latest_period_with_data(measures, *, years: range) -> Period | None:
     """
     outcomes = Outcome.objects.filter(indicator_id__in=list(adopters_of(measures)))
     for year in sorted(years, reverse=True):
-        if not outcomes.filter(year=year).exists():
+        if not outcomes.in_years(range(year, year + 1)).exists():
             continue
         for month in range(12, 0, -1):
-            ends_in_month = Q(
-                period_kind__in=[PeriodKind.MONTH, PeriodKind.YEAR_TO_DATE, PeriodKind.ROLLING_12], period_number=month
-            )
-            if month % 4 == 0:
-                ends_in_month |= Q(period_kind=PeriodKind.TERTIAL, period_number=month // 4)
-            if month == 12:
-                ends_in_month |= Q(period_kind=PeriodKind.YEAR)
-            if outcomes.filter(ends_in_month, year=year).exists():
+            if outcomes.in_periods(periods_ending_in(year, month)).exists():
                 return Period(year, PeriodKind.YEAR_TO_DATE, month)
     return None
 
@@ -181,14 +163,8 @@ def chart_series(measures, *, year: int) -> dict[int, ChartSeries]:
     measures = list(measures)
     adopters = adopters_of(measures)
     rows = (
-        Outcome.objects.filter(
-            indicator_id__in=list(adopters),
-            year__gte=first_year,
-            year__lte=year,
-            unit__isnull=True,
-            sex=Sex.TOTAL,
-            value__isnull=False,
-        )
+        Outcome.objects.in_years(range(first_year, year + 1))
+        .filter(indicator_id__in=list(adopters), unit__isnull=True, sex=Sex.TOTAL, value__isnull=False)
         .exclude(period_kind=PeriodKind.ROLLING_12)
         .values_list("indicator_id", "period_kind", "year", "period_number", "value")
         .order_by()

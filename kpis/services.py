@@ -132,13 +132,8 @@ def outcomes_record_for_period(
         # Ordered by pk: locks are taken in one order (no deadlock between two savers), and the
         # default ordering's outer join to the unit, which PostgreSQL cannot lock, is avoided.
         for outcome in Outcome.objects.select_for_update()
-        .filter(
-            indicator_id__in=indicator_ids,
-            year=period.year,
-            period_kind=period.kind,
-            period_number=period.number,
-            unit=unit,
-        )
+        .in_period(period)
+        .filter(indicator_id__in=indicator_ids, unit=unit)
         .order_by("pk")
     }
     created = updated = deleted = unchanged = 0

@@ -183,7 +183,7 @@ class FollowUpReport(models.Model):
         """The follow-up period the report covers, e.g. T1 2025 for the tertial report per April."""
         end = self.period_end
         if self.kind == self.Kind.TERTIAL:
-            return Period.tertial(end.year, (end.month + 3) // 4)
+            return Period.tertial_containing(end.year, end.month)
         if self.kind == self.Kind.ANNUAL:
             return Period.full_year(end.year)
         return Period(end.year, PeriodKind.YEAR_TO_DATE, end.month)
