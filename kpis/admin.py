@@ -32,7 +32,6 @@ from kpis.forms import (
     KoladaImportForm,
     MeasureAdminForm,
     OutcomeAdminForm,
-    OutcomeEntryFormSet,
     OutcomeImportForm,
     PeriodSelectionForm,
 )
@@ -47,11 +46,10 @@ from kpis.models import (
     StatusOverride,
     Target,
 )
+from kpis.pages import EntryPage, entry_page
 from kpis.planning import adopt_templates, create_next_year_plan
 from kpis.resources import MeasureResource, TargetResource
-from kpis.selectors import entry_rows_for_period, plans_fed_by
 from kpis.services import OutcomeEntry, outcome_save, outcomes_record_for_period
-from kpis.status import evaluate_measures
 from kpis.uploads import format_size
 
 # Uploaded files wait here between the preview and the confirmation.
@@ -382,33 +380,36 @@ class OutcomeAdmin(GuardedHistoryAdmin):
         # The plans a person reads by body (as everywhere in the admin): no other plan's measures
         # are listed or entered here.
         selection.fields["plan"].queryset = visible_to(request.user, selection.fields["plan"].queryset, "body")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Enter outcomes for a period"),
-            "selection": selection,
-        }
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "selection": selection}
+        context["title"] = _("Enter outcomes for a period")
         if not selection.is_valid():
             return TemplateResponse(request, "admin/kpis/outcome/entry.html", context)
-        plan, period, unit = selection.cleaned_data["plan"], selection.period, selection.cleaned_data["unit"]
+        page = self._entry_page(request, selection)
+        if request.method == "POST" and (response := self._save_entry_page(request, page)):
+            return response
+        return TemplateResponse(
+            request, "admin/kpis/outcome/entry.html", {**context, "page": page, "subtitle": page.subtitle}
+        )
+
+    def _entry_page(self, request, selection: PeriodSelectionForm) -> EntryPage:
+        """The entry page for the chosen plan, period and unit; a unit outside the person's scope is refused."""
+        unit = selection.cleaned_data["unit"]
         if not outcome_scope_for(request.user).allows_unit(unit.pk if unit else None):
             raise PermissionDenied
-        rows = entry_rows_for_period(
-            plan=plan, period=period, unit=unit, readable_plans=visible_to(request.user, Plan.objects.all(), "body")
+        return entry_page(
+            plan=selection.cleaned_data["plan"],
+            period=selection.period,
+            unit=unit,
+            user=request.user,
+            data=request.POST or None,
+            write_rules=request_write_rules(request),
+            change_reason=request.POST.get("change_reason", ""),
         )
-        initial = [
-            {
-                "measure_id": row.measure.pk,
-                "sex": row.sex,
-                "version": row.outcome.version if row.outcome else 0,
-                "value": row.outcome.value if row.outcome else None,
-                "accomplished": {True: "yes", False: "no"}.get(row.outcome.accomplished) if row.outcome else "",
-                "comment": row.outcome.comment if row.outcome else "",
-            }
-            for row in rows
-        ]
-        formset = OutcomeEntryFormSet(request.POST or None, initial=initial)
-        if request.method == "POST" and formset.is_bound and formset.total_form_count() != len(rows):
+
+    def _save_entry_page(self, request, page: EntryPage):
+        """Save the posted page all or nothing: a redirect when saved or when the plan's measures
+        changed meanwhile, None (show the page with its errors) otherwise."""
+        if page.formset.total_form_count() != len(page.entry_rows):
             # The plan's measures changed since the page was opened (or the post was made up):
             # nothing is saved, and the page is shown anew.
             self.message_user(
@@ -417,66 +418,41 @@ class OutcomeAdmin(GuardedHistoryAdmin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())
-        if request.method == "POST" and formset.is_valid():
-            measures = {row.measure.pk: row.measure for row in rows}
-            entries = [
-                OutcomeEntry(
-                    measure=measures[data["measure_id"]],
-                    sex=data["sex"],
-                    value=data["value"],
-                    accomplished=data["accomplished"],
-                    comment=data["comment"].strip(),
-                    expected_version=data["version"],
-                )
-                for data in formset.cleaned_data
-                if data.get("measure_id") in measures
-            ]
-            try:
-                result = outcomes_record_for_period(
-                    period=period,
-                    entries=entries,
-                    unit=unit,
-                    user=request.user,
-                    reason=request.POST.get("change_reason", ""),
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    self.message_user(request, message, messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    _("Saved outcomes for %(period)s: %(created)s new, %(updated)s changed, %(deleted)s removed.")
-                    % {
-                        "period": period.label(),
-                        "created": result.created,
-                        "updated": result.updated,
-                        "deleted": result.deleted,
-                    },
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(f"{reverse('admin:kpis_outcome_entry')}?{request.GET.urlencode()}")
-        # The status of what is stored now, from the status engine (never computed here).
-        evaluations = evaluate_measures(
-            list({row.measure.pk: row.measure for row in rows}.values()), period, unit=unit, with_trend=False
+        if not page.formset.is_valid():
+            return None
+        measures = page.measures
+        entries = [
+            OutcomeEntry(
+                measure=measures[data["measure_id"]],
+                sex=data["sex"],
+                value=data["value"],
+                accomplished=data["accomplished"],
+                comment=data["comment"].strip(),
+                expected_version=data["version"],
+            )
+            for data in page.formset.cleaned_data
+            if data.get("measure_id") in measures
+        ]
+        try:
+            result = outcomes_record_for_period(
+                period=page.period, entries=entries, unit=page.unit, user=request.user, reason=page.change_reason
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            _("Saved outcomes for %(period)s: %(created)s new, %(updated)s changed, %(deleted)s removed.")
+            % {
+                "period": page.period.label(),
+                "created": result.created,
+                "updated": result.updated,
+                "deleted": result.deleted,
+            },
+            messages.SUCCESS,
         )
-        evaluation_of = {(e.measure.pk, e.sex): e for e in evaluations}
-        statuses = [evaluation_of.get((row.measure.pk, row.sex)) for row in rows]
-        context.update(
-            {
-                "plan": plan,
-                "period": period,
-                "unit": unit,
-                "formset": formset,
-                "rows": list(zip(rows, formset.forms, statuses, strict=True)),
-                "subtitle": f"{plan} – {period.label()}",
-                "change_reason": request.POST.get("change_reason", ""),
-                # Locked by an approved report of any plan the figures feed, read or not.
-                "locked": request_write_rules(request).is_locked_in_any(
-                    plans_fed_by(row.measure.indicator_id for row in rows) | {plan.pk}, period.year, period.end_month
-                ),
-            }
-        )
-        return TemplateResponse(request, "admin/kpis/outcome/entry.html", context)
+        return HttpResponseRedirect(f"{reverse('admin:kpis_outcome_entry')}?{request.GET.urlencode()}")
 
 
 @admin.register(NationalValue)

@@ -21,39 +21,41 @@ def plan_diff_page(request):
     plans = visible_to(request.user, Plan.objects.select_related("body"), "body").order_by(
         "body__order", "body__name", "-start_year", "-end_year", "title"
     )
-    new_plan = _plan_or_404(plans, request.GET.get("till"))
-    old_plan = _plan_or_404(plans, request.GET.get("fran"))
-    if old_plan is None and new_plan is not None and "fran" not in request.GET:
-        old_plan = previous_plan(new_plan, plans=plans)
-    include_unchanged = request.GET.get("visa_oforandrade") == "1"
-    diff = plan_diff(old_plan=old_plan, new_plan=new_plan) if old_plan and new_plan else None
-
-    export_format = request.GET.get("format")
+    context = _diff_context(request.GET, plans)
+    diff, export_format = context["diff"], request.GET.get("format")
     if diff is not None and export_format == "csv":
         # Swedish Excel reads semicolons, and UTF-8 only after a byte-order mark.
-        text = "\ufeff" + plan_diff_dataset(diff, include_unchanged=include_unchanged).export("csv", delimiter=";")
+        text = "\ufeff" + plan_diff_dataset(diff, include_unchanged=context["include_unchanged"]).export(
+            "csv", delimiter=";"
+        )
         return _download(text.encode("utf-8"), "text/csv; charset=utf-8", diff, "csv")
     if diff is not None and export_format == "pdf":
-        return _pdf_response(request, diff, include_unchanged=include_unchanged)
+        return _pdf_response(request, diff, include_unchanged=context["include_unchanged"])
+    return render(request, "kpis/plan_diff.html", context)
 
+
+def _diff_context(params, plans) -> dict:
+    """What the page shows for ?fran=&till= (the new plan's previous one when fran is left out)."""
+    new_plan = _plan_or_404(plans, params.get("till"))
+    old_plan = _plan_or_404(plans, params.get("fran"))
+    if old_plan is None and new_plan is not None and "fran" not in params:
+        old_plan = previous_plan(new_plan, plans=plans)
+    include_unchanged = params.get("visa_oforandrade") == "1"
+    diff = plan_diff(old_plan=old_plan, new_plan=new_plan) if old_plan and new_plan else None
     query = {"fran": old_plan.pk, "till": new_plan.pk} if diff else {}
     if include_unchanged:
         query["visa_oforandrade"] = 1
-    return render(
-        request,
-        "kpis/plan_diff.html",
-        {
-            "plans": plans,
-            "old_plan": old_plan,
-            "new_plan": new_plan,
-            "diff": diff,
-            "sections": _listed(diff, include_unchanged) if diff else [],
-            "kinds": list(ChangeKind),
-            "include_unchanged": include_unchanged,
-            "query": urlencode(query),
-            "no_previous": new_plan is not None and old_plan is None and "fran" not in request.GET,
-        },
-    )
+    return {
+        "plans": plans,
+        "old_plan": old_plan,
+        "new_plan": new_plan,
+        "diff": diff,
+        "sections": _listed(diff, include_unchanged) if diff else [],
+        "kinds": list(ChangeKind),
+        "include_unchanged": include_unchanged,
+        "query": urlencode(query),
+        "no_previous": new_plan is not None and old_plan is None and "fran" not in params,
+    }
 
 
 def _plan_or_404(plans, value: str | None) -> Plan | None:

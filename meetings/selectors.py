@@ -12,6 +12,17 @@ def calendar_years(body: Body) -> list[int]:
     return [date.year for date in dates]
 
 
+def calendar_years_with(body: Body, year: int) -> list[int] | None:
+    """The years with a calendar, newest first, including ``year`` when a plan of the body covers
+    it (a new draft's calendar may be empty so far); None when the year has no calendar."""
+    years = calendar_years(body)
+    if year in years:
+        return years
+    if not body.plans.filter(start_year__lte=year, end_year__gte=year).exists():
+        return None
+    return sorted({*years, year}, reverse=True)
+
+
 def meetings_of_year(body: Body, year: int) -> QuerySet[Meeting]:
     """The body's meetings in a year, and the joint days its plan lists, with items and reports."""
     return (

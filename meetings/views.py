@@ -11,29 +11,18 @@ from goalplan.selectors import visible_bodies, visible_to
 from meetings.models import FollowUpReport
 from meetings.pdf_cache import report_pdf_for
 from meetings.reports import content_of
-from meetings.selectors import calendar_years, meetings_of_year
+from meetings.selectors import calendar_years_with, meetings_of_year
 
 
 @login_required
 @reads_from_replica
 def calendar(request, body: str, year: int):
     body = get_object_or_404(visible_bodies(request.user), short_name=body)
-    years = calendar_years(body)
-    if year not in years:
-        # A year a plan of the body covers has a calendar, if an empty one so far (a new draft's).
-        if not body.plans.filter(start_year__lte=year, end_year__gte=year).exists():
-            raise Http404
-        years = sorted({*years, year}, reverse=True)
-    return render(
-        request,
-        "meetings/calendar.html",
-        {
-            "body": body,
-            "year": year,
-            "years": years,
-            "meetings": meetings_of_year(body, year),
-        },
-    )
+    years = calendar_years_with(body, year)
+    if years is None:
+        raise Http404
+    context = {"body": body, "year": year, "years": years, "meetings": meetings_of_year(body, year)}
+    return render(request, "meetings/calendar.html", context)
 
 
 def _report_or_404(user, pk: int) -> FollowUpReport:

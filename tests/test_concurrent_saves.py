@@ -212,11 +212,11 @@ def test_two_administrators_on_the_entry_page_one_saves_the_other_sees_the_confl
             assert page.status_code == 200
             assert {
                 form.initial["version"]
-                for form in page.context["formset"].forms
+                for form in page.context["page"].formset.forms
                 if form.initial["measure_id"] == measure.pk
             } == {0}
             clients.append(client)
-            posts.append(entry_post_data(page.context["formset"], measure=measure, value=typed))
+            posts.append(entry_post_data(page.context["page"].formset, measure=measure, value=typed))
 
         results = run_at_once(
             *(

@@ -67,7 +67,7 @@ def entry_url(plan, period=APRIL_2030) -> str:
 
 def entry_data(page, values: dict[int, str], reason: str = "") -> dict:
     """The entry page's own form with values typed for some indicators (by id)."""
-    formset = page.context["formset"]
+    formset = page.context["page"].formset
     data = {"change_reason": reason, **{f"form-{k}": v for k, v in formset.management_form.initial.items()}}
     measures = {m.pk: m for m in Measure.objects.filter(pk__in=[f.initial["measure_id"] for f in formset.forms])}
     for index, form in enumerate(formset.forms):

@@ -57,7 +57,7 @@ def test_entry_page_lists_every_measure_of_the_plan(admin_client_sv):
     plan = hsn_plan(2025)
     response = admin_client_sv.get(ENTRY_URL + april_2025_query(plan))
     assert response.status_code == 200
-    rows = response.context["rows"]
+    rows = response.context["page"].rows
     # One row per indicator: HSE, adopted under two goal areas of the plan, is entered once.
     totals = [row for row, _form, _status in rows if row.sex == Sex.TOTAL]
     indicator_ids = [row.measure.indicator_id for row in totals]
@@ -71,9 +71,9 @@ def test_entry_page_lists_every_measure_of_the_plan(admin_client_sv):
 def test_entering_april_outcomes_for_every_measure_saves_them(admin_client_sv, admin_user):
     plan = hsn_plan(2025)
     page = admin_client_sv.get(ENTRY_URL + april_2025_query(plan))
-    formset = page.context["formset"]
+    formset = page.context["page"].formset
     response = admin_client_sv.post(ENTRY_URL + april_2025_query(plan), post_data_from(formset, typed_swedish))
-    assert response.status_code == 302, response.context and response.context["formset"].errors
+    assert response.status_code == 302, response.context and response.context["page"].formset.errors
     indicators = Indicator.objects.filter(measures__plan=plan)
     saved = Outcome.objects.filter(indicator__in=indicators, year=2025, period_kind=PeriodKind.MONTH, period_number=4)
     assert saved.count() == formset.total_form_count()
@@ -90,14 +90,14 @@ def test_entering_april_outcomes_for_every_measure_saves_them(admin_client_sv, a
     # The page now shows the saved values the Swedish way, each with its status from the engine.
     page_after = admin_client_sv.get(ENTRY_URL + april_2025_query(plan))
     assert "12" in page_after.content.decode()
-    statuses = [status for _row, _form, status in page_after.context["rows"]]
+    statuses = [status for _row, _form, status in page_after.context["page"].rows]
     assert all(status is not None for status in statuses)
     assert "● Uppfyllt" in page_after.content.decode()
 
 
 def test_a_stale_page_is_refused_and_nothing_is_written(admin_client_sv):
     plan = hsn_plan(2025)
-    stale_formset = admin_client_sv.get(ENTRY_URL + april_2025_query(plan)).context["formset"]
+    stale_formset = admin_client_sv.get(ENTRY_URL + april_2025_query(plan)).context["page"].formset
     first = admin_client_sv.post(ENTRY_URL + april_2025_query(plan), post_data_from(stale_formset, typed_swedish))
     assert first.status_code == 302
     before = dict(Outcome.objects.filter(indicator__measures__plan=plan).values_list("pk", "version"))
@@ -113,12 +113,12 @@ def test_a_stale_page_is_refused_and_nothing_is_written(admin_client_sv):
 
 def test_bad_number_names_the_field_and_saves_nothing(admin_client_sv):
     plan = hsn_plan(2025)
-    formset = admin_client_sv.get(ENTRY_URL + april_2025_query(plan)).context["formset"]
+    formset = admin_client_sv.get(ENTRY_URL + april_2025_query(plan)).context["page"].formset
     data = post_data_from(formset, typed_swedish)
     data["form-0-value"] = "åttio"
     response = admin_client_sv.post(ENTRY_URL + april_2025_query(plan), data)
     assert response.status_code == 200
-    assert response.context["formset"].forms[0].errors["value"]
+    assert response.context["page"].formset.forms[0].errors["value"]
     assert not Outcome.objects.filter(indicator__measures__plan=plan, year=2025, period_number=4).exists()
 
 

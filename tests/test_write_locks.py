@@ -185,7 +185,7 @@ def entry_url(outcome: Outcome) -> str:
 def entry_post(client: Client, outcome: Outcome, value: str, reason: str = "") -> dict:
     """The entry page's own form, with one value changed."""
     page = client.get(entry_url(outcome))
-    formset = page.context["formset"]
+    formset = page.context["page"].formset
     data = {"change_reason": reason}
     for key, value_ in formset.management_form.initial.items():
         data[f"form-{key}"] = value_
