@@ -1,4 +1,4 @@
-"""What every PDF of the product shares (follow-up reports, the plan diff): the print stylesheet,
+"""What every PDF of the product shares (follow-up reports, the plan diff): the print stylesheets,
 a resource fetcher that fetches nothing, and a limit on fresh renders per person.
 
 Here, not in an app, so that any app may make a PDF without importing another app.
@@ -9,7 +9,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 
+from config.palette import PALETTE_CSS
+
 REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
+# The palette's custom properties first: report.css colours statuses with them.
+PDF_STYLESHEETS = [PALETTE_CSS, REPORT_CSS]
 RATE_WINDOW_SECONDS = 60
 # One limit for every kind of PDF (the cache slots are shared).
 RENDER_SLOT_PREFIX = "report-pdf-renders"

@@ -1,7 +1,9 @@
 """Choice sets shared by several apps.
 
-The traffic light lives here, once: each status carries its colour, its symbol and its
-Swedish label, so that no template or view has to know which colour "red" is.
+The traffic light lives here, once: each status carries its symbol, its Swedish label and the
+CSS class that colours it (the colours themselves are static/css/palette.css), so that no
+template or view has to know which colour "red" is. Every page, PDF and report shows a status
+through templates/partials/status.html (``{% status_badge %}``).
 """
 
 from django.db import models
@@ -19,9 +21,9 @@ class Status(models.TextChoices):
     NOT_DUE = "not_due", _("Reported later")
 
     @property
-    def color(self) -> str:
-        """CSS colour name used by the status badge."""
-        return STATUS_COLORS[self]
+    def css_class(self) -> str:
+        """The badge's CSS class, coloured by the palette: "status-red"."""
+        return f"status-{self.value}"
 
     @property
     def symbol(self) -> str:
@@ -39,13 +41,6 @@ class Status(models.TextChoices):
         return STATUS_SEVERITY[self]
 
 
-STATUS_COLORS = {
-    Status.GREEN: "green",
-    Status.YELLOW: "yellow",
-    Status.RED: "red",
-    Status.MISSING: "grey",
-    Status.NOT_DUE: "grey",
-}
 STATUS_SYMBOLS = {
     Status.GREEN: "●",
     Status.YELLOW: "◆",

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from config.palette import PALETTE
 from kpis.formatting import format_number
 
 SPARKLINE_WIDTH = 96
@@ -43,7 +44,10 @@ def chart_text(text: object) -> str:
 # Units whose values are counts or shares: their axis starts at zero unless the data is negative,
 # so that a two-point gap does not look dramatic.
 ZERO_BASED_UNITS = {"%", "procent", "antal", "st", "st.", "stycken", "personer", "patienter", "besök"}
-LINE_COLOURS = {"last-year": "#8a8f98", "this-year": "#1f4e79", "national": "#6b4c9a", "target": "#b42318"}
+# The measure's own line in the site's accent colour; the others from the palette's chart colours.
+LINE_COLOURS = {"this-year": PALETTE["brand"]} | {
+    kind: PALETTE[f"chart-{kind}"] for kind in ("last-year", "national", "target")
+}
 
 
 def axis_from_zero(measure, values: list[Decimal]) -> bool:
@@ -157,9 +161,9 @@ def measure_figure(
 # Presentation attributes rather than CSS classes: PDF renderers do not style inline SVG from the
 # page's stylesheet. (colour, dash pattern) per line kind.
 SVG_LINE_STYLES = {
-    "this-year": ("#1f4e79", ""),
-    "last-year": ("#8a8f98", ""),
-    "target": ("#b42318", "5 3"),
+    "this-year": (LINE_COLOURS["this-year"], ""),
+    "last-year": (LINE_COLOURS["last-year"], ""),
+    "target": (LINE_COLOURS["target"], "5 3"),
 }
 SVG_TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="9" fill="#333"'
 

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from config.pdf import RATE_WINDOW_SECONDS, REPORT_CSS, TooManyRenders, refuse_to_fetch, take_render_slot
+from config.pdf import PDF_STYLESHEETS, RATE_WINDOW_SECONDS, TooManyRenders, refuse_to_fetch, take_render_slot
 from config.routers import reads_from_replica
 from goalplan.models import Plan
 from goalplan.selectors import visible_to
@@ -106,6 +106,6 @@ def _pdf_response(request, diff: PlanDiff, *, include_unchanged: bool) -> HttpRe
         },
     )
     pdf = HTML(string=html, url_fetcher=refuse_to_fetch).write_pdf(
-        stylesheets=[CSS(filename=str(REPORT_CSS))], pdf_tags=True
+        stylesheets=[CSS(filename=str(path)) for path in PDF_STYLESHEETS], pdf_tags=True
     )
     return _download(pdf, "application/pdf", diff, "pdf")

@@ -3,7 +3,7 @@
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from config.pdf import REPORT_CSS, refuse_to_fetch
+from config.pdf import PDF_STYLESHEETS, refuse_to_fetch
 
 
 def render_report_pdf(content: dict) -> bytes:
@@ -13,4 +13,4 @@ def render_report_pdf(content: dict) -> bytes:
     with translation.override("sv"):
         html = render_to_string("meetings/report_pdf.html", {"report": content})
     document = HTML(string=html, url_fetcher=refuse_to_fetch)
-    return document.write_pdf(stylesheets=[CSS(filename=str(REPORT_CSS))], pdf_tags=True)
+    return document.write_pdf(stylesheets=[CSS(filename=str(path)) for path in PDF_STYLESHEETS], pdf_tags=True)

@@ -34,7 +34,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 
-from config.pdf import REPORT_CSS, take_render_slot
+from config.pdf import PDF_STYLESHEETS, take_render_slot
 from meetings.models import FollowUpReport
 from meetings.pdf import render_report_pdf
 from meetings.reports import report_content
@@ -43,7 +43,7 @@ KEY_PREFIX = "report-pdf"
 LOCK_SECONDS = 10
 # What else shapes the PDF besides its content: a deploy that changes the layout makes new keys.
 LAYOUT_FILES = [
-    REPORT_CSS,
+    *PDF_STYLESHEETS,
     *sorted((Path(settings.BASE_DIR) / "templates" / "meetings").glob("*.html")),
 ]
 

@@ -17,12 +17,12 @@ from kpis.selectors import chart_series
 from kpis.status import MISSING_VALUE, count_statuses, period_values
 from meetings.models import FollowUpReport
 
-CONTENT_VERSION = 1
+# 2: a status is its code ("red"), shown by {% status_badge %}; version 1 froze {"code", "text"}.
+CONTENT_VERSION = 2
 
 
-def _status(status: Status) -> dict:
-    status = Status(status)
-    return {"code": str(status.value), "text": status.text}
+def _status(status: Status) -> str:
+    return str(Status(status).value)
 
 
 def report_content(report: FollowUpReport) -> dict:
