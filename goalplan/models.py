@@ -5,14 +5,14 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, IntegerField, Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from goalplan.choices import ASSESSMENT_STATUS_CHOICES, Status
-from goalplan.periods import NUMBER_RANGES, Period, PeriodKind
+from goalplan.periods import MONTHS_PER_YEAR, NUMBER_RANGES, MonthSpan, Period, PeriodKind
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -69,6 +69,20 @@ class PeriodQuerySet(models.QuerySet):
         for period in periods:
             named |= Q(year=period.year, period_kind=period.kind, period_number=period.number)
         return self.filter(named)
+
+    def with_month_index(self, name: str = "month_index") -> "PeriodQuerySet":
+        """Annotated with the row's month as one number (``periods.month_index``: year × 12 +
+        month), for the rows of a month, year to date or R12, whose number is their month."""
+        return self.annotate(
+            **{name: ExpressionWrapper(F("year") * MONTHS_PER_YEAR + F("period_number"), output_field=IntegerField())}
+        )
+
+    def months_in(self, span: MonthSpan) -> "PeriodQuerySet":
+        """The monthly rows of the span's months (the plain year filter lets the (indicator, year,
+        kind, number) index answer)."""
+        years = sorted({year for year, _month in span.months()})
+        monthly = self.filter(period_kind=PeriodKind.MONTH, year__in=years).with_month_index()
+        return monthly.filter(month_index__gte=span.first, month_index__lte=span.last)
 
     def in_years(self, years: range, *, kind: str | None = None) -> "PeriodQuerySet":
         """The rows of these years (a ``range``), of one period kind if given."""

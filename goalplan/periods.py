@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 MONTHS_PER_TERTIAL = 4
+MONTHS_PER_YEAR = 12
 
 
 class PeriodKind(models.TextChoices):
@@ -210,13 +211,14 @@ class Period:
 
 
 def month_index(year: int, month: int) -> int:
-    """A month as one number (year × 12 + month), as the database computes it for range filters."""
-    return year * 12 + month
+    """A month as one number (year × 12 + month), as the database computes it for range filters
+    (``PeriodQuerySet.with_month_index``)."""
+    return year * MONTHS_PER_YEAR + month
 
 
 def year_month(index: int) -> tuple[int, int]:
     """The inverse of ``month_index``."""
-    return (index - 1) // 12, (index - 1) % 12 + 1
+    return (index - 1) // MONTHS_PER_YEAR, (index - 1) % MONTHS_PER_YEAR + 1
 
 
 MONTH_ABBREVIATIONS = {
@@ -288,6 +290,13 @@ class MonthSpan:
         """The same months in another year (the span's last month falling in ``year``)."""
         step = (year - self.end[0]) * 12
         return MonthSpan(self.first + step, self.last + step)
+
+    def tertials(self) -> list[Period]:
+        """The tertials that tile the span exactly, within one year (Jan–Aug: T1, T2); else none."""
+        (first_year, first), (year, last) = self.start, self.end
+        if first_year != year or first % MONTHS_PER_TERTIAL != 1 or last % MONTHS_PER_TERTIAL != 0:
+            return []
+        return [Period.tertial(year, t) for t in range(first // MONTHS_PER_TERTIAL + 1, last // MONTHS_PER_TERTIAL + 1)]
 
     @property
     def is_calendar_year(self) -> bool:

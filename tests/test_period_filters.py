@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from goalplan.periods import MonthSpan, Period, PeriodKind, periods_ending_in
+from goalplan.periods import MonthSpan, Period, PeriodKind, month_index, periods_ending_in
 from kpis.models import Indicator, NationalValue, Outcome
 
 
@@ -84,3 +84,24 @@ def test_every_period_model_and_related_manager_has_the_methods(outcomes):
     indicator = outcomes.first().indicator
     assert indicator.outcomes.in_period(Period.full_year(2025)).count() == 1
     assert not NationalValue.objects.in_period(Period.full_year(2025)).exists()
+
+
+def test_the_tertials_that_tile_a_span():
+    assert MonthSpan(month_index(2025, 1), month_index(2025, 8)).tertials() == [
+        Period.tertial(2025, 1),
+        Period.tertial(2025, 2),
+    ]
+    assert MonthSpan(month_index(2025, 9), month_index(2025, 12)).tertials() == [Period.tertial(2025, 3)]
+    assert MonthSpan(month_index(2025, 2), month_index(2025, 8)).tertials() == []
+    assert MonthSpan(month_index(2024, 9), month_index(2025, 4)).tertials() == []  # across a year
+
+
+def test_the_database_numbers_months_as_month_index_does(outcomes):
+    row = outcomes.in_period(Period(2025, PeriodKind.MONTH, 4)).with_month_index().get()
+    assert row.month_index == month_index(2025, 4)
+
+
+def test_monthly_rows_of_a_span(outcomes):
+    twelve_months = MonthSpan.ending(2025, 4, 12)
+    assert [o.period for o in outcomes.months_in(twelve_months)] == [Period(2025, PeriodKind.MONTH, 4)]
+    assert outcomes.months_in(MonthSpan.ending(2025, 4, 13)).count() == 2
