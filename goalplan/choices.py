@@ -3,7 +3,7 @@
 The traffic light lives here, once: each status carries its symbol, its Swedish label and the
 CSS class that colours it (the colours themselves are static/css/palette.css), so that no
 template or view has to know which colour "red" is. Every page, PDF and report shows a status
-through templates/partials/status.html (``{% status_badge %}``).
+with ``{% status_badge %}`` (goalplan/templatetags/status_badge.py).
 """
 
 from django.db import models

@@ -1,11 +1,16 @@
 """The status badge: symbol, Swedish word and colour class of a status, from the Status enum.
 
-``{% status_badge value %}`` renders templates/partials/status.html for a Status, its code
-("red"), or a status frozen in an approved report before version 2 of the report content
-({"code": "red", "text": "▲ Ej uppfyllt"}); nothing for None.
+``{% status_badge value %}`` renders ``<span class="status status-red">▲ Ej uppfyllt</span>`` for
+a Status, its code ("red"), or a status frozen in an approved report before version 2 of the
+report content ({"code": "red", "text": "▲ Ej uppfyllt"}); nothing for None. The one place the
+badge's markup is written.
+
+A simple tag rather than an inclusion tag: a 400-measure dashboard shows some 800 badges, and
+rendering a template for each cost it 20–45 ms.
 """
 
 from django import template
+from django.utils.html import format_html
 
 from goalplan.choices import Status
 
@@ -21,9 +26,10 @@ def as_status(value) -> Status | None:
     return Status(value)
 
 
-@register.inclusion_tag("partials/status.html")
-def status_badge(value) -> dict:
-    return {"status": as_status(value)}
+@register.simple_tag
+def status_badge(value) -> str:
+    status = as_status(value)
+    return format_html('<span class="status {}">{}</span>', status.css_class, status.text) if status else ""
 
 
 @register.filter
