@@ -115,6 +115,7 @@ def _chart(measure: Measure, period: Period, overall: Evaluation) -> dict:
             NationalValue.objects.in_years(range(period.year, period.year + 1), kind=series.reported_as)
             .filter(indicator_id=measure.indicator_id, sex=Sex.TOTAL, area_code=NationalValue.NATIONAL_AREA_CODE)
             .values_list("period_number", "value")
+            .order_by()  # the default ordering sorts by the indicator's name: a join for nothing
         )
     figure = measure_figure(
         title=measure.short_name or measure.name[:90],

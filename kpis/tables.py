@@ -6,7 +6,6 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from goalplan.choices import Sex
 from kpis.formatting import format_measure_value
 from kpis.models import Outcome
 
@@ -29,9 +28,16 @@ class OutcomeTable(tables.Table):
         per_page = min(max(per_page or 50, 1), self.MAX_PER_PAGE)
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
 
-    period = tables.Column(verbose_name=_("Period"), empty_values=(), order_by=("year", "period_kind", "period_number"))
+    # Plain accessors rather than render_* methods where no formatting is needed: django-tables2
+    # inspects a render method's signature for every cell.
+    period = tables.Column(
+        verbose_name=_("Period"),
+        accessor="period_label",
+        empty_values=(),
+        order_by=("year", "period_kind", "period_number"),
+    )
     unit = tables.Column(verbose_name=_("Unit"), default=_("Whole plan"), order_by=("unit__name",))
-    sex = tables.Column(verbose_name=_("Sex"))
+    sex = tables.Column(verbose_name=_("Sex"), accessor="get_sex_display", order_by=("sex",))
     value = tables.Column(verbose_name=_("Outcome"), attrs={"td": {"class": "number"}, "th": {"class": "number"}})
     comment = tables.Column(verbose_name=_("Comment"), default="")
     # Not a DateTimeColumn: that one compiles a template for every cell (a third of the table's time).
@@ -48,12 +54,6 @@ class OutcomeTable(tables.Table):
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)
         self.measure = measure
-
-    def render_period(self, record):
-        return record.period_label
-
-    def render_sex(self, value, record):
-        return Sex(record.sex).label
 
     def render_value(self, record):
         if record.value is None and record.accomplished is not None:
