@@ -10,6 +10,8 @@ from asgiref.local import Local
 from django.conf import settings
 
 _state = Local()
+# The label Django's database cache gives its table (django.core.cache.backends.db).
+DATABASE_CACHE_APP_LABEL = "django_cache"
 
 
 class use_replica:
@@ -24,6 +26,10 @@ class use_replica:
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
+        if model._meta.app_label == DATABASE_CACHE_APP_LABEL:
+            # The database cache is read where it is written: a lagging replica would miss the
+            # pages just stored and make every reader wait for a lock it cannot see released.
+            return "default"
         if getattr(_state, "replica", False) and "replica" in settings.DATABASES:
             return "replica"
         return "default"

@@ -246,16 +246,24 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
-# Shared cache: Redis when REDIS_URL is set (several app servers share it), else in-process.
+# Shared cache: Redis when REDIS_URL is set (several app servers share it); else a table in the
+# database, which every gunicorn worker of the machine shares (a per-process cache could not be
+# emptied in the other workers). The table is made by the migrations (kpis 0013).
+DATABASE_CACHE_TABLE = "malstyrning_cache"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
     if os.environ.get("REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "malstyrning"}
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": DATABASE_CACHE_TABLE,
+        # Django's default of 300 entries is a few plans' periods and filters; a cull drops a third.
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DATABASE_CACHE_MAX_ENTRIES", "2000"))},
+    }
 }
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))
-# Dashboards are cached only in a shared cache: a per-process cache could not be invalidated
-# in the other app server processes when an outcome changes.
-DASHBOARD_CACHE_ENABLED = env_bool("DASHBOARD_CACHE", bool(os.environ.get("REDIS_URL")))
+# Dashboards and measure pages are cached unless DASHBOARD_CACHE=0: the data versions that key
+# them are moved by database triggers on every write (kpis.triggers), in either cache.
+DASHBOARD_CACHE_ENABLED = env_bool("DASHBOARD_CACHE", True)
 
 # A read replica for the committee pages when DATABASE_REPLICA_URL is set (see config/routers.py).
 if os.environ.get("DATABASE_REPLICA_URL"):

@@ -38,7 +38,6 @@ from goalplan.models import MAX_YEAR, MIN_YEAR, OrganisationalUnit
 from goalplan.periods import MONTH_NAMES, Period, PeriodKind
 from goalplan.selectors import visible_to
 from kpis.access import validate_reason, write_rules_for
-from kpis.cache import data_changed, plan_years_of_indicators
 from kpis.forms import parse_swedish_decimal
 from kpis.models import Indicator, Measure, Outcome
 from kpis.services import record_history
@@ -464,8 +463,6 @@ def _write_all(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str
         reason = reason or _("Imported from a file")
         record_history(new, user=user, reason=reason, created=True)
         record_history(changed, user=user, reason=reason)
-        # Bulk writes send no signals.
-        data_changed(plan_years=plan_years_of_indicators(indicator_ids, years))
     return result
 
 

@@ -598,3 +598,27 @@ class IndicatorTemplate(IndicatorDefinition):
 
     def __str__(self):
         return f"{self.group}: {self.name}"
+
+
+class DataVersion(models.Model):
+    """A version of the data the committee pages read, bumped by database triggers (kpis.triggers).
+
+    Scope 0 is the version of everything shared by all plans (plans, goals, units, indicators,
+    bodies, reports); any other scope is a plan's id, moved by writes to that plan's measures,
+    targets and goal assessments and to the figures of the indicators it adopts. Cached pages are
+    keyed by these versions (kpis.cache). Only the triggers write rows: a row for a plan appears
+    with its first change. The values are not data to back up (see README, *Backups*).
+    """
+
+    GLOBAL_SCOPE = 0
+
+    scope = models.BigIntegerField(_("scope"), primary_key=True)
+    version = models.BigIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.scope}: {self.version}"

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from goalplan.models import Goal, GoalArea, OrganisationalUnit, Plan
 from kpis.access import reason_in_history, validate_reason, write_rules_for
-from kpis.cache import data_changed
 from kpis.models import (
     DEFINITION_FIELDS,
     TARGET_KINDS_RELATIVE_TO_A_YEAR,
@@ -123,7 +122,6 @@ def create_next_year_plan(plan: Plan, *, user, reason: str = "") -> Plan:
                 if source is not None:
                     targets.append(proposed_target(source, measure=copy, year=year))
         _save_all(targets, rules=rules, reason=reason)
-    data_changed()
     return new_plan
 
 
@@ -227,7 +225,6 @@ def adopt_templates(
                     target.full_clean(exclude=["measure"])
                 _save_all(targets, rules=rules, reason=reason)
                 adoption.measures.append(measure)
-    data_changed()
     return adoption
 
 

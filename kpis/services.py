@@ -17,7 +17,6 @@ from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import Period
 from kpis.access import reason_in_history, validate_reason, write_rules_for
-from kpis.cache import data_changed, plan_years_of_indicators
 from kpis.models import Indicator, Measure, Outcome
 
 
@@ -97,8 +96,6 @@ def outcome_save(*, outcome: Outcome, user, expected_version: int | None, reason
         )
     outcome.refresh_from_db()
     record_history([outcome], user=user, reason=reason)
-    # The conditional UPDATE sends no signal.
-    data_changed(plan_years=plan_years_of_indicators({outcome.indicator_id}, {outcome.year}))
     return outcome
 
 
@@ -206,7 +203,6 @@ def outcomes_record_for_period(
         # Raising inside the atomic block rolls back every row already written above.
         raise ValidationError(errors)
     record_history(updated_rows, user=user, reason=reason)
-    data_changed(plan_years={(plan_id, period.year) for plans in plans_of.values() for plan_id in plans})
     return EntryResult(created=created, updated=updated, deleted=deleted, unchanged=unchanged)
 
 

@@ -3,15 +3,9 @@
 A draft's PDF shows the live data, and making it costs one to three seconds of CPU. It is kept in
 the default cache under a digest of the report's content (``meetings.reports.report_content``:
 every figure, status, comment, budget row and adjustment it prints, and the report's own
-fields) instead of under the data versions of ``kpis.cache``, because those versions cannot vouch
-for a PDF:
-
-- they move only for the dashboard's sources (``kpis.apps.DASHBOARD_SOURCES``); the PDF also
-  prints the budget follow-up, the meeting and the proposed adjustments, which do not move them;
-- with the default per-process cache (no ``REDIS_URL``) each gunicorn process keeps its own
-  versions, so a correction saved through one process would not move another's;
-- writes that send no signal (``QuerySet.update``, bulk writes) move them only if the writer
-  remembers to call ``data_changed``.
+fields) instead of under the data versions of ``kpis.cache``, because those versions move only
+for what the committee pages read (the tables ``kpis.triggers`` watches): the PDF also prints the
+budget follow-up, the meeting and the proposed adjustments, which do not move them.
 
 A digest of the content itself needs none of that: any change to what the PDF would print gives
 a new key, in every process and with either cache, and an unchanged draft is never made twice.
@@ -21,8 +15,10 @@ kept PDF truthfully says when it was made from the same figures.
 
 Fresh renders are limited per person (``REPORT_PDF_RENDERS_PER_MINUTE``) with one cache slot per
 render that expires a minute after it was taken, so no window of sixty seconds holds more renders
-than the limit; ``cache.add`` is atomic, so parallel requests cannot share a slot. With the
-per-process cache the limit holds per process (Redis makes it one limit for all).
+than the limit; ``cache.add`` is atomic in Redis, so parallel requests cannot share a slot (in the
+database cache, two requests racing for a slot that has expired but is still in the table may both
+get it: a render more at most). Both caches are shared by every process of the machine (Redis by
+every machine), so the limit is one for all of them.
 """
 
 import hashlib

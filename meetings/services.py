@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kpis.access import validate_reason
-from kpis.cache import data_changed
 from meetings.models import FollowUpReport
 from meetings.pdf import render_report_pdf
 from meetings.reports import report_content
@@ -66,7 +65,6 @@ def approve_report(*, report: FollowUpReport, user) -> FollowUpReport:
         raise ValidationError(_("The report is already approved; its content is frozen."))
     locked.refresh_from_db()
     _record(locked, user=user, reason="", message=_("Approved (content and PDF frozen)."))
-    data_changed()  # the conditional UPDATE sends no save signal; approval locks periods
     return locked
 
 
@@ -89,5 +87,4 @@ def unapprove_report(*, report: FollowUpReport, user, reason: str) -> FollowUpRe
     )
     locked.refresh_from_db()
     _record(locked, user=user, reason=reason, message=_("Un-approved: %(reason)s") % {"reason": reason})
-    data_changed()  # the periods it locked are open again
     return locked

@@ -1,0 +1,209 @@
+"""The SQL of the database triggers that move the data versions (kpis.models.DataVersion).
+
+Every insert, update and delete of a table the cached committee pages read moves a version,
+whoever writes: a model's save(), QuerySet.update(), bulk_create/bulk_update, raw SQL, COPY,
+loaddata. The versions then move in the same transaction as the data (they are visible exactly
+when the data is) and live in the same database, so a reader that takes them before the data,
+from the same database, never stores a page under a version newer than what it read.
+
+- A figure (outcome, comparison value, status set by hand) moves the version of every plan whose
+  measures adopt its indicator, before and after the change; a measure, target or goal
+  assessment that of its plan (a measure also those of the other plans adopting its indicator,
+  whose measure page lists it). Everything else the pages read moves the global version, which
+  is part of every key.
+- A version becomes max(version + 1, the time in microseconds): it only grows, and never comes
+  back to a value it had, even when the database is restored from a backup or recreated (a test
+  database) while Redis keeps the pages cached under the old values.
+- PostgreSQL runs one trigger per statement, reading the changed rows from its transition
+  tables, so a bulk import or COPY costs one version update per statement, not per row. SQLite
+  has only row triggers: one small upsert per row.
+
+The migrations that create the triggers call these functions (kpis 0013, meetings 0005). On
+SQLite a later migration that makes Django rebuild a watched table (most AlterField operations)
+drops its triggers: such a migration must create them again with ``create_statements``; the
+guard test (tests/test_cache_triggers.py) fails until it does.
+"""
+
+from dataclasses import dataclass
+
+VERSION_TABLE = "kpis_dataversion"
+GLOBAL_SCOPE = 0
+GLOBAL_FUNCTION = "kpis_bump_global_data_version"
+EVENTS = ("insert", "update", "delete")
+
+# The microseconds since 1970 now; SQLite's clock has millisecond resolution.
+NOW_MICROSECONDS = {
+    "postgresql": "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint",
+    "sqlite": "CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)",
+}
+GREATEST = {"postgresql": "GREATEST", "sqlite": "max"}
+
+
+@dataclass(frozen=True)
+class PlansOf:
+    """How to find the plans a changed row belongs to: a query of plan ids given its ``column``."""
+
+    column: str
+    query: str  # "{keys}" stands for a query of the changed rows' values of column
+
+
+PLANS_ADOPTING_INDICATOR = PlansOf("indicator_id", "SELECT plan_id FROM kpis_measure WHERE indicator_id IN ({keys})")
+PLAN_OF_MEASURE = PlansOf("measure_id", "SELECT plan_id FROM kpis_measure WHERE id IN ({keys})")
+PLAN_OF_GOAL = PlansOf("goal_id", "SELECT plan_id FROM goalplan_goal WHERE id IN ({keys})")
+OWN_PLAN = PlansOf("plan_id", "SELECT row_key AS plan_id FROM ({keys}) AS own_plans")
+
+# The tables whose rows move the versions of plans, and how to find those plans.
+PLAN_TABLES: dict[str, tuple[PlansOf, ...]] = {
+    "kpis_outcome": (PLANS_ADOPTING_INDICATOR,),
+    "kpis_nationalvalue": (PLANS_ADOPTING_INDICATOR,),
+    "kpis_statusoverride": (PLANS_ADOPTING_INDICATOR,),
+    "kpis_measure": (OWN_PLAN, PLANS_ADOPTING_INDICATOR),
+    "kpis_target": (PLAN_OF_MEASURE,),
+    "kpis_historicaltarget": (PLAN_OF_MEASURE,),  # the measure page lists the target's versions
+    "goalplan_goalassessment": (PLAN_OF_GOAL,),
+}
+# The tables whose rows move the global version. Goals and goal areas too: a plan's dashboard
+# shows the goals of the plan above it (Goal.parent), so they are not one plan's alone.
+GLOBAL_TABLES = [
+    "goalplan_body",
+    "goalplan_organisationalunit",
+    "goalplan_plan",
+    "goalplan_goalarea",
+    "goalplan_goal",
+    "kpis_indicator",
+]
+# auth_user is read for the names of who recorded a target's version; a login writes last_login,
+# which must not empty every cached page, so only a change of a name moves the version.
+USER_TABLE = "auth_user"
+USER_NAME_COLUMNS = ("username", "first_name", "last_name")
+
+
+def _upsert(vendor: str, scopes: str) -> str:
+    """Move the versions of the scopes (a query of one column, plan_id) in one statement."""
+    now, greatest = NOW_MICROSECONDS[vendor], GREATEST[vendor]
+    # In scope order, so two transactions moving the same plans lock their rows in one order.
+    return (
+        f"INSERT INTO {VERSION_TABLE} (scope, version) "
+        f"SELECT plan_id, {now} FROM (SELECT DISTINCT plan_id FROM ({scopes}) AS changed_plans) AS changed "
+        f"WHERE plan_id IS NOT NULL ORDER BY plan_id "
+        f"ON CONFLICT (scope) DO UPDATE SET version = {greatest}({VERSION_TABLE}.version + 1, excluded.version)"
+    )
+
+
+def _global_upsert(vendor: str) -> str:
+    now, greatest = NOW_MICROSECONDS[vendor], GREATEST[vendor]
+    return (
+        f"INSERT INTO {VERSION_TABLE} (scope, version) VALUES ({GLOBAL_SCOPE}, {now}) "
+        f"ON CONFLICT (scope) DO UPDATE SET version = {greatest}({VERSION_TABLE}.version + 1, excluded.version)"
+    )
+
+
+def _keys(vendor: str, event: str, column: str) -> str:
+    """A query of the changed rows' values of column (before and after the change)."""
+    if vendor == "postgresql":
+        sources = {"insert": ["new_rows"], "update": ["new_rows", "old_rows"], "delete": ["old_rows"]}[event]
+        return " UNION ".join(f"SELECT {column} AS row_key FROM {source}" for source in sources)
+    rows = {"insert": ["NEW"], "update": ["NEW", "OLD"], "delete": ["OLD"]}[event]
+    return " UNION ".join(f"SELECT {row}.{column} AS row_key" for row in rows)
+
+
+def _plans(vendor: str, event: str, lookups: tuple[PlansOf, ...]) -> str:
+    return " UNION ".join(lookup.query.format(keys=_keys(vendor, event, lookup.column)) for lookup in lookups)
+
+
+def trigger_name(table: str, event: str) -> str:
+    return f"{table}_data_version_{event}"
+
+
+def function_name(table: str) -> str:
+    return f"{table}_bump_data_versions"
+
+
+def global_function_statements(vendor: str) -> list[str]:
+    """The function every global trigger runs (PostgreSQL; SQLite triggers hold their own SQL)."""
+    if vendor != "postgresql":
+        return []
+    return [
+        f"CREATE FUNCTION {GLOBAL_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {_global_upsert(vendor)}; RETURN NULL; END $$"
+    ]
+
+
+def drop_global_function_statements(vendor: str) -> list[str]:
+    return [f"DROP FUNCTION IF EXISTS {GLOBAL_FUNCTION}()"] if vendor == "postgresql" else []
+
+
+def global_table_statements(vendor: str, table: str, *, update_of: tuple[str, ...] = ()) -> list[str]:
+    """Triggers moving the global version on every write of table (on UPDATE of these columns only)."""
+    update = "UPDATE" + (f" OF {', '.join(update_of)}" if update_of else "")
+    if vendor == "postgresql":
+        return [
+            f"CREATE TRIGGER {trigger_name(table, 'write')} AFTER INSERT OR {update} OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {GLOBAL_FUNCTION}()"
+        ]
+    _require_known(vendor)
+    clauses = {"insert": "INSERT", "update": update, "delete": "DELETE"}
+    return [
+        f"CREATE TRIGGER {trigger_name(table, event)} AFTER {clauses[event]} ON {table} FOR EACH ROW "
+        f"BEGIN {_global_upsert(vendor)}; END"
+        for event in EVENTS
+    ]
+
+
+def plan_table_statements(vendor: str, table: str) -> list[str]:
+    """Triggers moving the versions of the plans the changed rows of table belong to."""
+    lookups = PLAN_TABLES[table]
+    if vendor == "postgresql":
+        branches = " ".join(
+            f"{'IF' if i == 0 else 'ELSIF'} TG_OP = '{event.upper()}' THEN {_upsert(vendor, _plans(vendor, event, lookups))};"
+            for i, event in enumerate(EVENTS)
+        )
+        transition = {
+            "insert": "REFERENCING NEW TABLE AS new_rows",
+            "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            "delete": "REFERENCING OLD TABLE AS old_rows",
+        }
+        return [
+            f"CREATE FUNCTION {function_name(table)}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {branches} END IF; RETURN NULL; END $$",
+            # A transition table belongs to one event, so one trigger per event.
+            *(
+                f"CREATE TRIGGER {trigger_name(table, event)} AFTER {event.upper()} ON {table} "
+                f"{transition[event]} FOR EACH STATEMENT EXECUTE FUNCTION {function_name(table)}()"
+                for event in EVENTS
+            ),
+            # TRUNCATE has no transition table: it moves every page's key.
+            f"CREATE TRIGGER {trigger_name(table, 'truncate')} AFTER TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {GLOBAL_FUNCTION}()",
+        ]
+    _require_known(vendor)
+    return [
+        f"CREATE TRIGGER {trigger_name(table, event)} AFTER {event.upper()} ON {table} FOR EACH ROW "
+        f"BEGIN {_upsert(vendor, _plans(vendor, event, lookups))}; END"
+        for event in EVENTS
+    ]
+
+
+def drop_table_statements(vendor: str, table: str) -> list[str]:
+    """Drop every trigger (and PostgreSQL function) the functions above made for table."""
+    if vendor == "postgresql":
+        names = [*EVENTS, "truncate", "write"]
+        return [f"DROP TRIGGER IF EXISTS {trigger_name(table, name)} ON {table}" for name in names] + [
+            f"DROP FUNCTION IF EXISTS {function_name(table)}()"
+        ]
+    _require_known(vendor)
+    return [f"DROP TRIGGER IF EXISTS {trigger_name(table, event)}" for event in EVENTS]
+
+
+def create_statements(vendor: str, table: str) -> list[str]:
+    """Every statement that makes table's triggers (after the global function exists)."""
+    if table in PLAN_TABLES:
+        return plan_table_statements(vendor, table)
+    if table == USER_TABLE:
+        return global_table_statements(vendor, table, update_of=USER_NAME_COLUMNS)
+    return global_table_statements(vendor, table)
+
+
+def _require_known(vendor: str) -> None:
+    if vendor not in NOW_MICROSECONDS:
+        raise NotImplementedError(f"No data version triggers for the {vendor} database (SQLite and PostgreSQL only).")

@@ -1,0 +1,32 @@
+"""Follow-up reports move the global data version on every write (see kpis.triggers).
+
+The plan dashboard lists the plan's reports, and an approval locks periods: a report approved
+or withdrawn by a conditional UPDATE (meetings.services) moves it as a save does.
+"""
+
+from django.db import migrations
+
+from kpis import triggers
+
+TABLES = ["meetings_followupreport"]
+
+
+def create_triggers(apps, schema_editor):
+    for table in TABLES:
+        for statement in triggers.create_statements(schema_editor.connection.vendor, table):
+            schema_editor.execute(statement, params=None)
+
+
+def drop_triggers(apps, schema_editor):
+    for table in TABLES:
+        for statement in triggers.drop_table_statements(schema_editor.connection.vendor, table):
+            schema_editor.execute(statement, params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("kpis", "0013_data_versions_and_cache_table"),
+        ("meetings", "0004_administrators_approve_reports"),
+    ]
+
+    operations = [migrations.RunPython(create_triggers, drop_triggers, elidable=False)]
