@@ -1,0 +1,167 @@
+"""With the cache on, in the database cache and in Redis, the plan dashboard and the measure page
+show a changed outcome at once, whatever wrote it: QuerySet.update(), bulk_update, bulk_create,
+raw SQL. No writer calls anything: database triggers move the data versions the pages are keyed by.
+"""
+
+import socket
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from goalplan.models import Body, OrganisationalUnit
+from goalplan.periods import PeriodKind
+from kpis.cache import data_versions
+from kpis.models import Measure, Outcome
+from tests.selectors import body, hsn_plan, rs_plan_2018
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+# The fragments the cache keeps: rendered on a miss, not rendered when served from the cache.
+FRAGMENTS = {"goalplan/_dashboard_body.html", "kpis/_measure_body.html"}
+WAITING_TIME = "Medelväntetid för besvarade samtal"  # an HSN 2025 measure in minutes, monthly
+
+
+def redis_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(params=["database", "redis"])
+def cache_on(request, settings):
+    """Dashboard caching on, in the database cache or Redis, under keys of this test's own."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    if request.param == "redis":
+        if not redis_reachable():
+            pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": settings.DATABASE_CACHE_TABLE}
+    settings.CACHES = {"default": {**backend, "KEY_PREFIX": prefix}}
+    settings.DASHBOARD_CACHE_ENABLED = True
+    yield request.param
+    if request.param == "redis":  # only this test's keys: others may share the server
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
+
+
+def visit(client, url: str) -> tuple[str, bool]:
+    """The page's text, and whether its fragment was rendered (False: served from the cache)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), bool(FRAGMENTS & {t.name for t in response.templates})
+
+
+def waiting_time_measure() -> Measure:
+    return Measure.objects.get(plan=hsn_plan(2025), name__startswith=WAITING_TIME)
+
+
+def april_outcome(measure: Measure, value: str) -> Outcome:
+    return Outcome(
+        indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=Decimal(value)
+    )
+
+
+def minutes(value: str) -> str:
+    return f"{value}\xa0minuter"
+
+
+@pytest.fixture(params=["dashboard", "measure page"])
+def page_url(request):
+    if request.param == "dashboard":
+        return f"/planer/{hsn_plan(2025).pk}/?year=2025&period=month-4"
+    return f"/matetal/{waiting_time_measure().pk}/?year=2025&period=month-4"
+
+
+def assert_shows_at_once(client, url: str, value: str, *, gone: str | None = None) -> None:
+    """The page is made again and shows value (and no longer gone); the next visit is a cache hit."""
+    page, rendered = visit(client, url)
+    assert rendered, "the change did not move the page's key"
+    assert minutes(value) in page
+    if gone is not None:
+        assert minutes(gone) not in page
+    page, rendered = visit(client, url)
+    assert not rendered, "the page was not served from the cache"
+    assert minutes(value) in page
+
+
+def test_every_write_path_shows_at_once(cache_on, page_url, admin_client_sv):
+    measure = waiting_time_measure()
+    outcome = Outcome.objects.bulk_create([april_outcome(measure, "12.5")])[0]  # an insert without signals
+    assert_shows_at_once(admin_client_sv, page_url, "12,5")
+
+    Outcome.objects.filter(pk=outcome.pk).update(value=Decimal("8.5"))
+    assert_shows_at_once(admin_client_sv, page_url, "8,5", gone="12,5")
+
+    outcome.value = Decimal("7.5")
+    Outcome.objects.bulk_update([outcome], ["value"])
+    assert_shows_at_once(admin_client_sv, page_url, "7,5", gone="8,5")
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE kpis_outcome SET value = %s WHERE id = %s", [Decimal("6.5"), outcome.pk])
+    assert_shows_at_once(admin_client_sv, page_url, "6,5", gone="7,5")
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM kpis_outcome WHERE id = %s", [outcome.pk])
+    page, rendered = visit(admin_client_sv, page_url)
+    assert rendered and minutes("6,5") not in page
+
+    with connection.cursor() as cursor:  # an insert by raw SQL, as another program would write it
+        cursor.execute(
+            "INSERT INTO kpis_outcome (indicator_id, year, period_kind, period_number, sex, value, comment, "
+            "version, entered_at, updated_at) VALUES (%s, 2025, 'month', 4, 'T', %s, '', 1, %s, %s)",
+            [measure.indicator_id, Decimal("5.5"), "2025-05-02 08:00:00+00:00", "2025-05-02 08:00:00+00:00"],
+        )
+    assert_shows_at_once(admin_client_sv, page_url, "5,5")
+
+
+def test_a_change_of_another_plans_figures_keeps_this_plans_page(cache_on, admin_client_sv):
+    hsn_url = f"/planer/{hsn_plan(2025).pk}/?year=2025&period=month-4"
+    visit(admin_client_sv, hsn_url)
+    assert visit(admin_client_sv, hsn_url)[1] is False
+    # An indicator the RS plan adopts and HSN 2025 does not.
+    rs_only = next(
+        m.indicator_id
+        for m in Measure.objects.filter(plan=rs_plan_2018())
+        if Measure.objects.plans_by_indicator({m.indicator_id})[m.indicator_id] == {rs_plan_2018().pk}
+    )
+    Outcome.objects.bulk_create(
+        [Outcome(indicator_id=rs_only, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=1)]
+    )
+    Outcome.objects.filter(indicator_id=rs_only).update(value=2)
+    assert visit(admin_client_sv, hsn_url)[1] is False  # still the cached page
+    # A unit is read by every plan's pages: renaming one moves every page's key.
+    OrganisationalUnit.objects.filter(pk=OrganisationalUnit.objects.order_by("pk").first().pk).update(name="Ny enhet")
+    assert visit(admin_client_sv, hsn_url)[1] is True
+
+
+def test_a_cached_measure_page_names_only_the_plans_the_reader_may_open(cache_on, settings, client, admin_user):
+    settings.COMMITTEE_PAGES_VISIBILITY = "members"
+    measure = waiting_time_measure()
+    Measure.objects.create(plan=rs_plan_2018(), indicator=measure.indicator, name=measure.name, order=99)
+    url = f"/matetal/{measure.pk}/?year=2025&period=month-4"
+    client.force_login(admin_user)
+    assert rs_plan_2018().title in visit(client, url)[0]  # the administrator reads every body
+    member = get_user_model().objects.create_user(username="hsn-ledamot", password="x-lösen-2025")
+    body("HSN").members.add(member)
+    client.force_login(member)
+    page, rendered = visit(client, url)
+    assert rendered and rs_plan_2018().title not in page  # not the administrator's cached page
+
+
+def test_versions_are_read_in_one_query(django_assert_num_queries):
+    plan = hsn_plan(2025)
+    with django_assert_num_queries(1):
+        before = data_versions(plan.pk)
+    Body.objects.filter(short_name="HSN").update(name="Hälso- och sjukvårdsnämnden (ny)")
+    after = data_versions(plan.pk)
+    assert after[0] > before[0] and after[1] == before[1]
