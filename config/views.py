@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 
 @never_cache
 def healthz(request):
-    """200 when every database answers (and the cache, if shared); 503 with the failing part."""
+    """200 when every database answers, and the cache; 503 with the failing part."""
     checks = {}
     for alias in settings.DATABASES:
         try:
