@@ -18,10 +18,12 @@ from the same database, never stores a page under a version newer than what it r
   tables, so a bulk import or COPY costs one version update per statement, not per row. SQLite
   has only row triggers: one small upsert per row.
 
-The migrations that create the triggers call these functions (kpis 0013, meetings 0005). On
+The migrations that create the triggers call these functions (kpis 0013, meetings 0005). A
+table the pages start to read needs a migration that calls ``create_statements`` for it; a change
+of a table's rule, one that calls ``drop_table_statements`` and then ``create_statements``. On
 SQLite a later migration that makes Django rebuild a watched table (most AlterField operations)
-drops its triggers: such a migration must create them again with ``create_statements``; the
-guard test (tests/test_cache_triggers.py) fails until it does.
+drops its triggers: such a migration must create them again. The guard test
+(tests/test_cache_triggers.py) fails until each of these is done.
 """
 
 from dataclasses import dataclass
@@ -71,6 +73,7 @@ GLOBAL_TABLES = [
     "goalplan_goalarea",
     "goalplan_goal",
     "kpis_indicator",
+    "meetings_followupreport",
 ]
 # auth_user is read for the names of who recorded a target's version; a login writes last_login,
 # which must not empty every cached page, so only a change of a name moves the version.
@@ -201,7 +204,9 @@ def create_statements(vendor: str, table: str) -> list[str]:
         return plan_table_statements(vendor, table)
     if table == USER_TABLE:
         return global_table_statements(vendor, table, update_of=USER_NAME_COLUMNS)
-    return global_table_statements(vendor, table)
+    if table in GLOBAL_TABLES:
+        return global_table_statements(vendor, table)
+    raise ValueError(f"Say in kpis.triggers whether {table} moves plans' versions or the global one.")
 
 
 def _require_known(vendor: str) -> None:

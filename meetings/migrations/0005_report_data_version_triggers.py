@@ -1,7 +1,8 @@
 """Follow-up reports move the global data version on every write (see kpis.triggers).
 
-The plan dashboard lists the plan's reports, and an approval locks periods: a report approved
-or withdrawn by a conditional UPDATE (meetings.services) moves it as a save does.
+The plan dashboard's page reads the plan's reports, and an approval locks periods: a report
+approved or un-approved by a conditional UPDATE (meetings.services) moves the version as a save
+does. Here rather than in kpis 0013 because the table is meetings'.
 """
 
 from django.db import migrations
