@@ -34,7 +34,7 @@ def data_versions(plan_id: int) -> tuple[int, int]:
 def reader_scope(user) -> tuple[int, ...] | None:
     """The bodies the person reads (None: all): a page lists only the other plans they may open."""
     body_ids = readable_body_ids(user)
-    return None if body_ids is None else tuple(sorted(body_ids.values_list("pk", flat=True)))
+    return None if body_ids is None else tuple(sorted(set(body_ids.values_list("pk", flat=True))))
 
 
 def cached_fragment(request, *, name: str, plan_id: int, year: int, render) -> str:
