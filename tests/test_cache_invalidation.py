@@ -9,12 +9,14 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, connections
+from django.db.models import QuerySet
 
+from config.routers import use_replica
 from goalplan.models import Body, OrganisationalUnit
 from goalplan.periods import PeriodKind
 from kpis.cache import data_versions
-from kpis.models import Measure, Outcome
+from kpis.models import DataVersion, Measure, Outcome
 from tests.selectors import body, hsn_plan, rs_plan_2018
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +158,22 @@ def test_a_cached_measure_page_names_only_the_plans_the_reader_may_open(cache_on
     client.force_login(member)
     page, rendered = visit(client, url)
     assert rendered and rs_plan_2018().title not in page  # not the administrator's cached page
+
+
+def test_versions_are_read_from_the_database_the_page_reads(monkeypatch, settings):
+    monkeypatch.setitem(settings.DATABASES, "replica", settings.DATABASES["default"])
+    connections["replica"] = connections["default"]  # a replica alias on the test database
+    used = []
+    real_using = QuerySet.using
+    monkeypatch.setattr(
+        QuerySet, "using", lambda self, alias: used.append((self.model, alias)) or real_using(self, alias)
+    )
+    try:
+        with use_replica():
+            data_versions(hsn_plan(2025).pk)
+    finally:
+        del connections["replica"]
+    assert used == [(DataVersion, "replica")]
 
 
 def test_versions_are_read_in_one_query(django_assert_num_queries):
