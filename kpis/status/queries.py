@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Q, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Max, Q, Sum
 
-from goalplan.periods import MONTHS_PER_TERTIAL, SPAN_KINDS, MonthSpan, Period, PeriodKind
+from goalplan.periods import MonthSpan, Period, PeriodKind
 from kpis.models import Measure, Outcome
-from kpis.status.values import (
-    Aggregation,
-    Coverage,
-    Key,
-    PeriodValue,
-    SpanSums,
-    adopters_of,
-    quantized,
-    value_from_sums,
-    window_of,
-)
+from kpis.status.stored import stored_figures
+from kpis.status.values import Aggregation, Key, PeriodValue, SpanSums, adopters_of, value_from_sums, window_of
 
 #: Pass as ``unit`` to evaluate every unit (and the whole scope) at once.
 ALL_UNITS = "all-units"
@@ -87,32 +78,15 @@ def _indicator_span_values(requests, *, unit, sexes, asked, yes_no) -> dict[Mont
         return results
     by_id = {m.pk: m for measures in requests.values() for m in measures}
     scope = unit_filter(unit) & (Q(sex__in=list(sexes)) if sexes is not None else Q())
-    _stored_figures(requests, scope, asked or {}, results)
+    stored_figures(requests, scope, asked or {}, results)
 
-    rows_wanted, years, annotations, spans = Q(pk__in=[]), set(), {}, list(requests)
-    for index, span in enumerate(spans):
-        # One month number compared with the span's ends: far cheaper for the database than an OR
-        # of (year, month) pairs in each of the many conditional sums.
-        inside = Q(month_number__gte=span.first, month_number__lte=span.last)
-        years.update(year for year, _month in span.months())
-        annotations[f"s{index}_sum"] = Sum("value", filter=inside)
-        annotations[f"s{index}_n"] = Count("value", filter=inside)
-        if any(m.aggregation == Aggregation.WEIGHTED_MEAN for m in requests[span]):
-            weighted = ExpressionWrapper(
-                F("value") * F("count"), output_field=DecimalField(max_digits=30, decimal_places=4)
-            )
-            annotations[f"s{index}_weighted"] = Sum(weighted, filter=inside & Q(count__isnull=False))
-            annotations[f"s{index}_weight"] = Sum("count", filter=inside & Q(value__isnull=False))
-            annotations[f"s{index}_weighted_n"] = Count("count", filter=inside & Q(value__isnull=False))
-        if yes_no is None or any(m.pk in yes_no for m in requests[span]):
-            annotations[f"s{index}_rows"] = Count("pk", filter=inside)
-            annotations[f"s{index}_yes"] = Count("pk", filter=inside & Q(accomplished=True))
-            annotations[f"s{index}_no"] = Count("pk", filter=inside & Q(accomplished=False))
+    annotations, layouts = _span_columns(requests, yes_no)
+    rows_wanted, years = Q(pk__in=[]), sorted({year for span in requests for year, _month in span.months()})
     # Only the rows some span needs: per set of measures, the months from its first span's start
     # to its last span's end (a few ORs, not one per span with its list of measures).
     reach: dict[frozenset[int], tuple[int, int]] = {}
-    for span in spans:
-        ids = frozenset(m.pk for m in requests[span])
+    for span, measures in requests.items():
+        ids = frozenset(m.pk for m in measures)
         first, last = reach.get(ids, (span.first, span.last))
         reach[ids] = (min(first, span.first), max(last, span.last))
     for ids, (first, last) in reach.items():
@@ -120,176 +94,104 @@ def _indicator_span_values(requests, *, unit, sexes, asked, yes_no) -> dict[Mont
         rows_wanted |= months if len(ids) == len(by_id) else months & Q(indicator_id__in=sorted(ids))
     # The plain year filter lets the database use the (indicator, year, kind, number) index.
     monthly = (
-        Outcome.objects.filter(
-            scope, indicator_id__in=list(by_id), period_kind=PeriodKind.MONTH, year__in=sorted(years)
-        )
+        Outcome.objects.filter(scope, indicator_id__in=list(by_id), period_kind=PeriodKind.MONTH, year__in=years)
         .annotate(month_number=_month_number())
         .filter(rows_wanted)
     )
-    sums = list(monthly.values("indicator_id", "unit_id", "sex").annotate(**annotations).order_by())
+    names = ["indicator_id", "unit_id", "sex", *annotations]
+    rows = list(monthly.values(*names[:3]).annotate(**annotations).order_by().values_list(*names))
 
-    for index, span in enumerate(spans):
-        point_ids = [m.pk for m in requests[span] if m.aggregation == Aggregation.LATEST]
-        latest = _latest_in_span(span, point_ids, scope) if point_ids else {}
-        wanted = {m.pk for m in requests[span]}
-        values, prefix = results[span], f"s{index}_"
-        rows_key = prefix + ("rows" if prefix + "rows" in annotations else "n")
-        for row in sums:
-            key = (row["indicator_id"], row["unit_id"], row["sex"])
-            if key[0] not in wanted or key in values or not row[rows_key]:
-                continue
-            values[key] = value_from_sums(
-                by_id[key[0]].aggregation,
-                span,
-                SpanSums(
-                    value_sum=row[prefix + "sum"],
-                    value_n=row[prefix + "n"],
-                    weighted_sum=row.get(prefix + "weighted"),
-                    weight=row.get(prefix + "weight"),
-                    weighted_n=row.get(prefix + "weighted_n"),
-                    rows=row[rows_key],
-                    yes=row.get(prefix + "yes", 0),
-                    no=row.get(prefix + "no", 0),
-                    latest=latest.get(key),
-                ),
+    # What each indicator asks of a row: the spans it needs, each read from its own columns.
+    wants: dict[int, list[tuple]] = defaultdict(list)
+    for span, indicators in requests.items():
+        sums_of, last = layouts[span]
+        for indicator in indicators:
+            point_in_time = last is not None and indicator.aggregation == Aggregation.LATEST
+            wants[indicator.pk].append(
+                (results[span], sums_of, last if point_in_time else None, indicator.aggregation, span)
             )
+    at_month = _values_at_months(rows, wants, scope, years)
+    for row in rows:
+        key, padded = row[:3], row + PADDING
+        for values, sums_of, last, aggregation, span in wants[row[0]]:
+            if key in values:  # a stored figure for the span won
+                continue
+            sums = sums_of(padded)
+            if not sums[ROWS]:
+                continue
+            found = at_month.get((*key, row[last])) if last is not None else None
+            values[key] = value_from_sums(aggregation, span, SpanSums(*sums, (*found, row[last]) if found else None))
     return results
 
 
-COMPOSABLE = (Aggregation.SUM_YEAR_TO_DATE, Aggregation.MEAN_YEAR_TO_DATE, Aggregation.WEIGHTED_MEAN)
+# Positions past a row's end for the sums a span does not ask for (no weighted mean: no weighted
+# sum; no yes/no target: no answers counted).
+PADDING = (None, 0)
+ABSENT, NONE_COUNTED = -2, -1
+ROWS = 5  # SpanSums.rows
 
 
-def _stored_figures(requests, scope: Q, asked: Mapping[MonthSpan, Period], results) -> None:
-    """Figures stored for longer periods, in one query: those covering a span exactly (the reported
-    "Ack april 61 %", the one stored under the asked period's own name first), then the spans that
-    stored figures tile (``_composed``)."""
-    exact_of: dict[Period, list[MonthSpan]] = defaultdict(list)
-    plans = {span: _pieces(span) for span in requests}
-    wanted_periods: set[Period] = set()
-    for span in requests:
-        candidates = span.stored_periods()
-        if span in asked:
-            # The figure a report printed for its period (or for another name of the same months:
-            # T1 is "Ack april"), even where the measure's own span differs (an R12 measure's
-            # "7 % per april").
-            candidates += [p for p in asked[span].span.stored_periods() if p not in candidates]
-        for period in candidates:
-            exact_of[period].append(span)
-        tertials, difference = plans[span]
-        wanted_periods.update([*candidates, *tertials, *(p for p in difference or () if p is not None)])
-    ids = list({m.pk for measures in requests.values() for m in measures})
-    stored: dict[tuple, tuple] = {}
-    # By year and kind (what the (indicator, year, kind, number) index answers at once), the exact
-    # periods picked here: an OR of some thirty periods costs the database more than the few
-    # rows of longer periods a year holds.
-    for indicator_id, unit_id, sex, value, accomplished, comment, year, kind, number in (
-        Outcome.objects.filter(
-            scope,
-            indicator_id__in=ids,
-            year__in=sorted({p.year for p in wanted_periods}),
-            period_kind__in=sorted({p.kind for p in wanted_periods}),
-        )
-        .values_list(
-            "indicator_id", "unit_id", "sex", "value", "accomplished", "comment", "year", "period_kind", "period_number"
-        )
-        .order_by()
-    ):
-        period = Period(year, kind, number)
-        if period in wanted_periods:
-            stored[(indicator_id, unit_id, sex, period)] = (value, accomplished, comment)
-    if not stored:
-        return
-    wanted_by_span = {span: {m.pk for m in measures} for span, measures in requests.items()}
-    chosen: dict[tuple, tuple] = {}
-    for (indicator_id, unit_id, sex, stored_as), (value, accomplished, comment) in stored.items():
-        for span in exact_of.get(stored_as, ()):
-            if indicator_id not in wanted_by_span[span]:
-                continue
-            key = (indicator_id, unit_id, sex)
-            as_asked = asked.get(span)
-            rank = (
-                stored_as == as_asked,
-                as_asked is not None and stored_as.span == as_asked.span,
-                stored_as.span == span,
-                -SPAN_KINDS.index(stored_as.kind),
+def _span_columns(requests, yes_no) -> tuple[dict, dict[MonthSpan, tuple]]:
+    """The conditional sums of the one pass over the months, and per span how to read its
+    ``SpanSums`` from a row (a getter of its columns) and its last month with data (a column)."""
+    annotations: dict = {}
+    layouts: dict[MonthSpan, tuple] = {}
+    for index, span in enumerate(requests):
+        # One month number compared with the span's ends: far cheaper for the database than an OR
+        # of (year, month) pairs in each of the many conditional sums.
+        inside = Q(month_number__gte=span.first, month_number__lte=span.last)
+        sums = {"sum": Sum("value", filter=inside), "n": Count("value", filter=inside)}
+        if any(m.aggregation == Aggregation.WEIGHTED_MEAN for m in requests[span]):
+            weighted = ExpressionWrapper(
+                F("value") * F("count"), output_field=DecimalField(max_digits=30, decimal_places=4)
             )
-            if (span, key) in chosen and chosen[(span, key)] >= rank:
-                continue
-            chosen[(span, key)] = rank
-            coverage = Coverage(span.length, span.length, reported=True)
-            results[span][key] = PeriodValue(value, accomplished, comment, coverage, span)
-    _composed(requests, plans, stored, results)
+            sums["weighted"] = Sum(weighted, filter=inside & Q(count__isnull=False))
+            sums["weight"] = Sum("count", filter=inside & Q(value__isnull=False))
+            sums["weighted_n"] = Count("count", filter=inside & Q(value__isnull=False))
+        if yes_no is None or any(m.pk in yes_no for m in requests[span]):
+            # Rows counted by a column every row has (not the key: the index then answers alone).
+            sums["rows"] = Count("period_number", filter=inside)
+            sums["yes"] = Count("period_number", filter=inside & Q(accomplished=True))
+            sums["no"] = Count("period_number", filter=inside & Q(accomplished=False))
+        if any(m.aggregation == Aggregation.LATEST for m in requests[span]):
+            sums["last"] = Max("month_number", filter=inside & (Q(value__isnull=False) | Q(accomplished__isnull=False)))
+        columns = {field: 3 + len(annotations) + position for position, field in enumerate(sums)}
+        annotations.update((f"s{index}_{field}", aggregate) for field, aggregate in sums.items())
+        sums_of = itemgetter(
+            columns["sum"],
+            columns["n"],
+            columns.get("weighted", ABSENT),
+            columns.get("weight", ABSENT),
+            columns.get("weighted_n", ABSENT),
+            columns.get("rows", columns["n"]),
+            columns.get("yes", NONE_COUNTED),
+            columns.get("no", NONE_COUNTED),
+        )
+        layouts[span] = (sums_of, columns.get("last"))
+    return annotations, layouts
 
 
-def _pieces(span: MonthSpan) -> tuple[list[Period], tuple[Period, Period | None] | None]:
-    """How a span within one year is made of stored figures: the tertials that tile it, and (for
-    sums) the difference of two year-to-date figures (Ack augusti − Ack april = May–August)."""
-    (first_year, first), (year, last) = span.months()[0], span.end
-    if first_year != year or span.length == 1:
-        return [], None
-    tertials = []
-    if first % MONTHS_PER_TERTIAL == 1 and last % MONTHS_PER_TERTIAL == 0:
-        tertials = [
-            Period.tertial(year, t) for t in range(first // MONTHS_PER_TERTIAL + 1, last // MONTHS_PER_TERTIAL + 1)
-        ]
-    before = Period(year, PeriodKind.YEAR_TO_DATE, first - 1) if first > 1 else None
-    return tertials, (Period(year, PeriodKind.YEAR_TO_DATE, last), before)
-
-
-def _composed(requests, plans, stored: dict[tuple, tuple], results) -> None:
-    """Spans no figure covers exactly, made of the figures stored for their parts: a measure
-    reported per tertial has a Jan–Aug and a full-year value (a sum of its tertials, or their mean
-    by months), a cumulative one reported year to date has a value for each tertial."""
-    values = {key: value for key, (value, _done, _comment) in stored.items() if value is not None}
-    keys_of: dict[int, set[tuple]] = defaultdict(set)
-    for indicator_id, unit_id, sex, _period in values:
-        keys_of[indicator_id].add((indicator_id, unit_id, sex))
-    for span, measures in requests.items():
-        tertials, difference = plans[span]
-        for measure in measures:
-            if measure.aggregation not in COMPOSABLE or measure.pk not in keys_of:
-                continue
-            cumulative = measure.aggregation == Aggregation.SUM_YEAR_TO_DATE
-            for key in keys_of[measure.pk] - results[span].keys():
-                parts = [values.get((*key, tertial)) for tertial in tertials]
-                value = None
-                if tertials and None not in parts:
-                    value = sum(parts) if cumulative else quantized(sum(parts) / len(parts))
-                elif (
-                    cumulative
-                    and difference
-                    and (*key, difference[0]) in values
-                    and (difference[1] is None or (*key, difference[1]) in values)
-                ):
-                    value = values[(*key, difference[0])] - (values[(*key, difference[1])] if difference[1] else 0)
-                if value is not None:
-                    results[span][key] = PeriodValue(value, None, "", Coverage(span.length, span.length, True), span)
-
-
-def _latest_in_span(span: MonthSpan, indicator_ids: list[int], scope: Q) -> dict[Key, tuple]:
-    """The last month with data in the span for each point-in-time key: one query."""
-    rows = (
+def _values_at_months(rows, wants, scope: Q, years: list[int]) -> dict[tuple, tuple]:
+    """The outcome of each point-in-time key at the last month with data of its spans, in one
+    query: (indicator, unit, sex, month index) → (value, accomplished, comment)."""
+    months, indicator_ids = set(), set()
+    for row in rows:
+        for _values, _sums_of, last, _aggregation, _span in wants[row[0]]:
+            if last is not None and row[last] is not None:
+                months.add(row[last])
+                indicator_ids.add(row[0])
+    if not months:
+        return {}
+    found = (
         Outcome.objects.filter(
-            scope,
-            indicator_id__in=indicator_ids,
-            period_kind=PeriodKind.MONTH,
-            year__in=sorted({year for year, _month in span.months()}),
+            scope, indicator_id__in=sorted(indicator_ids), period_kind=PeriodKind.MONTH, year__in=years
         )
         .annotate(month_number=_month_number())
-        .filter(month_number__gte=span.first, month_number__lte=span.last)
-        .filter(Q(value__isnull=False) | Q(accomplished__isnull=False))
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("indicator_id"), F("unit_id"), F("sex")],
-                order_by=[F("year").desc(), F("period_number").desc()],
-            )
-        )
-        .filter(rank=1)
-        .values_list("indicator_id", "unit_id", "sex", "value", "accomplished", "comment", "month_number")
+        .filter(month_number__in=sorted(months))
+        .values_list("indicator_id", "unit_id", "sex", "month_number", "value", "accomplished", "comment")
         .order_by()  # the model's default ordering would join measure, plan, goal and unit
     )
-    return {(m, u, s): (value, done, comment, number) for m, u, s, value, done, comment, number in rows}
+    return {(i, u, s, month): (value, done, comment) for i, u, s, month, value, done, comment in found}
 
 
 def period_values_many(

@@ -1,13 +1,16 @@
-"""What one measure's evaluation reads: the spans of months, and whether a value is due."""
+"""What one measure's evaluation reads: the spans of months, whether a value is due, and the rules
+resolved once per measure rather than for each unit and sex."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from goalplan.periods import MonthSpan, Period, PeriodKind
 from kpis.models import Measure, Target, TargetKind
+from kpis.status.targets import TargetRule
 from kpis.status.trend import fallback_trend_span, trend_span
-from kpis.status.values import window_of
+from kpis.status.values import MISSING_VALUE, ROLLING, Key, PeriodValue, window_of
 
 Aggregation = Measure.Aggregation
 Frequency = Measure.Frequency
@@ -46,11 +49,37 @@ def spans_of(
     now = window_of(valued_period, measure.aggregation)
     judged_on_year = with_forecast or measure.aggregation == Aggregation.SUM_YEAR_TO_DATE
     ytd = window_of(period.year_to_date, measure.aggregation) if judged_on_year else None
+    # Last year's figures move a forecast from the year to date; an R12 measure's twelve months
+    # already stand for a year (``forecast_year``), so it reads none of them.
+    compared_with_last_year = ytd is not None and measure.aggregation not in ROLLING
     return Spans(
         now=now,
         before=trend_span(now, measure.aggregation, measure.frequency) if with_trend else None,
         year_before=fallback_trend_span(now, measure.aggregation) if with_trend else None,
         year_to_date=ytd,
-        year_to_date_last_year=ytd.in_year(period.year - 1) if ytd else None,
-        last_year=window_of(Period(period.year - 1, PeriodKind.YEAR), measure.aggregation) if ytd else None,
+        year_to_date_last_year=ytd.in_year(period.year - 1) if compared_with_last_year else None,
+        last_year=window_of(Period(period.year - 1, PeriodKind.YEAR), measure.aggregation)
+        if compared_with_last_year
+        else None,
     )
+
+
+class MeasureRules:
+    """One measure's evaluation for a period, as far as it does not depend on the unit or sex:
+    worked out once per measure, then applied to each of a region's units and sexes."""
+
+    def __init__(self, measure: Measure, period: Period, target: Target | None, **spans_options):
+        self.measure, self.target = measure, target
+        # The indicator holds the unit, decimals, direction, frequency and aggregation the
+        # measure reads through to: the arithmetic reads them there, once per attribute.
+        self.definition = measure.indicator
+        self.spans = spans_of(measure, period, target, **spans_options)
+        self.due = is_due(measure, period)
+        self.target_rule = TargetRule(target, self.definition)
+        self.accomplishment = target is not None and target.kind == TargetKind.ACCOMPLISHED
+        self.missing = replace(MISSING_VALUE, span=self.spans.now)  # no value for the period's span
+        self.values: dict[str, Mapping[Key, PeriodValue]] = {}
+
+    def read_from(self, computed: Mapping[MonthSpan, Mapping[Key, PeriodValue]]) -> None:
+        """Each of the measure's spans' values by key, looked up once rather than per unit and sex."""
+        self.values = {name: computed.get(getattr(self.spans, name), {}) for name in Spans.__dataclass_fields__}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -35,6 +36,7 @@ class Reference:
         return f"{self.label}: {format_measure_value(self.value, measure)}"
 
 
+PASSES = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 OPERATOR_WORDS = {
     ">=": gettext_lazy("at least %(value)s"),
     ">": gettext_lazy("more than %(value)s"),
@@ -53,12 +55,7 @@ class Threshold:
     percent: Decimal | None = None  # the relative change a change-from-base target asks for
 
     def passes(self, value: Decimal) -> bool:
-        return {
-            ">=": value >= self.value,
-            ">": value > self.value,
-            "<=": value <= self.value,
-            "<": value < self.value,
-        }[self.operator]
+        return PASSES[self.operator](value, self.value)
 
     def text(self, measure: Measure) -> str:
         """E.g. "högst 200 ton (−20 % jämfört med 2019: 250 ton)"."""
@@ -150,6 +147,71 @@ class TargetResult:
         return str(self.reason)
 
 
+# The results that say only why there is no status: the same few for every key of a region.
+NO_TARGET = TargetResult(Status.MISSING, reason=Reason.NO_TARGET)
+ONLY_WORDED = TargetResult(Status.MISSING, reason=Reason.ONLY_WORDED)
+NO_OUTCOME = TargetResult(Status.MISSING, reason=Reason.NO_OUTCOME)
+NOT_DUE = TargetResult(Status.NOT_DUE, reason=Reason.NOT_DUE)
+ACCOMPLISHED = TargetResult(Status.GREEN, reason=Reason.ACCOMPLISHED)
+NOT_ACCOMPLISHED = TargetResult(Status.RED, reason=Reason.NOT_ACCOMPLISHED)
+NOT_ACCOMPLISHED_YET = TargetResult(Status.YELLOW, reason=Reason.NOT_ACCOMPLISHED_YET)
+ZERO_BASE = TargetResult(Status.MISSING, reason=Reason.ZERO_BASE)
+NO_REFERENCE = TargetResult(Status.MISSING, reason=Reason.NO_REFERENCE)
+
+
+class TargetRule:
+    """One measure's target for one evaluation: its limit and tolerance band resolved once per
+    reference (once for a fixed limit), then every unit's and sex's value judged against them."""
+
+    def __init__(self, target: Target | None, measure: Measure):
+        self.target, self.measure = target, measure
+        self._limits: dict[Reference | None, tuple[Threshold, Decimal] | None] = {}
+
+    def limit(self, reference: Reference | None) -> tuple[Threshold, Decimal] | None:
+        """The threshold and its tolerance band against ``reference``, or None when it cannot be formed."""
+        if reference not in self._limits:
+            threshold = resolve_threshold(self.target, self.measure, reference)
+            self._limits[reference] = threshold and (threshold, tolerance_band(self.target, threshold))
+        return self._limits[reference]
+
+    def judge(
+        self,
+        value: Decimal | None,
+        accomplished: bool | None = None,
+        reference: Reference | None = None,
+        *,
+        final: bool = True,
+        on_track: bool = False,
+    ) -> TargetResult:
+        """The traffic light for one value (see ``evaluate_target``)."""
+        target = self.target
+        if target is None:
+            return NO_TARGET
+        kind = target.kind
+        if kind == TargetKind.WORDING_ONLY:
+            return ONLY_WORDED
+        if kind == TargetKind.ACCOMPLISHED:
+            if accomplished is None:
+                return NO_OUTCOME
+            return ACCOMPLISHED if accomplished else (NOT_ACCOMPLISHED if final else NOT_ACCOMPLISHED_YET)
+        if value is None:
+            return NO_OUTCOME
+        if kind == TargetKind.CHANGE_FROM_BASE_YEAR and reference is not None and reference.value == 0:
+            return ZERO_BASE
+        limit = self.limit(reference)
+        if limit is None:
+            return NO_REFERENCE
+        threshold, band = limit
+        compared = rounded_to_measure(value, self.measure)
+        if threshold.passes(compared):
+            return TargetResult(Status.GREEN, threshold, compared, Reason.MET, band)
+        if abs(compared - threshold.value) <= band:
+            return TargetResult(Status.YELLOW, threshold, compared, Reason.CLOSE, band)
+        if on_track:
+            return TargetResult(Status.YELLOW, threshold, compared, Reason.ON_TRACK, band)
+        return TargetResult(Status.RED, threshold, compared, Reason.NOT_MET, band)
+
+
 def evaluate_target(
     *,
     target: Target | None,
@@ -165,31 +227,4 @@ def evaluate_target(
     ``final``: the period closes the year, so a yes/no target not yet accomplished is red rather
     than yellow. ``on_track``: the full-year forecast meets the target, which makes a miss yellow.
     """
-    if target is None:
-        return TargetResult(Status.MISSING, reason=Reason.NO_TARGET)
-    if target.kind == TargetKind.WORDING_ONLY:
-        return TargetResult(Status.MISSING, reason=Reason.ONLY_WORDED)
-    if target.kind == TargetKind.ACCOMPLISHED:
-        if accomplished is None:
-            return TargetResult(Status.MISSING, reason=Reason.NO_OUTCOME)
-        if accomplished:
-            return TargetResult(Status.GREEN, reason=Reason.ACCOMPLISHED)
-        if final:
-            return TargetResult(Status.RED, reason=Reason.NOT_ACCOMPLISHED)
-        return TargetResult(Status.YELLOW, reason=Reason.NOT_ACCOMPLISHED_YET)
-    if value is None:
-        return TargetResult(Status.MISSING, reason=Reason.NO_OUTCOME)
-    if target.kind == TargetKind.CHANGE_FROM_BASE_YEAR and reference is not None and reference.value == 0:
-        return TargetResult(Status.MISSING, reason=Reason.ZERO_BASE)
-    threshold = resolve_threshold(target, measure, reference)
-    if threshold is None:
-        return TargetResult(Status.MISSING, reason=Reason.NO_REFERENCE)
-    compared = rounded_to_measure(value, measure)
-    band = tolerance_band(target, threshold)
-    if threshold.passes(compared):
-        return TargetResult(Status.GREEN, threshold, compared, Reason.MET, band)
-    if abs(compared - threshold.value) <= band:
-        return TargetResult(Status.YELLOW, threshold, compared, Reason.CLOSE, band)
-    if on_track:
-        return TargetResult(Status.YELLOW, threshold, compared, Reason.ON_TRACK, band)
-    return TargetResult(Status.RED, threshold, compared, Reason.NOT_MET, band)
+    return TargetRule(target, measure).judge(value, accomplished, reference, final=final, on_track=on_track)

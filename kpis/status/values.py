@@ -6,6 +6,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -109,9 +110,9 @@ def quantized(value: Decimal) -> Decimal:
     return value.quantize(VALUE_PRECISION, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class SpanSums:
-    """What the database (or the reference below) adds up over a span's months for one key."""
+class SpanSums(NamedTuple):
+    """What the database (or the reference below) adds up over a span's months for one key: a
+    tuple, made from a row's columns for every key and span of a region."""
 
     value_sum: Decimal | None = None
     value_n: int = 0
