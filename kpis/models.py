@@ -443,7 +443,29 @@ class Outcome(PeriodFields):
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
         ordering = ["indicator", "-year", "period_kind", "-period_number", "unit", "sex"]
-        indexes = [models.Index(fields=["indicator", "year", "period_kind", "period_number"])]
+        indexes = [
+            models.Index(fields=["indicator", "year", "period_kind", "period_number"]),
+            # The whole scope's figures, which every dashboard, goal page and report reads: the
+            # index alone answers the status engine's sums and the sparklines (an index-only scan
+            # instead of a heap page per outcome among a region's units). The unit (always NULL
+            # here) is in it because the queries select it; key columns rather than INCLUDE so
+            # that SQLite builds the same index.
+            models.Index(
+                fields=[
+                    "indicator",
+                    "period_kind",
+                    "year",
+                    "period_number",
+                    "sex",
+                    "unit",
+                    "value",
+                    "count",
+                    "accomplished",
+                ],
+                condition=Q(unit__isnull=True),
+                name="outcome_whole_scope_covering",
+            ),
+        ]
         constraints = [
             year_in_range("year", name="outcome_year_in_range"),
             period_number_valid(name="outcome_period_valid"),

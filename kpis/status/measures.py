@@ -19,7 +19,7 @@ from kpis.status.references import base_reference, base_year_spans, national_ref
 from kpis.status.spans import MeasureRules
 from kpis.status.targets import BASE_YEAR_KINDS, NO_OUTCOME, NOT_DUE, Reason, Reference
 from kpis.status.trend import Trend, trend_between
-from kpis.status.values import MISSING_VALUE, ROLLING, Key, PeriodValue, adopters_of
+from kpis.status.values import MISSING_VALUE, ROLLING, Key, adopters_of
 
 __all__ = ["Evaluation", "evaluate_measures", "evaluate_plan"]
 
@@ -30,10 +30,13 @@ def _sexes(measure: Measure) -> list[str]:
     return [Sex.TOTAL, Sex.WOMEN, Sex.MEN] if measure.split_by_sex else [Sex.TOTAL]
 
 
-def _forecast(rules: MeasureRules, period, get, reference: Reference | None) -> Forecast | None:
+def _forecast(rules: MeasureRules, period: Period, key: Key, reference: Reference | None) -> Forecast | None:
     if rules.spans.year_to_date is None or rules.target is None or rules.accomplishment:
         return None
-    ytd, last_ytd, last_year = get("year_to_date"), get("year_to_date_last_year"), get("last_year")
+    values = rules.values
+    ytd = values["year_to_date"].get(key, MISSING_VALUE)
+    last_ytd = values["year_to_date_last_year"].get(key, MISSING_VALUE)
+    last_year = values["last_year"].get(key, MISSING_VALUE)
     expected = forecast_year(
         measure=rules.definition,
         period=period,
@@ -70,11 +73,7 @@ def _evaluate_key(
     key: Key, rules: MeasureRules, period: Period, computed, national, override: StatusOverride | None
 ) -> Evaluation:
     """One (measure, unit, sex): the rules of the package's docstring, in their order."""
-
-    def get(span_name: str) -> PeriodValue:
-        return rules.values[span_name].get(key, MISSING_VALUE)
-
-    spans, definition = rules.spans, rules.definition
+    spans, definition, closes_year = rules.spans, rules.definition, period.closes_year
     value = rules.values["now"].get(key, rules.missing)
     period_reference = _reference(rules, computed, key, national, full_year=False)
     year_reference = (
@@ -82,7 +81,7 @@ def _evaluate_key(
         if definition.aggregation in ROLLING
         else _reference(rules, computed, key, national, full_year=True)
     )
-    forecast = _forecast(rules, period, get, year_reference)
+    forecast = _forecast(rules, period, key, year_reference)
     # A cumulative measure's target is for the whole year: its sum for a month or a tertial says
     # nothing against it, so the forecast for the year is what is judged (the year's own sum once
     # the period closes the year).
@@ -96,8 +95,8 @@ def _evaluate_key(
             forecast.value if judged_on_forecast else value.value,
             value.accomplished,
             reference,
-            final=period.closes_year,
-            on_track=bool(forecast and forecast.status == Status.GREEN and not period.closes_year),
+            final=closes_year,
+            on_track=bool(forecast and forecast.status == Status.GREEN and not closes_year),
         )
         basis = forecast.coverage if judged_on_forecast else value.coverage
         if result.status == Status.GREEN and not basis.complete and not rules.accomplishment:
@@ -106,7 +105,7 @@ def _evaluate_key(
     trend, compared_with = Trend.UNKNOWN, None
     for name, span in (("before", spans.before), ("year_before", spans.year_before)):
         if span is not None and trend == Trend.UNKNOWN:
-            previous = get(name)
+            previous = rules.values[name].get(key, MISSING_VALUE)
             trend, compared_with = trend_between(previous, value, definition), previous.described_span or span
     return Evaluation(
         rules.measure,

@@ -6,12 +6,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 
+from django.db import connections
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Max, Q, Sum
 
 from goalplan.periods import MonthSpan, Period, PeriodKind
 from kpis.models import Measure, Outcome
 from kpis.status.stored import stored_figures
-from kpis.status.values import Aggregation, Key, PeriodValue, SpanSums, adopters_of, value_from_sums, window_of
+from kpis.status.values import Aggregation, Key, PeriodValue, adopters_of, value_of, window_of
 
 #: Pass as ``unit`` to evaluate every unit (and the whole scope) at once.
 ALL_UNITS = "all-units"
@@ -99,7 +100,7 @@ def _indicator_span_values(requests, *, unit, sexes, asked, yes_no) -> dict[Mont
         .filter(rows_wanted)
     )
     names = ["indicator_id", "unit_id", "sex", *annotations]
-    rows = list(monthly.values(*names[:3]).annotate(**annotations).order_by().values_list(*names))
+    rows = _fetched(monthly.values(*names[:3]).annotate(**annotations).order_by().values_list(*names))
 
     # What each indicator asks of a row: the spans it needs, each read from its own columns.
     wants: dict[int, list[tuple]] = defaultdict(list)
@@ -120,8 +121,22 @@ def _indicator_span_values(requests, *, unit, sexes, asked, yes_no) -> dict[Mont
             if not sums[ROWS]:
                 continue
             found = at_month.get((*key, row[last])) if last is not None else None
-            values[key] = value_from_sums(aggregation, span, SpanSums(*sums, (*found, row[last]) if found else None))
+            values[key] = value_of(aggregation, span, *sums, (*found, row[last]) if found else None)
     return results
+
+
+def _fetched(queryset) -> list[tuple]:
+    """A values_list() queryset's rows. psycopg already returns an aggregate as the Decimal or int
+    Django's per-cell converters would make of it (they are there for databases that do not, like
+    SQLite's float sums), so on PostgreSQL the compiled query is run as it is: at region scale
+    that saves two million calls."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 # Positions past a row's end for the sums a span does not ask for (no weighted mean: no weighted

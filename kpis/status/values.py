@@ -24,6 +24,9 @@ ROLLING = (Aggregation.ROLLING_12_SUM, Aggregation.ROLLING_12_MEAN)
 # Measures read at a month (a point in time, or the twelve months ending in it): their value for
 # any period is their reading at its last month.
 READINGS = (Aggregation.LATEST, *ROLLING)
+# Plain strings, compared for every key and span of a region (an enum member is a lookup each time).
+LATEST, SUM_YEAR_TO_DATE = Aggregation.LATEST.value, Aggregation.SUM_YEAR_TO_DATE.value
+MEAN_YEAR_TO_DATE, WEIGHTED_MEAN = Aggregation.MEAN_YEAR_TO_DATE.value, Aggregation.WEIGHTED_MEAN.value
 
 
 @dataclass(frozen=True)
@@ -132,33 +135,52 @@ def _coverage(months_with_data: int, months_needed: int, point_in_time: bool, la
 
 
 def value_from_sums(aggregation: str, span: MonthSpan, sums: SpanSums) -> PeriodValue:
-    """A span's value by the measure's aggregation (the one place the arithmetic is decided)."""
-    point_in_time = aggregation == Aggregation.LATEST
-    months_with_data = sums.rows if point_in_time else sums.value_n or sums.rows
-    if aggregation == Aggregation.WEIGHTED_MEAN and sums.weight:
+    """A span's value by the measure's aggregation (see ``value_of``)."""
+    return value_of(aggregation, span, *sums)
+
+
+def value_of(
+    aggregation: str,
+    span: MonthSpan,
+    value_sum: Decimal | None,
+    value_n: int,
+    weighted_sum: Decimal | None,
+    weight: int | None,
+    weighted_n: int | None,
+    rows: int,
+    yes: int,
+    no: int,
+    latest: tuple | None,
+) -> PeriodValue:
+    """A span's value from its ``SpanSums`` fields, by the measure's aggregation: the one place the
+    arithmetic is decided (its fields as arguments: it runs for every key and span of a region)."""
+    point_in_time = aggregation == LATEST
+    months_with_data = rows if point_in_time else value_n or rows
+    if aggregation == WEIGHTED_MEAN and weight:
         # A month without its count is not in the weighted mean: the value rests on the others.
-        months_with_data = sums.weighted_n if sums.weighted_n is not None else months_with_data
+        months_with_data = weighted_n if weighted_n is not None else months_with_data
+    length = span.last - span.first + 1
     coverage = _coverage(
         months_with_data,
-        span.length,
+        length,
         point_in_time,
-        bool(sums.latest and sums.latest[3] == span.last) if point_in_time else True,
+        bool(latest and latest[3] == span.last) if point_in_time else True,
     )
     value, accomplished, comment, as_of = None, None, "", None
     if point_in_time:
-        if sums.latest:
-            value, accomplished, comment, as_of = sums.latest
-    elif aggregation == Aggregation.SUM_YEAR_TO_DATE:
-        value = sums.value_sum if sums.value_n else None
-    elif aggregation == Aggregation.WEIGHTED_MEAN and sums.weight:
-        value = quantized(Decimal(sums.weighted_sum) / Decimal(sums.weight))
-    elif aggregation in (Aggregation.MEAN_YEAR_TO_DATE, Aggregation.WEIGHTED_MEAN):
-        value = quantized(sums.value_sum / sums.value_n) if sums.value_n else None
-    elif sums.value_n >= span.length:  # R12: a rolling sum or mean needs every month
-        value = sums.value_sum if aggregation == Aggregation.ROLLING_12_SUM else quantized(sums.value_sum / span.length)
+        if latest:
+            value, accomplished, comment, as_of = latest
+    elif aggregation == SUM_YEAR_TO_DATE:
+        value = value_sum if value_n else None
+    elif aggregation == WEIGHTED_MEAN and weight:
+        value = quantized(Decimal(weighted_sum) / Decimal(weight))
+    elif aggregation in (MEAN_YEAR_TO_DATE, WEIGHTED_MEAN):
+        value = quantized(value_sum / value_n) if value_n else None
+    elif value_n >= length:  # R12: a rolling sum or mean needs every month
+        value = value_sum if aggregation == Aggregation.ROLLING_12_SUM else quantized(value_sum / length)
     if not point_in_time:
         # Yes/no: done once in the span is done.
-        accomplished = True if sums.yes else (False if sums.no else None)
+        accomplished = True if yes else (False if no else None)
     if value is None and accomplished is None:
         return PeriodValue(None, coverage=coverage, span=span)
     return PeriodValue(value, accomplished, comment, coverage, span, as_of)
