@@ -82,15 +82,9 @@ def _indicator_span_values(requests, *, unit, sexes, asked, yes_no) -> dict[Mont
     stored_figures(requests, scope, asked or {}, results)
 
     annotations, layouts = _span_columns(requests, yes_no)
-    rows_wanted, years = Q(pk__in=[]), sorted({year for span in requests for year, _month in span.months()})
-    # Only the rows some span needs: per set of measures, the months from its first span's start
-    # to its last span's end (a few ORs, not one per span with its list of measures).
-    reach: dict[frozenset[int], tuple[int, int]] = {}
-    for span, measures in requests.items():
-        ids = frozenset(m.pk for m in measures)
-        first, last = reach.get(ids, (span.first, span.last))
-        reach[ids] = (min(first, span.first), max(last, span.last))
-    for ids, (first, last) in reach.items():
+    years = sorted({year for span in requests for year, _month in span.months()})
+    rows_wanted = Q(pk__in=[])
+    for (first, last), ids in _reaches(requests):
         months = Q(month_number__gte=first, month_number__lte=last)
         rows_wanted |= months if len(ids) == len(by_id) else months & Q(indicator_id__in=sorted(ids))
     # The plain year filter lets the database use the (indicator, year, kind, number) index.
@@ -123,6 +117,21 @@ def _indicator_span_values(requests, *, unit, sexes, asked, yes_no) -> dict[Mont
             found = at_month.get((*key, row[last])) if last is not None else None
             values[key] = value_of(aggregation, span, *sums, (*found, row[last]) if found else None)
     return results
+
+
+def _reaches(requests) -> list[tuple[tuple[int, int], set[int]]]:
+    """The runs of months the spans cover, spans that overlap or touch merged, each with the
+    indicators that ask for one of its spans: only these rows are read (a base year's months for
+    the measures compared with it, not for every measure), in a few ORs rather than one per span."""
+    runs: list[tuple[list[int], set[int]]] = []
+    for span in sorted(requests, key=lambda span: span.first):
+        ids = {indicator.pk for indicator in requests[span]}
+        if runs and span.first <= runs[-1][0][1] + 1:
+            runs[-1][0][1] = max(runs[-1][0][1], span.last)
+            runs[-1][1].update(ids)
+        else:
+            runs.append(([span.first, span.last], ids))
+    return [((first, last), ids) for (first, last), ids in runs]
 
 
 def _fetched(queryset) -> list[tuple]:
