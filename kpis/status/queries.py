@@ -9,7 +9,7 @@ from operator import itemgetter
 from django.db import connections
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Max, Q, Sum
 
-from goalplan.periods import MonthSpan, Period, PeriodKind
+from goalplan.periods import MonthSpan, Period, PeriodKind, year_month
 from kpis.models import Measure, Outcome
 from kpis.status.stored import stored_figures
 from kpis.status.values import Aggregation, Key, PeriodValue, adopters_of, value_of, window_of
@@ -155,15 +155,24 @@ ABSENT, NONE_COUNTED = -2, -1
 ROWS = 5  # SpanSums.rows
 
 
+def _within(span: MonthSpan) -> Q:
+    """A span's months by year and month number: plain column comparisons, the cheapest condition
+    for the database in each of the many conditional sums (an OR of every (year, month) pair, or
+    a month index computed per row and sum, cost more)."""
+    (first_year, first_month), (last_year, last_month) = year_month(span.first), span.end
+    if first_year == last_year:
+        return Q(year=first_year, period_number__gte=first_month, period_number__lte=last_month)
+    months = Q(year=first_year, period_number__gte=first_month) | Q(year=last_year, period_number__lte=last_month)
+    return months | Q(year__gt=first_year, year__lt=last_year) if last_year - first_year > 1 else months
+
+
 def _span_columns(requests, yes_no) -> tuple[dict, dict[MonthSpan, tuple]]:
     """The conditional sums of the one pass over the months, and per span how to read its
     ``SpanSums`` from a row (a getter of its columns) and its last month with data (a column)."""
     annotations: dict = {}
     layouts: dict[MonthSpan, tuple] = {}
     for index, span in enumerate(requests):
-        # One month number compared with the span's ends: far cheaper for the database than an OR
-        # of (year, month) pairs in each of the many conditional sums.
-        inside = Q(month_number__gte=span.first, month_number__lte=span.last)
+        inside = _within(span)
         sums = {"sum": Sum("value", filter=inside), "n": Count("value", filter=inside)}
         if any(m.aggregation == Aggregation.WEIGHTED_MEAN for m in requests[span]):
             weighted = ExpressionWrapper(
