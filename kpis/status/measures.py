@@ -138,7 +138,9 @@ def evaluate_measures(
     """
     sexes = [Sex.TOTAL] if total_only else None
     measures = list(measures)
-    targets = {t.measure_id: t for t in Target.objects.filter(measure__in=measures, year=period.year)}
+    targets = {
+        t.measure_id: t for t in Target.objects.filter(measure_id__in=[m.pk for m in measures], year=period.year)
+    }
     rules = {
         m.pk: MeasureRules(m, period, targets.get(m.pk), with_trend=with_trend, with_forecast=with_forecast)
         for m in measures

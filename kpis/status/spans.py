@@ -3,6 +3,7 @@ resolved once per measure rather than for each unit and sex."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -41,26 +42,33 @@ class Spans:
 def spans_of(
     measure: Measure, period: Period, target: Target | None, *, with_trend: bool, with_forecast: bool
 ) -> Spans:
+    accomplishment = target is not None and target.kind == TargetKind.ACCOMPLISHED
+    return _spans(period, measure.aggregation, measure.frequency, accomplishment, with_trend, with_forecast)
+
+
+@functools.lru_cache(maxsize=1024)
+def _spans(
+    period: Period, aggregation: str, frequency: str, accomplishment: bool, with_trend: bool, with_forecast: bool
+) -> Spans:
+    """``spans_of``, from values alone: a plan's few combinations are worked out once each."""
     valued_period = period
-    if measure.frequency == Frequency.YEARLY and period.closes_year:
+    if frequency == Frequency.YEARLY and period.closes_year:
         valued_period = Period.full_year(period.year)  # a yearly measure's value is its year's
-    elif target is not None and target.kind == TargetKind.ACCOMPLISHED:
+    elif accomplishment:
         valued_period = period.year_to_date  # done once in the year is done
-    now = window_of(valued_period, measure.aggregation)
-    judged_on_year = with_forecast or measure.aggregation == Aggregation.SUM_YEAR_TO_DATE
-    ytd = window_of(period.year_to_date, measure.aggregation) if judged_on_year else None
+    now = window_of(valued_period, aggregation)
+    judged_on_year = with_forecast or aggregation == Aggregation.SUM_YEAR_TO_DATE
+    ytd = window_of(period.year_to_date, aggregation) if judged_on_year else None
     # Last year's figures move a forecast from the year to date; an R12 measure's twelve months
     # already stand for a year (``forecast_year``), so it reads none of them.
-    compared_with_last_year = ytd is not None and measure.aggregation not in ROLLING
+    compared_with_last_year = ytd is not None and aggregation not in ROLLING
     return Spans(
         now=now,
-        before=trend_span(now, measure.aggregation, measure.frequency) if with_trend else None,
-        year_before=fallback_trend_span(now, measure.aggregation) if with_trend else None,
+        before=trend_span(now, aggregation, frequency) if with_trend else None,
+        year_before=fallback_trend_span(now, aggregation) if with_trend else None,
         year_to_date=ytd,
         year_to_date_last_year=ytd.in_year(period.year - 1) if compared_with_last_year else None,
-        last_year=window_of(Period(period.year - 1, PeriodKind.YEAR), measure.aggregation)
-        if compared_with_last_year
-        else None,
+        last_year=window_of(Period(period.year - 1, PeriodKind.YEAR), aggregation) if compared_with_last_year else None,
     )
 
 
