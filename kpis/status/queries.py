@@ -42,12 +42,13 @@ def span_values(
 
     Outcomes belong to indicators: each indicator's values are read once, however many measures
     (of one plan or several) adopt it, and given to each of them. One query for stored figures,
-    one aggregate over every span's months, and one "latest value" query per span that
-    point-in-time measures ask for, whatever the number of measures, units and sexes. A figure
-    stored for a period covering exactly the span wins (the one stored under the ``asked``
-    period's own name first); otherwise the value is formed from monthly outcomes. ``yes_no``: the
-    measures whose outcomes may be yes/no (None: any); a span that none of them asks for is not
-    counted for it, nor weighted when no weighted mean asks for it.
+    one aggregate over every span's months (with each span's last month with data), and one
+    query for the outcomes of those months when point-in-time measures ask for them, whatever
+    the number of measures, units and sexes. A figure stored for a period covering exactly the
+    span wins (the one stored under the ``asked`` period's own name first); otherwise the value
+    is formed from monthly outcomes. ``yes_no``: the measures whose outcomes may be yes/no (None:
+    any); a span that none of them asks for is not counted for it, nor weighted when no weighted
+    mean asks for it.
     """
     indicator_requests = {
         span: list({m.indicator_id: m.indicator for m in measures}.values()) for span, measures in requests.items()
