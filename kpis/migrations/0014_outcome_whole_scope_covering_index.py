@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kpis", "0012_roles_for_indicators"),
+        ("kpis", "0013_data_versions_and_cache_table"),
     ]
 
     operations = [
