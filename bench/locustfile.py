@@ -3,8 +3,8 @@
 Started by bench/load.py, which prepares the users and the scenario file (plan, measures, goals,
 units, report) and runs gunicorn; by hand (loopback only):
 
-    locust --headless -f bench/locustfile.py --host http://127.0.0.1:8799 -u 55 -r 10 -t 60s \\
-        --scenario /tmp/load-…/scenario.json --administrators 5
+    locust --headless -f bench/locustfile.py --host http://127.0.0.1:8799 -u 55 -r 5 -t 240s \\
+        --scenario /tmp/load-…/scenario.json --administrators 5 --measure-seconds 60
 
 Every request is named by its kind ("dashboard", "measure page", "save outcomes", …), so locust
 reports requests/s and percentiles per kind rather than per address.
@@ -43,14 +43,18 @@ def add_arguments(parser):
     parser.add_argument("--sign-ins", default="", help="a JSON file for every sign-in's time (kept over the reset)")
     # Not locust's --reset-stats: that fires once the users are spawned, while they still sign in.
     parser.add_argument(
-        "--reset-after-sign-in", action="store_true", help="figures start once every user has signed in"
+        "--measure-seconds",
+        type=float,
+        default=0,
+        help="start the figures anew once every user has signed in and stop this many seconds later "
+        "(0: figures over the whole run, up to -t)",
     )
 
 
 @events.request.add_listener
 def keep_sign_in_time(name, response_time, exception=None, **_kwargs):
-    # The sign-ins happen before --reset-after-sign-in: kept here so their cost (argon2 is slow on
-    # purpose) is still reported.
+    # The sign-ins happen before --measure-seconds starts the figures: kept here so their cost
+    # (argon2 is slow on purpose) is still reported.
     if name in SIGN_IN_KINDS:
         sign_in_times[name].append((response_time, exception is not None))
 
@@ -136,8 +140,10 @@ class SignedInUser(HttpUser):
             self.sign_in()
         finally:
             options = self.environment.parsed_options
-            if next(signed_in) == options.num_users and options.reset_after_sign_in:
+            if next(signed_in) == options.num_users and options.measure_seconds:
+                # Meeting day, not everyone signing in at once: the figures are the steady state.
                 self.environment.stats.reset_all()
+                gevent.spawn_later(options.measure_seconds, self.environment.runner.quit)
 
     def sign_in(self):
         self.scenario = scenario(self.environment.parsed_options.scenario)
