@@ -33,6 +33,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+# Nothing written outside /tmp and the database, not even __pycache__ next to the sources.
+sys.dont_write_bytecode = True
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -202,17 +204,21 @@ def summarise(stats_csv: Path, failures_csv: Path, *, p95_limit_ms: int) -> bool
     return met
 
 
-def summarise_sign_ins(path: Path) -> int:
-    """Print the sign-ins (kept apart by the locustfile: kind -> [(ms, failed), …]); how many succeeded."""
-    times_of = json.loads(path.read_text(encoding="utf-8"))
+def summarise_before_figures(path: Path) -> tuple[int, int]:
+    """Print what the locustfile kept from before the figures started: the sign-ins' times and
+    every failure. Returns (users signed in, failures before the figures)."""
+    before = json.loads(path.read_text(encoding="utf-8"))
     print("sign-ins, before the figures start:")
     print(HEADER)
-    for kind, times in sorted(times_of.items()):
+    for kind, times in sorted(before["sign_ins"].items()):
         durations = sorted(ms for ms, _failed in times)
         failures = sum(failed for _ms, failed in times)
         p50, p95 = durations[len(durations) // 2], durations[max(0, math.ceil(len(durations) * 0.95) - 1)]
         print(f"{kind:22s} {len(durations):8d} {failures:8d} {'':>6s} {p50:7.0f} {p95:7.0f} {durations[-1]:7.0f}")
-    return sum(not failed for _ms, failed in times_of.get("sign in", []))
+    for failure, count in before["failures"].items():
+        print(f"  failed {count}× before the figures started: {failure[:200]}")
+    signed_in = sum(not failed for _ms, failed in before["sign_ins"].get("sign in", []))
+    return signed_in, sum(before["failures"].values())
 
 
 def main() -> None:
@@ -251,7 +257,7 @@ def main() -> None:
     run_dir = Path(tempfile.mkdtemp(prefix="load-", dir="/tmp"))
     # The preparation runs with the server's settings too: approving the report must reach the
     # cache the server reads.
-    os.environ.update({**PRODUCTION, "DJANGO_STATIC_ROOT": str(run_dir / "static")})
+    os.environ.update({**PRODUCTION, "DJANGO_STATIC_ROOT": str(run_dir / "static"), "PYTHONDONTWRITEBYTECODE": "1"})
     if args.redis:
         os.environ["REDIS_URL"] = args.redis
     else:
@@ -301,7 +307,7 @@ def main() -> None:
                 + ["--host", base, "-u", str(members + args.administrators), "-r", str(args.spawn_rate)]
                 + ["-t", f"{args.sign_in_seconds + args.seconds}s", "--stop-timeout", "30", "--csv", run_dir / "locust"]
                 + ["--scenario", run_dir / "scenario.json", "--administrators", str(args.administrators)]
-                + ["--sign-ins", run_dir / "sign_ins.json", "--measure-seconds", str(args.seconds)],
+                + ["--before-figures", run_dir / "before_figures.json", "--measure-seconds", str(args.seconds)],
                 cwd=ROOT,
                 env=env,
                 stdout=log,
@@ -324,12 +330,14 @@ def main() -> None:
     if not stats.exists():
         sys.exit(f"locust wrote no statistics; see {locust_log}")
     users = members + args.administrators
-    signed_in = summarise_sign_ins(run_dir / "sign_ins.json") if (run_dir / "sign_ins.json").exists() else 0
+    before = run_dir / "before_figures.json"
+    signed_in, failed_before = summarise_before_figures(before) if before.exists() else (0, 0)
     if signed_in == users:
         print(f"figures over {args.seconds} s from when all {users} users had signed in:")
     else:
         print(f"only {signed_in} of {users} users signed in within {args.sign_in_seconds} s: figures of the whole run")
-    met = summarise(stats, run_dir / "locust_failures.csv", p95_limit_ms=args.p95_limit_ms) and signed_in == users
+    met = summarise(stats, run_dir / "locust_failures.csv", p95_limit_ms=args.p95_limit_ms)
+    met = met and signed_in == users and not failed_before
     server_errors = [line for line in server_log.read_text().splitlines() if "ERROR" in line or "Traceback" in line]
     if server_errors:
         print(f"gunicorn logged {len(server_errors)} error lines ({server_log}), the first: {server_errors[0][:300]}")

@@ -3,7 +3,7 @@
 Started by bench/load.py, which prepares the users and the scenario file (plan, measures, goals,
 units, report) and runs gunicorn; by hand (loopback only):
 
-    locust --headless -f bench/locustfile.py --host http://127.0.0.1:8799 -u 55 -r 5 -t 240s \\
+    locust --headless -f bench/locustfile.py --host http://127.0.0.1:8799 -u 55 -r 5 -t 300s \\
         --scenario /tmp/load-…/scenario.json --administrators 5 --measure-seconds 60
 
 Every request is named by its kind ("dashboard", "measure page", "save outcomes", …), so locust
@@ -29,10 +29,11 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PERIODS = ["tertial-1", "tertial-1", "ytd-4", "ytd-4", "month-4", "ytd-3"]
 # Administrators enter the months after the approved tertial report (which locks January–April).
 ENTRY_MONTHS = [5, 6, 7, 8]
-
-
 SIGN_IN_KINDS = {"sign in page", "sign in"}
-sign_in_times: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+# What happens before --measure-seconds starts the figures anew, kept for the report: every
+# sign-in's time (argon2 is slow on purpose) and every failure (a failure is one whenever it is).
+before_figures: dict = {"sign_ins": defaultdict(list), "failures": defaultdict(int)}
+figures_started = False
 signed_in = itertools.count(1)
 
 
@@ -40,7 +41,9 @@ signed_in = itertools.count(1)
 def add_arguments(parser):
     parser.add_argument("--scenario", default="", help="the JSON file bench/load.py writes (plan, users, ids)")
     parser.add_argument("--administrators", type=int, default=5, help="how many of the users save outcomes")
-    parser.add_argument("--sign-ins", default="", help="a JSON file for every sign-in's time (kept over the reset)")
+    parser.add_argument(
+        "--before-figures", default="", help="a JSON file for the sign-ins' times and the failures before the reset"
+    )
     # Not locust's --reset-stats: that fires once the users are spawned, while they still sign in.
     parser.add_argument(
         "--measure-seconds",
@@ -52,18 +55,18 @@ def add_arguments(parser):
 
 
 @events.request.add_listener
-def keep_sign_in_time(name, response_time, exception=None, **_kwargs):
-    # The sign-ins happen before --measure-seconds starts the figures: kept here so their cost
-    # (argon2 is slow on purpose) is still reported.
+def keep_what_the_reset_drops(request_type, name, response_time, exception=None, **_kwargs):
     if name in SIGN_IN_KINDS:
-        sign_in_times[name].append((response_time, exception is not None))
+        before_figures["sign_ins"][name].append((response_time, exception is not None))
+    if exception is not None and not figures_started:
+        before_figures["failures"][f"{request_type} {name}: {exception}"] += 1
 
 
 @events.quitting.add_listener
-def write_sign_in_times(environment, **_kwargs):
-    if environment.parsed_options is not None and environment.parsed_options.sign_ins:
-        with open(environment.parsed_options.sign_ins, "w", encoding="utf-8") as file:
-            json.dump(sign_in_times, file)
+def write_before_figures(environment, **_kwargs):
+    if environment.parsed_options is not None and environment.parsed_options.before_figures:
+        with open(environment.parsed_options.before_figures, "w", encoding="utf-8") as file:
+            json.dump(before_figures, file)
 
 
 @events.init.add_listener
@@ -142,6 +145,8 @@ class SignedInUser(HttpUser):
             options = self.environment.parsed_options
             if next(signed_in) == options.num_users and options.measure_seconds:
                 # Meeting day, not everyone signing in at once: the figures are the steady state.
+                global figures_started
+                figures_started = True
                 self.environment.stats.reset_all()
                 gevent.spawn_later(options.measure_seconds, self.environment.runner.quit)
 
