@@ -184,6 +184,11 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 IMPORT_MAX_LISTED_ERRORS = int(os.environ.get("IMPORT_MAX_LISTED_ERRORS", "100"))
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024)))
+# The entry page posts a whole plan at once, six fields per indicator and sex: Django's default of
+# 1000 fields answered 400 to any plan past about 55 indicators split by sex (a region's has
+# hundreds). This covers the most rows the entry formset takes (2000, Django's absolute_max); the
+# body stays bounded by DATA_UPLOAD_MAX_MEMORY_SIZE.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000 * 6 + 100
 
 
 # --- Production hardening (see README "Running in production") -------------------------------
