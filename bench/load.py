@@ -135,7 +135,7 @@ def approved_tertial_report(plan, *, approver):
 
 
 def interrupt(_signum, _frame):
-    """SIGTERM (a timeout, a kill) unwinds like Ctrl-C, so gunicorn is stopped either way."""
+    """Ctrl-C and SIGTERM (a timeout, a kill) unwind through finally, so gunicorn is stopped."""
     raise KeyboardInterrupt
 
 
@@ -282,7 +282,9 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server_log, locust_log = run_dir / "gunicorn.log", run_dir / "locust.log"
     server = runner = None
+    interrupted = False
     signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)  # also when started in the background, which ignores it
     try:
         with server_log.open("w") as log:
             server = subprocess.Popen(
@@ -321,9 +323,10 @@ def main() -> None:
                 print("locust overran its time: stopped")
         print(f"uptime after:  {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
     except KeyboardInterrupt:
+        interrupted = True
         print("interrupted")
     finally:
-        stop(runner, "locust", signal.SIGINT)  # as Ctrl-C: locust still writes its figures
+        stop(runner, "locust", signal.SIGTERM)  # locust's own handler: it still writes its figures
         stop(server, "gunicorn", signal.SIGTERM)
         shutil.rmtree(run_dir / "static", ignore_errors=True)  # 20 MB of copies; the figures stay
     stats = run_dir / "locust_stats.csv"
@@ -333,7 +336,8 @@ def main() -> None:
     before = run_dir / "before_figures.json"
     signed_in, failed_before = summarise_before_figures(before) if before.exists() else (0, 0)
     if signed_in == users:
-        print(f"figures over {args.seconds} s from when all {users} users had signed in:")
+        span = "until interrupted" if interrupted else f"over {args.seconds} s"
+        print(f"figures {span} from when all {users} users had signed in:")
     else:
         print(f"only {signed_in} of {users} users signed in within {args.sign_in_seconds} s: figures of the whole run")
     met = summarise(stats, run_dir / "locust_failures.csv", p95_limit_ms=args.p95_limit_ms)
