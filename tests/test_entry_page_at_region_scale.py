@@ -30,7 +30,7 @@ def test_a_plan_with_hundreds_of_rows_is_saved_in_one_post(admin_client_sv):
         for i, indicator in enumerate(indicators)
     )
     query = f"?plan={plan.pk}&year=2025&period_kind=month&period_number=5&unit="
-    formset = admin_client_sv.get(ENTRY_URL + query).context["formset"]
+    formset = admin_client_sv.get(ENTRY_URL + query).context["page"].formset
     data = {
         "form-TOTAL_FORMS": str(formset.total_form_count()),
         "form-INITIAL_FORMS": str(formset.initial_form_count()),
