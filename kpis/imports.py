@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,7 +41,7 @@ from goalplan.selectors import visible_to
 from kpis.access import validate_reason, write_rules_for
 from kpis.forms import parse_swedish_decimal
 from kpis.models import Indicator, Measure, Outcome
-from kpis.services import record_history
+from kpis.services import record_history_of_stored
 from kpis.uploads import CONTROL_CHARACTERS, FileError, ImportFailed, UnreadableFile, read_table
 
 __all__ = [
@@ -71,6 +72,7 @@ COLUMN_NAMES = {
     "comment": ("kommentar", "comment"),
 }
 REQUIRED_COLUMNS = ("year", "period", "value")  # and "measure" or "indicator"
+SEXES = frozenset(Sex.values)  # Sex.values builds a new list on every call
 YES = {"ja", "yes", "genomfört", "genomfort"}
 NO = {"nej", "no", "ej genomfört", "ej genomfort"}
 
@@ -142,7 +144,8 @@ def _period_parser() -> Callable[[int, str], Period]:
             return Period(year, kind, number)
         return Period.from_token(year, text)
 
-    return parse
+    # A file names a handful of periods on every row: each is worked out once.
+    return cache(parse)
 
 
 class _Errors:
@@ -242,7 +245,7 @@ def import_outcomes(
             if unit_id is None:
                 fail("unit", _("There is no organisational unit “%(value)s”.") % {"value": unit_text})
         sex = (cell(values, "sex") or Sex.TOTAL).upper()
-        if sex not in Sex.values:
+        if sex not in SEXES:
             fail("sex", _("“%(value)s” is not T, K or M.") % {"value": sex})
         elif indicator is not None and sex != Sex.TOTAL and not indicator.split_by_sex:
             fail("sex", _("The indicator is not split by sex; use T."))
@@ -355,7 +358,8 @@ def _indicator_lookup(user):
             return indicators[indicator_of_measure[int(measure_text)]], None
         return None, _("There is no measure with number “%(value)s”.") % {"value": measure_text}
 
-    return find, plans_of
+    # Files repeat the same few hundred indicators on every row: each text is looked up once.
+    return cache(find), plans_of
 
 
 def _unit_lookup() -> Callable[[str], int | None]:
@@ -377,7 +381,7 @@ def _unit_lookup() -> Callable[[str], int | None]:
             return by_name[key][0] if len(by_name[key]) == 1 else None
         return int(key) if key.isdigit() and int(key) in ids else None
 
-    return find
+    return cache(find)
 
 
 def _is_conflict(error: Exception) -> bool:
@@ -402,73 +406,105 @@ def _write(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str, pr
         raise
 
 
+@dataclass(frozen=True)
+class StoredOutcome:
+    """What the import compares and rewrites of an outcome already stored."""
+
+    pk: int
+    value: Decimal | None
+    accomplished: bool | None
+    comment: str
+    version: int
+
+    def differs_from(self, row: ParsedRow) -> bool:
+        return (self.value, self.accomplished, self.comment) != (row.value, row.accomplished, row.comment)
+
+
+def _stored_outcomes(parsed: dict[Key, ParsedRow]) -> dict[Key, StoredOutcome]:
+    """The stored outcomes the file's rows would replace, locked (in pk order) until the end.
+
+    One query on the index (indicator, year, period kind, period number): the file's indicators,
+    years, kinds and numbers, so a file of one month reads that month, not the indicators' years.
+    Read as plain values: building 100 000 model instances cost more than writing the rows.
+    """
+    stored = {}
+    existing = (
+        Outcome.objects.select_for_update()
+        .filter(
+            indicator_id__in={key[0] for key in parsed},
+            year__in={key[1] for key in parsed},
+            period_kind__in={key[2] for key in parsed},
+            period_number__in={key[3] for key in parsed},
+        )
+        .order_by("pk")
+        .values_list(
+            "indicator_id",
+            "year",
+            "period_kind",
+            "period_number",
+            "unit_id",
+            "sex",
+            "pk",
+            "value",
+            "accomplished",
+            "comment",
+            "version",
+        )
+    )
+    for *key, pk, value, accomplished, comment, version in existing.iterator(chunk_size=BATCH_SIZE):
+        key = tuple(key)
+        if key in parsed:
+            stored[key] = StoredOutcome(pk, value, accomplished, comment, version)
+    return stored
+
+
 def _write_all(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str, progress) -> ImportResult:
     result = ImportResult()
     if not parsed:
         return result
-    indicator_ids = {key[0] for key in parsed}
-    years = {key[1] for key in parsed}
     with transaction.atomic():
-        stored = {}
-        existing = (
-            Outcome.objects.select_for_update().filter(indicator_id__in=indicator_ids, year__in=years).order_by("pk")
-        )
-        for outcome in existing.iterator(chunk_size=BATCH_SIZE):
-            key = (
-                outcome.indicator_id,
-                outcome.year,
-                outcome.period_kind,
-                outcome.period_number,
-                outcome.unit_id,
-                outcome.sex,
-            )
-            if key in parsed:
-                stored[key] = outcome
-        now = timezone.now()
-        new, changed = [], []
+        stored = _stored_outcomes(parsed)
+        new: list[ParsedRow] = []
+        changed: list[tuple[StoredOutcome, ParsedRow]] = []
         for key, row in parsed.items():
             current = stored.get(key)
             if current is None:
-                new.append(
-                    Outcome(
-                        indicator_id=key[0],
-                        year=key[1],
-                        period_kind=key[2],
-                        period_number=key[3],
-                        unit_id=key[4],
-                        sex=key[5],
-                        value=row.value,
-                        accomplished=row.accomplished,
-                        comment=row.comment,
-                        entered_by=user,
-                        entered_at=now,
-                        updated_at=now,
-                        version=1,
-                    )
-                )
-            elif (current.value, current.accomplished, current.comment) != (row.value, row.accomplished, row.comment):
-                current.value, current.accomplished = row.value, row.accomplished
-                current.comment = row.comment
-                current.entered_by, current.updated_at = user, now
-                current.version += 1
-                changed.append(current)
+                new.append(row)
+            elif current.differs_from(row):
+                changed.append((current, row))
             else:
                 result.unchanged += 1
         result.created, result.updated = len(new), len(changed)
         if dry_run:
             transaction.set_rollback(True)
             return result
-        _insert(new, progress)
-        _update(changed)
+        now = timezone.now()
+        user_id = user.pk if user is not None else None
+        # In the order of NEW_COLUMNS.
+        new_rows = [(*row.key, row.value, row.accomplished, None, row.comment, user_id, now, now, 1) for row in new]
+        created_pks = _insert(new_rows, progress)
+        _update(changed, user_id=user_id, now=now)
         reason = reason or _("Imported from a file")
-        record_history(new, user=user, reason=reason, created=True)
-        record_history(changed, user=user, reason=reason)
+        record_history_of_stored(created_pks, user=user, reason=reason, created=True)
+        record_history_of_stored([current.pk for current, _row in changed], user=user, reason=reason)
     return result
 
 
-def _update(outcomes: list[Outcome]) -> None:
+def _update(changed: list[tuple[StoredOutcome, ParsedRow]], *, user_id: int | None, now) -> None:
     """Changed outcomes in bulk: one UPDATE … FROM (VALUES …) per batch on PostgreSQL."""
     if connection.vendor != "postgresql":
+        outcomes = [
+            Outcome(
+                pk=current.pk,
+                value=row.value,
+                accomplished=row.accomplished,
+                comment=row.comment,
+                entered_by_id=user_id,
+                updated_at=now,
+                version=current.version + 1,
+            )
+            for current, row in changed
+        ]
         for start in range(0, len(outcomes), UPDATE_BATCH_SIZE):
             Outcome.objects.bulk_update(outcomes[start : start + UPDATE_BATCH_SIZE], UPDATED_FIELDS)
         return
@@ -476,67 +512,71 @@ def _update(outcomes: list[Outcome]) -> None:
     # rows took 3 s); 7 parameters × 5 000 rows stays under PostgreSQL's 65 535.
     fields = [Outcome._meta.pk, *(Outcome._meta.get_field(name) for name in UPDATED_FIELDS)]
     quote = connection.ops.quote_name
-    row = "(" + ", ".join(f"%s::{field.cast_db_type(connection)}" for field in fields) + ")"
+    row_sql = "(" + ", ".join(f"%s::{field.cast_db_type(connection)}" for field in fields) + ")"
     names = ", ".join(quote(field.column) for field in fields)
     assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in fields[1:])
     pk = quote(Outcome._meta.pk.column)
     with connection.cursor() as cursor:
-        for start in range(0, len(outcomes), BATCH_SIZE):
-            batch = outcomes[start : start + BATCH_SIZE]
-            params = [
-                field.get_db_prep_save(getattr(outcome, field.attname), connection)
-                for outcome in batch
-                for field in fields
-            ]
+        for start in range(0, len(changed), BATCH_SIZE):
+            batch = changed[start : start + BATCH_SIZE]
+            params = []
+            for current, row in batch:
+                # In the order of UPDATED_FIELDS, after the key.
+                params += [current.pk, row.value, row.accomplished, row.comment, user_id, now, current.version + 1]
             cursor.execute(
                 f"UPDATE {quote(Outcome._meta.db_table)} AS o SET {assignments} "
-                f"FROM (VALUES {', '.join([row] * len(batch))}) AS v ({names}) "
+                f"FROM (VALUES {', '.join([row_sql] * len(batch))}) AS v ({names}) "
                 f"WHERE o.{pk} = v.{pk}",
                 params,
             )
 
 
-def _insert(outcomes: list[Outcome], progress) -> None:
-    """New outcomes in bulk: PostgreSQL's COPY, else batched INSERTs."""
-    if not outcomes:
-        return
+# A new outcome's columns, as _insert takes them (its key comes from the table's sequence).
+NEW_COLUMNS = (
+    "indicator_id",
+    "year",
+    "period_kind",
+    "period_number",
+    "unit_id",
+    "sex",
+    "value",
+    "accomplished",
+    "count",
+    "comment",
+    "entered_by_id",
+    "entered_at",
+    "updated_at",
+    "version",
+)
+
+
+def _insert(rows: list[tuple], progress) -> list[int]:
+    """New outcomes (tuples of NEW_COLUMNS) in bulk, their keys returned: PostgreSQL's COPY, else
+    batched INSERTs."""
+    if not rows:
+        return []
     if connection.vendor != "postgresql":
-        for start in range(0, len(outcomes), BATCH_SIZE):
-            Outcome.objects.bulk_create(outcomes[start : start + BATCH_SIZE])
-        return
-    columns = [
-        "indicator_id",
-        "year",
-        "period_kind",
-        "period_number",
-        "unit_id",
-        "sex",
-        "value",
-        "accomplished",
-        "count",
-        "comment",
-        "entered_by_id",
-        "entered_at",
-        "updated_at",
-        "version",
-    ]
+        outcomes = [Outcome(**dict(zip(NEW_COLUMNS, row, strict=True))) for row in rows]
+        Outcome.objects.bulk_create(outcomes, batch_size=BATCH_SIZE)
+        return [outcome.pk for outcome in outcomes]
+    table = connection.ops.quote_name(Outcome._meta.db_table)
+    pk_column = Outcome._meta.pk.column
+    with connection.cursor() as cursor:
+        # The keys are drawn from the table's own sequence first (one query), so the rows go in
+        # with them and nothing has to be read back to find them (for the history).
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk_column, len(rows)]
+        )
+        pks = [pk for (pk,) in cursor.fetchall()]
     # COPY goes to psycopg directly: wrap its errors so a duplicate key is Django's IntegrityError.
+    # Every value is at hand before the COPY starts (a query on the connection during it blocks).
     with (
         connection.wrap_database_errors,
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY kpis_outcome ({', '.join(columns)}) FROM STDIN") as copy,
+        cursor.cursor.copy(f"COPY {table} ({', '.join([pk_column, *NEW_COLUMNS])}) FROM STDIN") as copy,
     ):
-        for index, outcome in enumerate(outcomes, start=1):
-            copy.write_row([getattr(outcome, column) for column in columns])
+        for index, (pk, row) in enumerate(zip(pks, rows, strict=True), start=1):
+            copy.write_row((pk, *row))
             if progress and index % BATCH_SIZE == 0:
                 progress(index)
-    # History and the caller need the new rows' keys.
-    keys = {(o.indicator_id, o.year, o.period_kind, o.period_number, o.unit_id, o.sex): o for o in outcomes}
-    for pk, indicator_id, year, kind, number, unit_id, sex in (
-        Outcome.objects.filter(indicator_id__in={o.indicator_id for o in outcomes}, year__in={o.year for o in outcomes})
-        .values_list("pk", "indicator_id", "year", "period_kind", "period_number", "unit_id", "sex")
-        .order_by()
-    ):
-        outcome = keys.get((indicator_id, year, kind, number, unit_id, sex))
-        if outcome is not None:
-            outcome.pk = pk
+    return pks

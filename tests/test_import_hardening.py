@@ -752,7 +752,7 @@ def test_two_imports_at_the_same_time_the_second_gets_a_conflict(monkeypatch, me
     first_rows = month_rows(measure, 3)
     second_rows = month_rows(measure, 4)  # one more row (April) that only the second file has
     inserted, release = threading.Event(), threading.Event()
-    real_record_history = imports.record_history
+    real_record_history = imports.record_history_of_stored
     outcomes: dict[str, object] = {}
 
     def paused_record_history(rows, **kwargs):
@@ -770,7 +770,7 @@ def test_two_imports_at_the_same_time_the_second_gets_a_conflict(monkeypatch, me
         finally:
             connections.close_all()
 
-    monkeypatch.setattr(imports, "record_history", paused_record_history)
+    monkeypatch.setattr(imports, "record_history_of_stored", paused_record_history)
     first = threading.Thread(target=run, args=("first", first_rows), name="first")
     second = threading.Thread(target=run, args=("second", second_rows), name="second")
     try:
