@@ -190,6 +190,9 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTE
 # body stays bounded by DATA_UPLOAD_MAX_MEMORY_SIZE.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000 * 6 + 100
 
+# An uploaded outcome file waits this long (in the database, kpis.PendingImport) for its confirmation.
+IMPORT_PENDING_SECONDS = int(os.environ.get("IMPORT_PENDING_SECONDS", str(2 * 60 * 60)))
+
 
 # --- Production hardening (see README "Running in production") -------------------------------
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]

@@ -1,9 +1,5 @@
 """Admin for measures, targets, outcomes and comparison values, with the period entry page."""
 
-import tempfile
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,13 +43,14 @@ from kpis.models import (
     Target,
 )
 from kpis.pages import EntryPage, entry_page
+from kpis.pending_imports import PendingImportGone, pending_import_confirm, pending_import_create, pending_import_of
 from kpis.planning import adopt_templates, create_next_year_plan
 from kpis.resources import MeasureResource, TargetResource
 from kpis.services import OutcomeEntry, outcome_save, outcomes_record_for_period
 from kpis.uploads import format_size
 
-# Uploaded files wait here between the preview and the confirmation.
-IMPORT_DIR = Path(tempfile.gettempdir()) / "malstyrning-imports"
+# The person's latest preview (kpis.PendingImport), for a confirmation that does not name one.
+PENDING_IMPORT_SESSION_KEY = "outcome_import"
 
 
 class TargetInline(GuardedTabularInline):
@@ -297,16 +294,19 @@ class OutcomeAdmin(GuardedHistoryAdmin):
         }
         form = OutcomeImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and "confirm" in request.POST:
-            pending = request.session.get("outcome_import")
-            stored = Path(pending["path"]) if pending else None
-            if stored is None or not stored.exists():
-                request.session.pop("outcome_import", None)
-                self.message_user(request, _("The file to import was not found; upload it again."), messages.ERROR)
-                return HttpResponseRedirect(request.path)
+            # The form names the preview it confirms; the session's is for a form without it.
+            posted = request.POST.get("pending", "")
+            pending_id = int(posted) if posted.isdecimal() and len(posted) <= 18 else None
+            if pending_id is None and not posted:
+                remembered = request.session.get(PENDING_IMPORT_SESSION_KEY)
+                # A session from before the move to the database holds a path: nothing to confirm.
+                pending_id = remembered if isinstance(remembered, int) else None
             try:
-                result = import_outcomes(
-                    stored.read_bytes(), pending["name"], user=request.user, reason=pending["reason"]
-                )
+                result = pending_import_confirm(user=request.user, pending_id=pending_id)
+            except PendingImportGone as gone:
+                request.session.pop(PENDING_IMPORT_SESSION_KEY, None)
+                self.message_user(request, gone.message, messages.ERROR)
+                return HttpResponseRedirect(request.path)
             except ImportFailed as failure:
                 # The upload is kept: after a conflict with someone saving at the same time the
                 # person confirms again without uploading anew.
@@ -316,12 +316,11 @@ class OutcomeAdmin(GuardedHistoryAdmin):
                         "errors": failure.errors,
                         "error_count": failure.error_count,
                         "more_errors": failure.more_errors_text(),
-                        "retry_filename": pending["name"],
+                        "retry": pending_import_of(user=request.user, pending_id=pending_id),
                     }
                 )
                 return TemplateResponse(request, "admin/kpis/outcome/import.html", context)
-            request.session.pop("outcome_import", None)
-            stored.unlink(missing_ok=True)
+            request.session.pop(PENDING_IMPORT_SESSION_KEY, None)
             self.message_user(
                 request,
                 _("Imported %(rows)s rows: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
@@ -345,11 +344,11 @@ class OutcomeAdmin(GuardedHistoryAdmin):
                     }
                 )
                 return TemplateResponse(request, "admin/kpis/outcome/import.html", context)
-            IMPORT_DIR.mkdir(parents=True, exist_ok=True)
-            stored = IMPORT_DIR / uuid.uuid4().hex
-            stored.write_bytes(data)
-            request.session["outcome_import"] = {"path": str(stored), "name": upload.name, "reason": reason}
-            context.update({"preview": preview, "filename": upload.name})
+            pending = pending_import_create(user=request.user, file_name=upload.name, content=data, reason=reason)
+            request.session[PENDING_IMPORT_SESSION_KEY] = pending.pk
+            context.update(
+                {"preview": preview, "pending": pending, "pending_minutes": settings.IMPORT_PENDING_SECONDS // 60}
+            )
         context["form"] = form
         return TemplateResponse(request, "admin/kpis/outcome/import.html", context)
 

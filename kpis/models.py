@@ -1,9 +1,14 @@
 """Measures (mätetal, nyckeltal), their targets, outcomes and national comparison values."""
 
+from __future__ import annotations
+
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +24,7 @@ from goalplan.models import (
     year_field,
     year_in_range,
 )
+from kpis.access import REASON_MAX_LENGTH
 from kpis.formatting import format_number
 from kpis.wording import implied_sign
 
@@ -644,3 +650,50 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.version}"
+
+
+class PendingImportQuerySet(models.QuerySet):
+    def of(self, user) -> PendingImportQuerySet:
+        """The uploads a person may see and confirm: their own, whoever else they are."""
+        return self.filter(uploaded_by=user) if user is not None and user.pk is not None else self.none()
+
+    def expired(self, *, now=None) -> PendingImportQuerySet:
+        """Uploads older than ``IMPORT_PENDING_SECONDS``: their preview no longer holds."""
+        return self.filter(uploaded_at__lt=(now or timezone.now()) - PendingImport.lifetime())
+
+
+class PendingImport(models.Model):
+    """An outcome file uploaded for import, kept between its preview and its confirmation.
+
+    In the database rather than on an app server's disk: the confirmation may reach any app
+    server. Only the person who uploaded it sees or confirms it, once, within
+    ``IMPORT_PENDING_SECONDS`` (kpis/pending_imports.py). Deliberately not in the admin.
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, db_index=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, help_text=_("Of the content, to tell the file apart."))
+    reason = models.CharField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True)
+
+    objects = PendingImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+        ordering = ["-uploaded_at"]
+        # Nobody is granted rights to browse other people's uploads: there is nothing to grant.
+        default_permissions = ()
+
+    def __str__(self):
+        return self.file_name
+
+    @staticmethod
+    def lifetime() -> timedelta:
+        return timedelta(seconds=settings.IMPORT_PENDING_SECONDS)
+
+    def has_expired(self, *, now=None) -> bool:
+        return self.uploaded_at < (now or timezone.now()) - self.lifetime()

@@ -8,8 +8,10 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 # Historical (audit) models are shown through their model's history page, not on their own.
-# The data versions are written by database triggers alone (kpis.triggers): nobody edits them.
-NOT_IN_ADMIN = {"DataVersion"}
+# The data versions are written by database triggers alone (kpis.triggers): nobody edits them. A
+# pending import is one person's upload awaiting their confirmation: kept out of the admin on
+# purpose (tests/test_pending_import.py checks that it stays out).
+NOT_IN_ADMIN = {"DataVersion", "PendingImport"}
 OUR_MODELS = [
     model
     for label in ("goalplan", "kpis", "budget", "meetings")

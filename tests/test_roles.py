@@ -17,13 +17,14 @@ from tests.selectors import hsn_plan
 
 pytestmark = pytest.mark.django_db
 
-# Not in the admin: history (shown on its model's history page) and the data versions, which
-# database triggers alone write (kpis.triggers).
+# Not in the admin: history (shown on its model's history page), the data versions, which
+# database triggers alone write (kpis.triggers), and pending imports, which have no admin pages
+# at all (tests/test_pending_import.py).
 OUR_MODELS = [
     m
     for label in ("goalplan", "kpis", "budget", "meetings")
     for m in apps.get_app_config(label).get_models()
-    if not m.__name__.startswith("Historical") and m.__name__ != "DataVersion"
+    if not m.__name__.startswith("Historical") and m.__name__ not in {"DataVersion", "PendingImport"}
 ]
 
 
