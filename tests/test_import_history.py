@@ -109,3 +109,23 @@ def test_the_write_is_the_same_few_statements_for_ten_rows_as_for_two_thousand(m
         statements.append(len(queries))
         Outcome.objects.filter(indicator=measure.indicator, year__gte=YEAR).delete()
     assert statements[0] == statements[1]
+
+
+def test_the_entry_page_history_names_who_changed_the_value_and_when(measure, importer):
+    """The entry page shares the history writer: its change row holds the stored row (the person
+    and time of the change), not the in-memory row it compared with."""
+    from goalplan.periods import Period, PeriodKind
+    from kpis.services import OutcomeEntry, outcomes_record_for_period
+
+    import_outcomes(rows_for(measure, 1), "forsta.csv", user=None)
+    outcome = Outcome.objects.get(indicator=measure.indicator, year=YEAR, period_number=1, unit=None)
+    outcomes_record_for_period(
+        period=Period(YEAR, PeriodKind.MONTH, 1),
+        unit=None,
+        user=importer,
+        entries=[OutcomeEntry(measure=measure, value=11, comment="rättat", expected_version=outcome.version)],
+    )
+    change = Outcome.history.filter(id=outcome.pk).latest("history_id")
+    outcome.refresh_from_db()
+    assert (change.history_type, change.entered_by_id, change.history_user_id) == ("~", importer.pk, importer.pk)
+    assert tracked(change) == tracked(outcome)
