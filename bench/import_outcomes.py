@@ -136,7 +136,11 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.auth import get_user_model
+
+    # As in production: the debug cursor keeps every statement's SQL with its parameters.
+    settings.DEBUG = False
 
     from kpis.imports import import_outcomes
     from kpis.models import Outcome

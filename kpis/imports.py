@@ -203,23 +203,31 @@ def import_outcomes(
     parsed: dict[Key, ParsedRow] = {}
     first_row_of: dict[Key, int] = {}
 
-    def cell(values: list[str], name: str) -> str:
-        index = columns.get(name)
-        return values[index].strip() if index is not None and index < len(values) else ""
+    # The cells the import reads, in this order, picked out of each row by one comprehension.
+    wanted = [
+        columns.get(name) for name in ("indicator", "measure", "year", "period", "unit", "sex", "value", "comment")
+    ]
+
+    @cache
+    def is_locked(indicator_id: int, year: int, month: int) -> bool:
+        # Asked once per indicator and month, not once per row: a file repeats them on every unit.
+        return rules.is_locked_in_any(plans_of.get(indicator_id, ()), year, month)
 
     # The rows are streamed: reading stops (UnreadableFile) as soon as the row limit is passed.
     for row_number, values in enumerate(rows, start=2):
-        if not any(value.strip() for value in values):
+        width = len(values)
+        cells = [values[index].strip() if index is not None and index < width else "" for index in wanted]
+        if not any(cells) and not any(value.strip() for value in values):
             continue
+        indicator_text, measure_text, year_text, period_text, unit_text, sex_text, value_text, comment = cells
         errors_before = errors.count
 
         def fail(column: str, message: str, row_number: int = row_number) -> None:
             errors.add(RowError(row_number, COLUMN_NAMES[column][0], message))
 
-        indicator, problem = find_indicator(cell(values, "indicator"), cell(values, "measure"))
+        indicator, problem = find_indicator(indicator_text, measure_text)
         if problem:
             fail("indicator" if "indicator" in columns else "measure", problem)
-        year_text = cell(values, "year")
         year = int(year_text) if year_text.isdecimal() and len(year_text) <= 4 else None
         if year is None or not MIN_YEAR <= year <= MAX_YEAR:
             fail(
@@ -231,25 +239,23 @@ def import_outcomes(
         period = None
         if year is not None:
             try:
-                period = parse_period(year, cell(values, "period"))
+                period = parse_period(year, period_text)
             except ValueError:
                 fail(
                     "period",
                     _("“%(value)s” is not a period (e.g. month-4, ytd-4, tertial-1, year, april, T1).")
-                    % {"value": cell(values, "period")},
+                    % {"value": period_text},
                 )
-        unit_text = cell(values, "unit")
         unit_id = None
         if unit_text:
             unit_id = find_unit(unit_text)
             if unit_id is None:
                 fail("unit", _("There is no organisational unit “%(value)s”.") % {"value": unit_text})
-        sex = (cell(values, "sex") or Sex.TOTAL).upper()
+        sex = (sex_text or Sex.TOTAL).upper()
         if sex not in SEXES:
             fail("sex", _("“%(value)s” is not T, K or M.") % {"value": sex})
         elif indicator is not None and sex != Sex.TOTAL and not indicator.split_by_sex:
             fail("sex", _("The indicator is not split by sex; use T."))
-        value_text = cell(values, "value")
         value = accomplished = None
         if value_text.lower() in YES:
             accomplished = True
@@ -269,7 +275,6 @@ def import_outcomes(
                         value = value.quantize(VALUE_PLACES)
                     if not value.is_finite() or abs(value) >= VALUE_LIMIT:
                         fail("value", _("“%(value)s” is too large.") % {"value": value_text})
-        comment = cell(values, "comment")
         if CONTROL_CHARACTERS.search(comment):
             # PostgreSQL refuses NUL in text, and no other control character belongs in a comment.
             fail("comment", _("The comment contains a control character that cannot be stored."))
@@ -280,7 +285,7 @@ def import_outcomes(
         if (
             indicator is not None
             and period is not None
-            and rules.is_locked_in_any(plans_of.get(indicator.pk, ()), year, period.end_month)
+            and is_locked(indicator.pk, year, period.end_month)
             and not (rules.scope.is_administrator and reason)
         ):
             fail(
@@ -565,9 +570,10 @@ def _insert(rows: list[tuple], progress) -> list[int]:
         # The keys are drawn from the table's own sequence first (one query), so the rows go in
         # with them and nothing has to be read back to find them (for the history).
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk_column, len(rows)]
+            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
+            [table, pk_column, len(rows)],
         )
-        pks = [pk for (pk,) in cursor.fetchall()]
+        (pks,) = cursor.fetchone()
     # COPY goes to psycopg directly: wrap its errors so a duplicate key is Django's IntegrityError.
     # Every value is at hand before the COPY starts (a query on the connection during it blocks).
     with (
