@@ -39,11 +39,12 @@ from kpis.models import (
     Measure,
     NationalValue,
     Outcome,
+    PendingImport,
     StatusOverride,
     Target,
 )
 from kpis.pages import EntryPage, entry_page
-from kpis.pending_imports import PendingImportGone, pending_import_confirm, pending_import_create, pending_import_of
+from kpis.pending_imports import PendingImportGone, pending_import_confirm, pending_import_of
 from kpis.planning import adopt_templates, create_next_year_plan
 from kpis.resources import MeasureResource, TargetResource
 from kpis.services import OutcomeEntry, outcome_save, outcomes_record_for_period
@@ -344,7 +345,7 @@ class OutcomeAdmin(GuardedHistoryAdmin):
                     }
                 )
                 return TemplateResponse(request, "admin/kpis/outcome/import.html", context)
-            pending = pending_import_create(user=request.user, file_name=upload.name, content=data, reason=reason)
+            pending = PendingImport.objects.store(user=request.user, file_name=upload.name, content=data, reason=reason)
             request.session[PENDING_IMPORT_SESSION_KEY] = pending.pk
             context.update(
                 {"preview": preview, "pending": pending, "pending_minutes": settings.IMPORT_PENDING_SECONDS // 60}

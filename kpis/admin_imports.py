@@ -5,10 +5,14 @@ kpis/uploads.py before any parser runs: size (``IMPORT_MAX_BYTES``), text encodi
 or without BOM, else Windows-1252; the file is stored as UTF-8 for the confirmation step), XLSX
 zip bombs and rows (``IMPORT_MAX_ROWS``). A refused or unreadable file is a Swedish form error
 on the import page instead of a 500, and at most ``IMPORT_MAX_LISTED_ERRORS`` rows with errors
-are listed.
+are listed. Between preview and confirmation the file waits in the database (kpis.PendingImport,
+as the outcome import's does), bound to the person importing, never in a temporary folder.
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
 import tablib
@@ -16,13 +20,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
+from import_export.tmp_storages import BaseStorage
 
+from kpis.models import PendingImport
 from kpis.uploads import (
     UnreadableFile,
     check_xlsx,
@@ -36,6 +43,62 @@ from kpis.uploads import (
 )
 
 logger = logging.getLogger(__name__)
+
+# The person whose import request is being handled: the library builds its storage without one.
+_importer: ContextVar = ContextVar("importer", default=None)
+
+
+@contextmanager
+def importing_as(user) -> Iterator[None]:
+    """Inside, the import's stored file belongs to ``user``; one transaction, so the confirmation
+    holds the file's row locked from reading it until it is removed (a double click imports once)."""
+    token = _importer.set(user)
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        _importer.reset(token)
+
+
+class PendingImportStorage(BaseStorage):
+    """django-import-export's file between preview and confirmation, in kpis.PendingImport.
+
+    Its ``name`` (carried by the confirmation form) is the pending import's number, which only
+    the person who uploaded it can read or remove; an expired, removed or someone else's file
+    reads as missing (FileNotFoundError, which the mixin answers with "upload it again").
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.file_name = kwargs.get("file_name", "")
+
+    def _mine(self):
+        user = _importer.get()
+        if user is None:
+            raise RuntimeError("PendingImportStorage is used inside an admin import request only.")
+        return PendingImport.objects.of(user)
+
+    def _pk(self) -> int | None:
+        name = str(self.name or "")
+        return int(name) if name.isdecimal() and len(name) <= 18 else None
+
+    def save(self, data):
+        content = data.encode(self.encoding or "utf-8") if isinstance(data, str) else bytes(data)
+        self._mine()  # refuse before writing, not after
+        pending = PendingImport.objects.store(user=_importer.get(), file_name=self.file_name, content=content)
+        self.name = str(pending.pk)
+
+    def read(self):
+        pk = self._pk()
+        pending = self._mine().select_for_update().filter(pk=pk).first() if pk is not None else None
+        if pending is None or pending.has_expired():
+            raise FileNotFoundError(self.name)
+        content = bytes(pending.content)
+        return content if "b" in self.read_mode else content.decode(self.encoding or "utf-8")
+
+    def remove(self):
+        if self._pk() is not None:
+            self._mine().filter(pk=self._pk()).delete()
 
 
 def _too_many_rows(limit: int) -> UnreadableFile:
@@ -141,6 +204,7 @@ class LimitedImportExportMixin(ImportExportMixin):
     """ImportExportMixin whose import refuses oversized, binary, mis-encoded or bomb files."""
 
     import_form_class = LimitedImportForm
+    tmp_storage_class = PendingImportStorage
 
     def get_import_form_class(self, request):
         return limited_form(super().get_import_form_class(request))
@@ -168,6 +232,7 @@ class LimitedImportExportMixin(ImportExportMixin):
         tmp_storage = self.get_tmp_storage_class()(
             encoding=None if input_format.is_binary() else self.from_encoding,
             read_mode=input_format.get_read_mode(),
+            file_name=getattr(import_file, "name", ""),
             **self.get_tmp_storage_class_kwargs(),
         )
         tmp_storage.save(data)
@@ -185,7 +250,8 @@ class LimitedImportExportMixin(ImportExportMixin):
         form.add_error("import_file", message)
 
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
+        with importing_as(request.user):
+            response = super().import_action(request, **kwargs)
         result = (getattr(response, "context_data", None) or {}).get("result")
         if result is not None:
             self._limit_listed_errors(request, result)
@@ -193,7 +259,8 @@ class LimitedImportExportMixin(ImportExportMixin):
 
     def process_import(self, request, **kwargs):
         try:
-            return super().process_import(request, **kwargs)
+            with importing_as(request.user):
+                return super().process_import(request, **kwargs)
         except (UnreadableFile, FileNotFoundError) as error:
             # A second click on "confirm" finds the stored file gone; a changed file is refused.
             message = (

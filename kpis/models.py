@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -660,6 +661,20 @@ class PendingImportQuerySet(models.QuerySet):
     def expired(self, *, now=None) -> PendingImportQuerySet:
         """Uploads older than ``IMPORT_PENDING_SECONDS``: their preview no longer holds."""
         return self.filter(uploaded_at__lt=(now or timezone.now()) - PendingImport.lifetime())
+
+    def store(self, *, user, file_name: str, content: bytes, reason: str = "") -> PendingImport:
+        """Keep a previewed file for its uploader's confirmation, in place of their previous one;
+        everybody's expired ones go, so the table holds at most one file per person."""
+        with transaction.atomic():
+            self.expired().delete()
+            self.of(user).delete()
+            return self.create(
+                uploaded_by=user,
+                file_name=file_name,
+                content=content,
+                sha256=hashlib.sha256(content).hexdigest(),
+                reason=reason,
+            )
 
 
 class PendingImport(models.Model):

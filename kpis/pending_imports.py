@@ -3,8 +3,8 @@
 The bytes are kept in the database, so the confirmation may reach any app server: none keeps a
 file of its own. A pending import belongs to the person who uploaded it (nobody else sees or
 confirms it, not even an administrator), is imported at most once, and expires after
-``IMPORT_PENDING_SECONDS``. A person has at most one: a new upload replaces their previous one,
-and removes everybody's expired ones, so the table never holds more than one file per person.
+``IMPORT_PENDING_SECONDS``. A person has at most one (``PendingImport.objects.store``): a new
+upload replaces their previous one and removes everybody's expired ones.
 """
 
 import hashlib
@@ -36,20 +36,6 @@ def _expired() -> PendingImportGone:
         _("The preview has expired: a file waits at most %(minutes)s minutes for its confirmation. Upload it again.")
         % {"minutes": settings.IMPORT_PENDING_SECONDS // 60}
     )
-
-
-def pending_import_create(*, user, file_name: str, content: bytes, reason: str = "") -> PendingImport:
-    """Keep a previewed file for its uploader's confirmation, in place of their previous one."""
-    with transaction.atomic():
-        PendingImport.objects.expired().delete()
-        PendingImport.objects.of(user).delete()
-        return PendingImport.objects.create(
-            uploaded_by=user,
-            file_name=file_name,
-            content=content,
-            sha256=hashlib.sha256(content).hexdigest(),
-            reason=reason,
-        )
 
 
 def pending_import_of(*, user, pending_id: int | None) -> PendingImport | None:

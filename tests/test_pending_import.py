@@ -1,6 +1,6 @@
-"""The outcome import's file waits in the database between preview and confirmation (issue 14):
-nothing on the app server's disk, only its uploader sees or confirms it, once, and not after it
-has expired."""
+"""An imported file waits in the database between preview and confirmation (issue 14): nothing
+on the app server's disk, only its uploader sees or confirms it, once, and not after it has
+expired. The outcome import, and django-import-export's spreadsheet imports through the same model."""
 
 import builtins
 import hashlib
@@ -16,9 +16,9 @@ from django.test import Client
 from django.utils import timezone
 
 import kpis.admin
-from goalplan.models import OrganisationalUnit
-from kpis.models import Measure, Outcome, PendingImport
-from kpis.pending_imports import PendingImportGone, pending_import_confirm, pending_import_create
+from goalplan.models import OrganisationalUnit, Plan
+from kpis.models import Measure, Outcome, PendingImport, Target
+from kpis.pending_imports import PendingImportGone, pending_import_confirm
 from tests.selectors import hsn_plan
 
 pytestmark = pytest.mark.django_db
@@ -75,8 +75,9 @@ def test_the_preview_keeps_the_file_in_the_database_for_its_uploader(admin_clien
     assert not stored(measure).exists()
 
 
-def test_nothing_is_written_to_the_local_disk_between_preview_and_confirmation(admin_client_sv, measure, monkeypatch):
-    assert not hasattr(kpis.admin, "IMPORT_DIR")
+@pytest.fixture
+def disk_writes(monkeypatch):
+    """The files opened for writing while the test runs (builtins.open and os.open)."""
     writes = []
     real_open, real_os_open = builtins.open, os.open
 
@@ -92,12 +93,44 @@ def test_nothing_is_written_to_the_local_disk_between_preview_and_confirmation(a
 
     monkeypatch.setattr(builtins, "open", reading_open)
     monkeypatch.setattr(os, "open", reading_os_open)
+    return writes
+
+
+def test_nothing_is_written_to_the_local_disk_between_preview_and_confirmation(admin_client_sv, measure, disk_writes):
+    assert not hasattr(kpis.admin, "IMPORT_DIR")
     assert upload(admin_client_sv, csv_file(measure)).status_code == 200
     assert admin_client_sv.post(URL, {"confirm": "1"}).status_code == 302
-    monkeypatch.undo()
-    assert writes == []
+    assert disk_writes == []
     assert stored(measure).get().comment == "ok"
     assert not PendingImport.objects.exists()  # gone once imported
+
+
+def test_the_spreadsheet_imports_keep_their_file_in_the_database_too(two_administrators, measure, disk_writes):
+    """django-import-export's preview and confirmation (targets here), bound to the uploader."""
+    uploader, other = two_administrators
+    Plan.objects.filter(pk=measure.plan_id).update(state=Plan.State.DRAFT)  # no reason needed
+    titles = [format_class().get_title() for format_class in admin.site._registry[Target].get_import_formats()]
+    content = f"measure;year;kind;value;wording\r\n{measure.pk};2033;at_least;90;Minst 90 %\r\n".encode()
+    preview = swedish_client(uploader).post(
+        "/admin/kpis/target/import/",
+        {"import_file": SimpleUploadedFile("mal.csv", content), "format": str(titles.index("csv")), "resource": "0"},
+    )
+    assert "confirm_form" in preview.context, preview.content.decode()
+    confirm = preview.context["confirm_form"].initial
+    pending = PendingImport.objects.get()
+    assert (pending.uploaded_by, pending.file_name, confirm["import_file_name"]) == (
+        uploader,
+        "mal.csv",
+        str(pending.pk),
+    )
+    # Someone else confirming the same preview finds no file.
+    refused = swedish_client(other).post("/admin/kpis/target/process_import/", confirm, follow=True)
+    assert "Filen att importera hittades inte" in refused.content.decode()
+    assert not Target.objects.filter(measure=measure, year=2033).exists()
+    assert swedish_client(uploader).post("/admin/kpis/target/process_import/", confirm).status_code == 302
+    assert Target.objects.get(measure=measure, year=2033).wording == "Minst 90 %"
+    assert not PendingImport.objects.exists()
+    assert disk_writes == []
 
 
 def test_another_administrator_can_neither_see_nor_confirm_someone_elses_upload(two_administrators, measure):
@@ -143,14 +176,14 @@ def test_an_expired_preview_is_refused_in_swedish_and_removed(admin_client_sv, m
 
 def test_a_new_upload_removes_expired_ones_and_the_uploaders_previous_one(two_administrators, measure, settings):
     uploader, other = two_administrators
-    old = pending_import_create(user=other, file_name="gammal.csv", content=b"x")
-    kept = pending_import_create(user=other, file_name="farsk.csv", content=b"y")
+    old = PendingImport.objects.store(user=other, file_name="gammal.csv", content=b"x")
+    kept = PendingImport.objects.store(user=other, file_name="farsk.csv", content=b"y")
     assert not PendingImport.objects.filter(pk=old.pk).exists()  # replaced by the person's newer one
-    stale = pending_import_create(user=uploader, file_name="forra.csv", content=b"z")
+    stale = PendingImport.objects.store(user=uploader, file_name="forra.csv", content=b"z")
     PendingImport.objects.filter(pk=kept.pk).update(
         uploaded_at=timezone.now() - timedelta(seconds=settings.IMPORT_PENDING_SECONDS + 1)
     )
-    newest = pending_import_create(user=uploader, file_name="ny.csv", content=b"w")
+    newest = PendingImport.objects.store(user=uploader, file_name="ny.csv", content=b"w")
     assert list(PendingImport.objects.values_list("pk", flat=True)) == [newest.pk]
     assert stale.pk != newest.pk
 

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from kpis.models import Outcome, PendingImport
-from kpis.pending_imports import PendingImportGone, pending_import_confirm, pending_import_create
+from kpis.pending_imports import PendingImportGone, pending_import_confirm
 from tests.test_concurrent_saves import ROUNDS, numeric_measure, plan, run_at_once  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,7 +20,7 @@ def test_two_confirmations_at_once_import_the_file_once(plan):  # noqa: F811 (fi
     for round_number in range(ROUNDS):
         year = 2040 + round_number
         data = f"mätetal;år;period;enhet;kön;värde;kommentar\n{measure.pk};{year};month-1;;T;42;\n".encode()
-        pending = pending_import_create(user=user, file_name="dubbel.csv", content=data)
+        pending = PendingImport.objects.store(user=user, file_name="dubbel.csv", content=data)
 
         def confirm(pending=pending):
             try:
