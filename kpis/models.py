@@ -678,11 +678,13 @@ class PendingImportQuerySet(models.QuerySet):
 
 
 class PendingImport(models.Model):
-    """An outcome file uploaded for import, kept between its preview and its confirmation.
+    """A file uploaded for import (outcomes, or a spreadsheet through the admin's Importera
+    button), kept between its preview and its confirmation.
 
     In the database rather than on an app server's disk: the confirmation may reach any app
     server. Only the person who uploaded it sees or confirms it, once, within
-    ``IMPORT_PENDING_SECONDS`` (kpis/pending_imports.py). Deliberately not in the admin.
+    ``IMPORT_PENDING_SECONDS`` (kpis/pending_imports.py, kpis/admin_imports.py). Deliberately not
+    in the admin. ``reason`` is the outcome import's; a spreadsheet's travels in its confirm form.
     """
 
     uploaded_by = models.ForeignKey(
