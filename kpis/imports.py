@@ -496,7 +496,9 @@ def _write_all(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str
 
 
 def _update(changed: list[tuple[StoredOutcome, ParsedRow]], *, user_id: int | None, now) -> None:
-    """Changed outcomes in bulk: one UPDATE … FROM (VALUES …) per batch on PostgreSQL."""
+    """Changed outcomes in bulk: one UPDATE … FROM unnest(…) on PostgreSQL, else bulk_update."""
+    if not changed:
+        return
     if connection.vendor != "postgresql":
         outcomes = [
             Outcome(
@@ -513,27 +515,31 @@ def _update(changed: list[tuple[StoredOutcome, ParsedRow]], *, user_id: int | No
         for start in range(0, len(outcomes), UPDATE_BATCH_SIZE):
             Outcome.objects.bulk_update(outcomes[start : start + UPDATE_BATCH_SIZE], UPDATED_FIELDS)
         return
-    # Joining a VALUES list costs rows, where bulk_update's CASE costs rows² (1 200 changed
-    # rows took 3 s); 7 parameters × 5 000 rows stays under PostgreSQL's 65 535.
-    fields = [Outcome._meta.pk, *(Outcome._meta.get_field(name) for name in UPDATED_FIELDS)]
+    # One statement however many rows (the data-version triggers fire per statement): each
+    # changed column travels as one array, joined to the table by key (bulk_update's CASE costs
+    # rows², and a VALUES list is bounded by PostgreSQL's 65 535 parameters). Who and when are
+    # the same for every row.
     quote = connection.ops.quote_name
-    row_sql = "(" + ", ".join(f"%s::{field.cast_db_type(connection)}" for field in fields) + ")"
-    names = ", ".join(quote(field.column) for field in fields)
-    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in fields[1:])
-    pk = quote(Outcome._meta.pk.column)
+    pk = Outcome._meta.pk
+    per_row = [pk, *(Outcome._meta.get_field(name) for name in ("value", "accomplished", "comment", "version"))]
+    arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in per_row)
+    names = ", ".join(quote(field.column) for field in per_row)
+    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in per_row[1:])
+    entered_by, updated_at = (quote(Outcome._meta.get_field(name).column) for name in ("entered_by", "updated_at"))
     with connection.cursor() as cursor:
-        for start in range(0, len(changed), BATCH_SIZE):
-            batch = changed[start : start + BATCH_SIZE]
-            params = []
-            for current, row in batch:
-                # In the order of UPDATED_FIELDS, after the key.
-                params += [current.pk, row.value, row.accomplished, row.comment, user_id, now, current.version + 1]
-            cursor.execute(
-                f"UPDATE {quote(Outcome._meta.db_table)} AS o SET {assignments} "
-                f"FROM (VALUES {', '.join([row_sql] * len(batch))}) AS v ({names}) "
-                f"WHERE o.{pk} = v.{pk}",
-                params,
-            )
+        cursor.execute(
+            f"UPDATE {quote(Outcome._meta.db_table)} AS o SET {assignments}, {entered_by} = %s, {updated_at} = %s "
+            f"FROM unnest({arrays}) AS v ({names}) WHERE o.{quote(pk.column)} = v.{quote(pk.column)}",
+            [
+                user_id,
+                now,
+                [current.pk for current, _row in changed],
+                [row.value for _current, row in changed],
+                [row.accomplished for _current, row in changed],
+                [row.comment for _current, row in changed],
+                [current.version + 1 for current, _row in changed],
+            ],
+        )
 
 
 # A new outcome's columns, as _insert takes them (its key comes from the table's sequence).

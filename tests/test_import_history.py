@@ -101,12 +101,19 @@ def test_a_dry_run_writes_neither_rows_nor_history(measure, importer):
 def test_the_write_is_the_same_few_statements_for_ten_rows_as_for_two_thousand(measure, importer):
     """Another helper's data-version triggers fire per statement: a bigger file must not mean more."""
     statements = []
-    for count, value in ((10, "10"), (2000, "11")):
-        data = rows_for(measure, count, value)
-        with CaptureQueriesContext(connection) as queries:
-            import_outcomes(data, "antal.csv", user=importer)
-        # COPY bypasses Django's query log; count it from the statements around it instead.
-        statements.append(len(queries))
+    for count in (10, 2000):
+        counted = []
+        for value in ("10", "11"):  # every row new, then every row changed
+            data = rows_for(measure, count, value)
+            with CaptureQueriesContext(connection) as queries:
+                import_outcomes(data, "antal.csv", user=importer)
+            # COPY bypasses Django's query log; the statements around it are counted.
+            counted.append(len(queries))
+        assert (
+            Outcome.history.filter(id__in=Outcome.objects.filter(indicator=measure.indicator, year__gte=YEAR)).count()
+            == 2 * count
+        )
+        statements.append(counted)
         Outcome.objects.filter(indicator=measure.indicator, year__gte=YEAR).delete()
     assert statements[0] == statements[1]
 
