@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kpis", "0012_roles_for_indicators"),
+        ("kpis", "0014_outcome_whole_scope_covering_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
