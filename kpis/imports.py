@@ -24,14 +24,11 @@ A concurrent import or entry of the same outcomes is an ``ImportConflict``, neve
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goalplan.choices import Sex
@@ -40,8 +37,8 @@ from goalplan.periods import MONTH_NAMES, Period, PeriodKind
 from goalplan.selectors import visible_to
 from kpis.access import validate_reason, write_rules_for
 from kpis.forms import parse_swedish_decimal
-from kpis.models import Indicator, Measure, Outcome
-from kpis.services import record_history_of_stored
+from kpis.import_writes import BATCH_SIZE, ImportConflict, ImportResult, Key, ParsedRow, RowError, write_rows
+from kpis.models import Indicator, Measure
 from kpis.uploads import CONTROL_CHARACTERS, FileError, ImportFailed, UnreadableFile, read_table
 
 __all__ = [
@@ -54,10 +51,6 @@ __all__ = [
     "read_table",
 ]
 
-BATCH_SIZE = 5000
-# bulk_update writes one CASE per column with a branch per row, which costs rows² per batch.
-UPDATE_BATCH_SIZE = 500
-UPDATED_FIELDS = ("value", "accomplished", "comment", "entered_by", "updated_at", "version")
 
 COLUMN_NAMES = {
     # The measure's number in the system (as before indicators), or the indicator itself: by
@@ -76,55 +69,9 @@ SEXES = frozenset(Sex.values)  # Sex.values builds a new list on every call
 YES = {"ja", "yes", "genomfört", "genomfort"}
 NO = {"nej", "no", "ej genomfört", "ej genomfort"}
 
-Key = tuple[int, int, str, int, int | None, str]  # indicator, year, kind, number, unit, sex
 # Outcome.value holds 16 digits, 4 after the comma.
 VALUE_PLACES = Decimal("0.0001")
 VALUE_LIMIT = Decimal("1e12")
-# PostgreSQL errors that mean another transaction got there first: deadlock, serialization
-# failure, lock not available.
-CONFLICT_SQLSTATES = {"40P01", "40001", "55P03"}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
-class ImportConflict(ImportFailed):
-    """Someone else wrote the same outcomes while the file was being imported; nothing was."""
-
-    def __init__(self):
-        self.message = _(
-            "Someone else entered or imported outcomes for the same measures and "
-            "periods at the same time. Nothing was imported; try again."
-        )
-        super().__init__([FileError(self.message)])
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ParsedRow:
-    key: Key
-    value: Decimal | None
-    accomplished: bool | None
-    comment: str
 
 
 def _period_parser() -> Callable[[int, str], Period]:
@@ -307,7 +254,7 @@ def import_outcomes(
 
     if errors.count:
         raise errors.failure()
-    result = _write(parsed, user=user, dry_run=dry_run, reason=reason, progress=progress)
+    result = write_rows(parsed, user=user, dry_run=dry_run, reason=reason, progress=progress)
     result.rows = len(parsed)
     return result
 
@@ -387,208 +334,3 @@ def _unit_lookup() -> Callable[[str], int | None]:
         return int(key) if key.isdigit() and int(key) in ids else None
 
     return cache(find)
-
-
-def _is_conflict(error: Exception) -> bool:
-    """Whether a database error means a concurrent writer, not a fault of ours or the server's."""
-    if isinstance(error, IntegrityError):
-        # A checked row breaks a constraint only when someone changed the data meanwhile: the
-        # same outcome inserted, or its measure or unit deleted.
-        return True
-    cause = error.__cause__
-    if getattr(cause, "sqlstate", None) in CONFLICT_SQLSTATES:
-        return True
-    return connection.vendor == "sqlite" and "locked" in str(error)
-
-
-def _write(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str, progress) -> ImportResult:
-    try:
-        return _write_all(parsed, user=user, dry_run=dry_run, reason=reason, progress=progress)
-    except (IntegrityError, OperationalError) as error:
-        # The atomic block has rolled back by now: nothing of this file is written.
-        if _is_conflict(error):
-            raise ImportConflict() from error
-        raise
-
-
-@dataclass(frozen=True)
-class StoredOutcome:
-    """What the import compares and rewrites of an outcome already stored."""
-
-    pk: int
-    value: Decimal | None
-    accomplished: bool | None
-    comment: str
-    version: int
-
-    def differs_from(self, row: ParsedRow) -> bool:
-        return (self.value, self.accomplished, self.comment) != (row.value, row.accomplished, row.comment)
-
-
-def _stored_outcomes(parsed: dict[Key, ParsedRow]) -> dict[Key, StoredOutcome]:
-    """The stored outcomes the file's rows would replace, locked (in pk order) until the end.
-
-    One query on the index (indicator, year, period kind, period number): the file's indicators,
-    years, kinds and numbers, so a file of one month reads that month, not the indicators' years.
-    Read as plain values: building 100 000 model instances cost more than writing the rows.
-    """
-    stored = {}
-    existing = (
-        Outcome.objects.select_for_update()
-        .filter(
-            indicator_id__in={key[0] for key in parsed},
-            year__in={key[1] for key in parsed},
-            period_kind__in={key[2] for key in parsed},
-            period_number__in={key[3] for key in parsed},
-        )
-        .order_by("pk")
-        .values_list(
-            "indicator_id",
-            "year",
-            "period_kind",
-            "period_number",
-            "unit_id",
-            "sex",
-            "pk",
-            "value",
-            "accomplished",
-            "comment",
-            "version",
-        )
-    )
-    for *key, pk, value, accomplished, comment, version in existing.iterator(chunk_size=BATCH_SIZE):
-        key = tuple(key)
-        if key in parsed:
-            stored[key] = StoredOutcome(pk, value, accomplished, comment, version)
-    return stored
-
-
-def _write_all(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str, progress) -> ImportResult:
-    result = ImportResult()
-    if not parsed:
-        return result
-    with transaction.atomic():
-        stored = _stored_outcomes(parsed)
-        new: list[ParsedRow] = []
-        changed: list[tuple[StoredOutcome, ParsedRow]] = []
-        for key, row in parsed.items():
-            current = stored.get(key)
-            if current is None:
-                new.append(row)
-            elif current.differs_from(row):
-                changed.append((current, row))
-            else:
-                result.unchanged += 1
-        result.created, result.updated = len(new), len(changed)
-        if dry_run:
-            transaction.set_rollback(True)
-            return result
-        now = timezone.now()
-        user_id = user.pk if user is not None else None
-        # In the order of NEW_COLUMNS.
-        new_rows = [(*row.key, row.value, row.accomplished, None, row.comment, user_id, now, now, 1) for row in new]
-        created_pks = _insert(new_rows, progress)
-        _update(changed, user_id=user_id, now=now)
-        reason = reason or _("Imported from a file")
-        record_history_of_stored(created_pks, user=user, reason=reason, created=True)
-        record_history_of_stored([current.pk for current, _row in changed], user=user, reason=reason)
-    return result
-
-
-def _update(changed: list[tuple[StoredOutcome, ParsedRow]], *, user_id: int | None, now) -> None:
-    """Changed outcomes in bulk: one UPDATE … FROM unnest(…) on PostgreSQL, else bulk_update."""
-    if not changed:
-        return
-    if connection.vendor != "postgresql":
-        outcomes = [
-            Outcome(
-                pk=current.pk,
-                value=row.value,
-                accomplished=row.accomplished,
-                comment=row.comment,
-                entered_by_id=user_id,
-                updated_at=now,
-                version=current.version + 1,
-            )
-            for current, row in changed
-        ]
-        for start in range(0, len(outcomes), UPDATE_BATCH_SIZE):
-            Outcome.objects.bulk_update(outcomes[start : start + UPDATE_BATCH_SIZE], UPDATED_FIELDS)
-        return
-    # One statement however many rows (the data-version triggers fire per statement): each
-    # changed column travels as one array, joined to the table by key (bulk_update's CASE costs
-    # rows², and a VALUES list is bounded by PostgreSQL's 65 535 parameters). Who and when are
-    # the same for every row.
-    quote = connection.ops.quote_name
-    pk = Outcome._meta.pk
-    per_row = [pk, *(Outcome._meta.get_field(name) for name in ("value", "accomplished", "comment", "version"))]
-    arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in per_row)
-    names = ", ".join(quote(field.column) for field in per_row)
-    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in per_row[1:])
-    entered_by, updated_at = (quote(Outcome._meta.get_field(name).column) for name in ("entered_by", "updated_at"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(Outcome._meta.db_table)} AS o SET {assignments}, {entered_by} = %s, {updated_at} = %s "
-            f"FROM unnest({arrays}) AS v ({names}) WHERE o.{quote(pk.column)} = v.{quote(pk.column)}",
-            [
-                user_id,
-                now,
-                [current.pk for current, _row in changed],
-                [row.value for _current, row in changed],
-                [row.accomplished for _current, row in changed],
-                [row.comment for _current, row in changed],
-                [current.version + 1 for current, _row in changed],
-            ],
-        )
-
-
-# A new outcome's columns, as _insert takes them (its key comes from the table's sequence).
-NEW_COLUMNS = (
-    "indicator_id",
-    "year",
-    "period_kind",
-    "period_number",
-    "unit_id",
-    "sex",
-    "value",
-    "accomplished",
-    "count",
-    "comment",
-    "entered_by_id",
-    "entered_at",
-    "updated_at",
-    "version",
-)
-
-
-def _insert(rows: list[tuple], progress) -> list[int]:
-    """New outcomes (tuples of NEW_COLUMNS) in bulk, their keys returned: PostgreSQL's COPY, else
-    batched INSERTs."""
-    if not rows:
-        return []
-    if connection.vendor != "postgresql":
-        outcomes = [Outcome(**dict(zip(NEW_COLUMNS, row, strict=True))) for row in rows]
-        Outcome.objects.bulk_create(outcomes, batch_size=BATCH_SIZE)
-        return [outcome.pk for outcome in outcomes]
-    table = connection.ops.quote_name(Outcome._meta.db_table)
-    pk_column = Outcome._meta.pk.column
-    with connection.cursor() as cursor:
-        # The keys are drawn from the table's own sequence first (one query), so the rows go in
-        # with them and nothing has to be read back to find them (for the history).
-        cursor.execute(
-            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
-            [table, pk_column, len(rows)],
-        )
-        (pks,) = cursor.fetchone()
-    # COPY goes to psycopg directly: wrap its errors so a duplicate key is Django's IntegrityError.
-    # Every value is at hand before the COPY starts (a query on the connection during it blocks).
-    with (
-        connection.wrap_database_errors,
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({', '.join([pk_column, *NEW_COLUMNS])}) FROM STDIN") as copy,
-    ):
-        for index, (pk, row) in enumerate(zip(pks, rows, strict=True), start=1):
-            copy.write_row((pk, *row))
-            if progress and index % BATCH_SIZE == 0:
-                progress(index)
-    return pks

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from goalplan.models import OrganisationalUnit, Plan
-from kpis import imports
+from kpis import import_writes
 from kpis.admin import TargetAdmin
 from kpis.imports import ImportConflict, ImportFailed, import_outcomes
 from kpis.kolada import KoladaFileError, import_kolada
@@ -648,7 +648,7 @@ def test_a_row_inserted_between_checking_and_writing_is_a_conflict(monkeypatch, 
     inserted on the same connection inside the import's transaction.
     """
     rows = month_rows(measure, 3)
-    original_insert = imports._insert
+    original_insert = import_writes._insert
     competing = {
         "indicator_id": measure.indicator_id,
         "year": YEAR,
@@ -665,7 +665,7 @@ def test_a_row_inserted_between_checking_and_writing_is_a_conflict(monkeypatch, 
             Outcome.objects.create(**competing, value=1, entered_at=now, updated_at=now)
         original_insert(outcomes, progress)
 
-    monkeypatch.setattr(imports, "_insert", insert_after_someone_else)
+    monkeypatch.setattr(import_writes, "_insert", insert_after_someone_else)
     try:
         with translation.override("sv"), pytest.raises(ImportConflict) as failure:
             import_outcomes(as_csv(rows), "samtidigt.csv", user=None)
@@ -732,7 +732,7 @@ def test_a_lock_or_deadlock_is_a_conflict_and_other_database_errors_are_not(monk
     def fail(*args, **kwargs):
         raise database_error(conflict)
 
-    monkeypatch.setattr(imports, "_write_all", fail)
+    monkeypatch.setattr(import_writes, "_write_all", fail)
     with pytest.raises(ImportConflict if conflict else OperationalError) as failure:
         import_outcomes(as_csv(month_rows(measure, 1)), "låst.csv", user=None)
     assert isinstance(failure.value, ImportFailed) is conflict
@@ -752,7 +752,7 @@ def test_two_imports_at_the_same_time_the_second_gets_a_conflict(monkeypatch, me
     first_rows = month_rows(measure, 3)
     second_rows = month_rows(measure, 4)  # one more row (April) that only the second file has
     inserted, release = threading.Event(), threading.Event()
-    real_record_history = imports.record_history_of_stored
+    real_record_history = import_writes.record_history_of_stored
     outcomes: dict[str, object] = {}
 
     def paused_record_history(rows, **kwargs):
@@ -770,7 +770,7 @@ def test_two_imports_at_the_same_time_the_second_gets_a_conflict(monkeypatch, me
         finally:
             connections.close_all()
 
-    monkeypatch.setattr(imports, "record_history_of_stored", paused_record_history)
+    monkeypatch.setattr(import_writes, "record_history_of_stored", paused_record_history)
     first = threading.Thread(target=run, args=("first", first_rows), name="first")
     second = threading.Thread(target=run, args=("second", second_rows), name="second")
     try:
