@@ -13,101 +13,46 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import logging
 import os
 import re
-import struct
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from kpis.formatting import format_number
+from kpis.upload_errors import FileError, ImportFailed, UnreadableFile, format_count, format_size, limited_rows
+from kpis.xlsx_files import check_xlsx, check_zip, xlsx_rows
 
-logger = logging.getLogger(__name__)
+# The one module the imports read files through: its parts (errors, XLSX) are named here too.
+__all__ = [
+    "CONTROL_CHARACTERS",
+    "FileError",
+    "ImportFailed",
+    "UnreadableFile",
+    "check_size",
+    "check_xlsx",
+    "check_zip",
+    "checked_upload",
+    "csv_rows",
+    "decode_text",
+    "format_count",
+    "format_size",
+    "is_xlsx_name",
+    "read_file",
+    "read_table",
+    "read_upload",
+    "sniff_delimiter",
+    "xlsx_rows",
+]
 
-# Our tables have a dozen columns; a sheet claiming thousands would make every row that wide.
-MAX_COLUMNS = 100
-# An XLSX holds a dozen parts in a directory of a few kB; hundreds of thousands of entries (a
-# 20 MB upload holds 200 000) cost zipfile seconds and 100 MB before any check could run.
-MAX_ZIP_ENTRIES = 1000
-MAX_ZIP_DIRECTORY_BYTES = 256 * 1024
-# The end-of-central-directory record: signature, disks, entries, directory size and offset;
-# ZIP64 adds a locator and a record before it, whose directory size zipfile then uses instead.
-END_OF_DIRECTORY = struct.Struct("<4s4H2LH")
-ZIP64_LOCATOR = struct.Struct("<4sLQL")
-ZIP64_END_OF_DIRECTORY = struct.Struct("<4sQ2H2L4Q")
+
 DELIMITERS = ";,\t"
 # C0 controls and DEL other than tab, newline and carriage return: never in a real CSV.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SAMPLE_CHARACTERS = 65536
 ZIP_SIGNATURE = b"PK\x03\x04"
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
-
-
-@dataclass(frozen=True)
-class FileError:
-    """A problem with the whole file rather than with one row."""
-
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class ImportFailed(Exception):
-    """The file was not imported; nothing was written."""
-
-    def __init__(self, errors: list, error_count: int | None = None):
-        self.errors = errors
-        self.error_count = len(errors) if error_count is None else error_count
-        super().__init__(self.summary())
-
-    @property
-    def unlisted_count(self) -> int:
-        """How many errors were found beyond those kept in ``errors``."""
-        return max(self.error_count - len(self.errors), 0)
-
-    def more_errors_text(self) -> str:
-        """ "… och 1 249 900 fel till", or "" when every error is listed."""
-        if not self.unlisted_count:
-            return ""
-        return _("… and %(count)s more errors") % {"count": format_count(self.unlisted_count)}
-
-    def summary(self) -> str:
-        """Every listed error, then how many more there are."""
-        parts = [str(error) for error in self.errors]
-        return "; ".join(filter(None, [*parts, self.more_errors_text()]))
-
-    def __str__(self) -> str:
-        return self.summary()
-
-
-class UnreadableFile(ImportFailed):
-    """The file itself was refused (size, encoding, format, rows); one message says why."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__([FileError(message)])
-
-
-def format_count(number: int) -> str:
-    """A whole number the Swedish way ("1 249 900")."""
-    return format_number(Decimal(number), 0)
-
-
-def format_size(size: int) -> str:
-    """A file size for a person: "20 MB", "512 kB", "900 byte"."""
-    for unit, factor in (("MB", 1024 * 1024), ("kB", 1024)):
-        if size >= factor:
-            value = (Decimal(size) / factor).quantize(Decimal("0.1"))
-            decimals = 0 if value == value.to_integral_value() or value >= 100 else 1
-            return f"{format_number(value, decimals)}\xa0{unit}"
-    return f"{format_count(size)}\xa0byte"
 
 
 def check_size(size: int) -> None:
@@ -214,7 +159,7 @@ def csv_rows(data: bytes, *, max_rows: int | None = None) -> Iterator[list[str]]
     """The rows of a CSV file, heading first, streamed; more than ``max_rows`` is refused."""
     text = decode_text(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    return _limited(_csv_guarded(reader), max_rows)
+    return limited_rows(_csv_guarded(reader), max_rows)
 
 
 def _csv_guarded(reader) -> Iterator[list[str]]:
@@ -225,114 +170,6 @@ def _csv_guarded(reader) -> Iterator[list[str]]:
             _("Line %(line)s of the file cannot be read as CSV: a cell is too long or a quotation mark is not closed.")
             % {"line": format_count(reader.line_num)}
         ) from error
-
-
-def check_zip(data: bytes, *, refusal: str) -> set[str]:
-    """The member names of a zip archive; refused if it is none or unpacks beyond the limit."""
-    buffer = io.BytesIO(data)
-    if not zipfile.is_zipfile(buffer) or _directory_size(data) > MAX_ZIP_DIRECTORY_BYTES:
-        raise UnreadableFile(refusal)
-    try:
-        with zipfile.ZipFile(buffer) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
-        raise UnreadableFile(refusal) from error
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise UnreadableFile(refusal)
-    # The directory's sizes are binding: zipfile stops reading a member at its declared size
-    # (and then fails its checksum), so their sum bounds what openpyxl can ever unpack.
-    unpacked = sum(entry.file_size for entry in entries)
-    limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
-    if unpacked > limit:
-        raise UnreadableFile(
-            _(
-                "The spreadsheet unpacks to %(size)s, more than the %(limit)s that can be "
-                "imported. Split it into smaller files or save it as CSV."
-            )
-            % {"size": format_size(unpacked), "limit": format_size(limit)}
-        )
-    return {entry.filename for entry in entries}
-
-
-def _directory_size(data: bytes) -> int:
-    """The central directory's size as the archive declares it: what zipfile will parse."""
-    # zipfile reads exactly this many bytes of directory; the entry count it ignores may lie.
-    unknown = MAX_ZIP_DIRECTORY_BYTES + 1
-    start = data.rfind(b"PK\x05\x06", max(0, len(data) - 65536 - END_OF_DIRECTORY.size))
-    if start < 0 or start + END_OF_DIRECTORY.size > len(data):
-        return unknown
-    size = END_OF_DIRECTORY.unpack_from(data, start)[5]
-    locator = start - ZIP64_LOCATOR.size
-    if locator >= 0 and data.startswith(b"PK\x06\x07", locator):
-        # zipfile reads the ZIP64 record just before the locator, as we do here.
-        record = locator - ZIP64_END_OF_DIRECTORY.size
-        if record < 0 or not data.startswith(b"PK\x06\x06", record):
-            return unknown
-        size = max(size, ZIP64_END_OF_DIRECTORY.unpack_from(data, record)[8])
-    return size
-
-
-def check_xlsx(data: bytes) -> None:
-    """Refuse what is not an XLSX workbook, or unpacks to more than the configured size."""
-    not_xlsx = _(
-        "The file is not an Excel file (.xlsx). Older Excel files (.xls) and files with "
-        "a password cannot be read; save it as .xlsx without a password, or as CSV."
-    )
-    if "xl/workbook.xml" not in check_zip(data, refusal=not_xlsx):
-        raise UnreadableFile(not_xlsx)
-
-
-def xlsx_rows(data: bytes, *, max_rows: int | None = None, as_text: bool = True) -> Iterator[list]:
-    """The rows of the first sheet of an XLSX file, heading first, streamed with openpyxl."""
-    check_xlsx(data)
-    return _limited(_xlsx_stream(data, max_rows, as_text), max_rows)
-
-
-def _xlsx_stream(data: bytes, max_rows: int | None, as_text: bool) -> Iterator[list]:
-    damaged = _(
-        "The Excel file is damaged or not a workbook that can be read. Open it in Excel "
-        "and save it again as .xlsx, or save it as CSV."
-    )
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl fails in many ways (KeyError, XML, zip, TypeError …)
-        logger.info("Unreadable XLSX upload", exc_info=True)
-        raise UnreadableFile(damaged) from error
-    try:
-        sheet = book.active
-        if sheet is None:
-            raise UnreadableFile(damaged)
-        width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
-        # Heading + max_rows + one more row, so a longer file is seen as longer without reading on.
-        last_row = None if max_rows is None else max_rows + 2
-        rows = sheet.iter_rows(max_col=width, max_row=last_row, values_only=True)
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            except Exception as error:
-                logger.info("Unreadable XLSX upload", exc_info=True)
-                raise UnreadableFile(damaged) from error
-            if as_text:
-                yield ["" if cell is None else str(cell) for cell in row]
-            else:
-                yield list(row)
-    finally:
-        book.close()
-
-
-def _limited(rows: Iterator[list], max_rows: int | None) -> Iterator[list]:
-    """The heading and at most ``max_rows`` rows after it; one more refuses the file."""
-    for index, row in enumerate(rows):
-        if max_rows is not None and index > max_rows:
-            raise UnreadableFile(
-                _("The file has more than %(limit)s rows and cannot be imported. Split it into smaller files.")
-                % {"limit": format_count(max_rows)}
-            )
-        yield row
 
 
 def is_xlsx_name(filename: str) -> bool:

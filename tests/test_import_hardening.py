@@ -169,7 +169,7 @@ def test_zip_with_a_huge_directory_is_refused_before_zipfile_parses_it(monkeypat
     def never(*args, **kwargs):
         raise AssertionError("zipfile read the huge directory")
 
-    monkeypatch.setattr("kpis.uploads.zipfile.ZipFile", never)
+    monkeypatch.setattr("kpis.xlsx_files.zipfile.ZipFile", never)
     with translation.override("sv"), pytest.raises(UnreadableFile) as failure:
         import_outcomes(buffer.getvalue(), "mapp.xlsx", user=None)
     assert "Filen är inte en Excel-fil (.xlsx)" in failure.value.message
