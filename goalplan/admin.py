@@ -1,7 +1,6 @@
 """Admin for bodies, organisation, plans, goal areas, goals, assessments and assignments."""
 
 from django.contrib import admin
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,6 +23,7 @@ from goalplan.models import (
     OrganisationalUnit,
     Plan,
 )
+from goalplan.selectors import related_count
 
 
 @admin.register(Body)
@@ -85,7 +85,7 @@ class PlanAdmin(GuardedHistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(goal_total=Count("goals", distinct=True), measure_total=Count("measures", distinct=True))
+            .annotate(goal_total=related_count("goals"), measure_total=related_count("measures"))
         )
 
     @admin.display(description=_("years"), ordering="start_year")

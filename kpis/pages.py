@@ -223,7 +223,8 @@ def plan_page(*, plan: Plan, form, dashboard_html: str | None, user) -> PlanPage
         plan=plan,
         form=form,
         dashboard_html=dashboard_html,
-        reports=list(plan.reports.order_by("-period_end")),
+        # The list names the reports: their frozen content and PDF stay in the database.
+        reports=list(plan.reports.defer("snapshot", "pdf").order_by("-period_end")),
         parent_readable=bool(plan.parent_id) and plan.parent_id in readable_plan_ids(user),
     )
 
