@@ -32,13 +32,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from goalplan.choices import Sex
-from goalplan.models import MAX_YEAR, MIN_YEAR, OrganisationalUnit
-from goalplan.periods import MONTH_NAMES, Period, PeriodKind
-from goalplan.selectors import visible_to
+from goalplan.models import MAX_YEAR, MIN_YEAR
 from kpis.access import validate_reason, write_rules_for
 from kpis.forms import parse_swedish_decimal
+from kpis.import_lookups import columns_of, indicator_lookup, period_parser, unit_lookup
 from kpis.import_writes import BATCH_SIZE, ImportConflict, ImportResult, Key, ParsedRow, RowError, write_rows
-from kpis.models import Indicator, Measure
 from kpis.uploads import CONTROL_CHARACTERS, FileError, ImportFailed, UnreadableFile, read_table
 
 __all__ = [
@@ -74,27 +72,6 @@ VALUE_PLACES = Decimal("0.0001")
 VALUE_LIMIT = Decimal("1e12")
 
 
-def _period_parser() -> Callable[[int, str], Period]:
-    by_name = {}
-    for month in range(1, 13):
-        name = str(MONTH_NAMES[month]).lower()
-        by_name[name] = (PeriodKind.MONTH, month)
-        by_name[f"ack {name}"] = (PeriodKind.YEAR_TO_DATE, month)
-    for number in (1, 2, 3):
-        by_name[f"t{number}"] = (PeriodKind.TERTIAL, number)
-    by_name.update({"helår": (PeriodKind.YEAR, 0), "year": (PeriodKind.YEAR, 0), "delår": (PeriodKind.YEAR_TO_DATE, 8)})
-
-    def parse(year: int, text: str) -> Period:
-        text = text.strip().lower()
-        if text in by_name:
-            kind, number = by_name[text]
-            return Period(year, kind, number)
-        return Period.from_token(year, text)
-
-    # A file names a handful of periods on every row: each is worked out once.
-    return cache(parse)
-
-
 class _Errors:
     """The first ``IMPORT_MAX_LISTED_ERRORS`` row errors, and how many there were in all."""
 
@@ -127,7 +104,7 @@ def import_outcomes(
     except ValidationError as error:
         raise ImportFailed([FileError(" ".join(error.messages))]) from error
     heading, rows = read_table(data, filename)
-    columns = _columns(heading)
+    columns = columns_of(heading, COLUMN_NAMES)
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if "measure" not in columns and "indicator" not in columns:
         missing.insert(0, "indicator")
@@ -142,10 +119,10 @@ def import_outcomes(
             ]
         )
 
-    find_indicator, plans_of = _indicator_lookup(user)
-    find_unit = _unit_lookup()
+    find_indicator, plans_of = indicator_lookup(user)
+    find_unit = unit_lookup()
     rules = write_rules_for(user)
-    parse_period = _period_parser()
+    parse_period = period_parser()
     errors = _Errors()
     parsed: dict[Key, ParsedRow] = {}
     first_row_of: dict[Key, int] = {}
@@ -257,80 +234,3 @@ def import_outcomes(
     result = write_rows(parsed, user=user, dry_run=dry_run, reason=reason, progress=progress)
     result.rows = len(parsed)
     return result
-
-
-def _columns(heading: list[str]) -> dict[str, int]:
-    aliases = {alias: name for name, names in COLUMN_NAMES.items() for alias in names}
-    return {
-        aliases[text.strip().lower()]: index for index, text in enumerate(heading) if text.strip().lower() in aliases
-    }
-
-
-def _indicator_lookup(user):
-    """``find(indicator_text, measure_text)`` → (indicator, problem), and the plans each indicator
-    feeds. Only indicators adopted by plans the person reads (by body): another body's indicator
-    is no indicator. The indicator column is matched by code, then Kolada id, then name, then
-    number; the measure column by the measure's number, giving its indicator."""
-    readable = Measure.objects.select_related(None).only("pk", "plan_id", "indicator_id")
-    if user is not None:
-        readable = visible_to(user, readable, "plan__body")
-    indicator_of_measure = {measure.pk: measure.indicator_id for measure in readable}
-    indicators = {
-        i.pk: i
-        for i in Indicator.objects.filter(pk__in=set(indicator_of_measure.values())).only(
-            "pk", "code", "kolada_id", "name", "split_by_sex"
-        )
-    }
-    # What locks a figure is every plan it feeds, also those of bodies the person does not read.
-    plans_of = Measure.objects.plans_by_indicator(indicators)
-    by_text: list[dict[str, list[int]]] = [{}, {}, {}]  # code, Kolada id, name
-    for indicator in indicators.values():
-        for table, text in zip(by_text, (indicator.code, indicator.kolada_id, indicator.name), strict=True):
-            if text.strip():
-                table.setdefault(text.strip().lower(), []).append(indicator.pk)
-
-    def find(indicator_text: str, measure_text: str):
-        if indicator_text:
-            key = indicator_text.strip().lower()
-            for table in by_text:
-                if key in table:
-                    if len(table[key]) > 1:
-                        return None, _("“%(value)s” names more than one indicator; use its code.") % {
-                            "value": indicator_text
-                        }
-                    return indicators[table[key][0]], None
-            # isdecimal, not isdigit: "²" is a digit that int() refuses; the length bound keeps
-            # int() from a thousand-digit cell.
-            if key.isdecimal() and len(key) <= 18 and int(key) in indicators:
-                return indicators[int(key)], None
-            return None, _("There is no indicator with code, Kolada id, name or number “%(value)s”.") % {
-                "value": indicator_text
-            }
-        if measure_text.isdecimal() and len(measure_text) <= 18 and int(measure_text) in indicator_of_measure:
-            return indicators[indicator_of_measure[int(measure_text)]], None
-        return None, _("There is no measure with number “%(value)s”.") % {"value": measure_text}
-
-    # Files repeat the same few hundred indicators on every row: each text is looked up once.
-    return cache(find), plans_of
-
-
-def _unit_lookup() -> Callable[[str], int | None]:
-    """Find a unit by its code, else its name, else its number in the system — in that order, so
-    a code that looks like another unit's number means the unit with that code. A name two
-    units share matches neither (the row asks for the code)."""
-    by_code, by_name, ids = {}, {}, set()
-    for pk, code, name in OrganisationalUnit.objects.values_list("pk", "code", "name"):
-        if code:
-            by_code[code.strip().lower()] = pk
-        by_name.setdefault(name.strip().lower(), []).append(pk)
-        ids.add(pk)
-
-    def find(text: str) -> int | None:
-        key = text.strip().lower()
-        if key in by_code:
-            return by_code[key]
-        if key in by_name:
-            return by_name[key][0] if len(by_name[key]) == 1 else None
-        return int(key) if key.isdigit() and int(key) in ids else None
-
-    return cache(find)

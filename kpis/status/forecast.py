@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy
 
 from goalplan.choices import Status
-from goalplan.periods import Period
+from goalplan.periods import MONTHS_PER_YEAR, Period
 from kpis.models import Measure
 from kpis.status.values import ROLLING, Coverage, quantized
 
@@ -82,7 +82,7 @@ def forecast_year(
         months = months_with_data or period.end_month
         if months == period.end_month and last_year_to_date and last_year is not None:
             return quantized(year_to_date * last_year / last_year_to_date), ForecastMethod.SEASONAL
-        return quantized(year_to_date * 12 / months), ForecastMethod.LINEAR
+        return quantized(year_to_date * MONTHS_PER_YEAR / months), ForecastMethod.LINEAR
     if last_year_to_date is not None and last_year is not None:
         return year_to_date + (last_year - last_year_to_date), ForecastMethod.LAST_YEAR_CHANGE
     return year_to_date, ForecastMethod.UNCHANGED

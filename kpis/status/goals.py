@@ -75,9 +75,7 @@ def evaluate_goals(
         .prefetch_related(
             Prefetch(
                 "assessments",
-                queryset=GoalAssessment.objects.filter(
-                    year=period.year, period_kind=period.kind, period_number=period.number
-                ),
+                queryset=GoalAssessment.objects.in_period(period),
                 to_attr="assessments_of_period",
             )
         )

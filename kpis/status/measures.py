@@ -6,8 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from django.db.models import Q
-
 from goalplan.choices import Sex, Status
 from goalplan.models import Plan
 from goalplan.periods import MonthSpan, Period
@@ -174,14 +172,11 @@ def evaluate_measures(
     # An override set under another name of the same months (T1 for "Ack april") counts too;
     # the one under the period's own name first.
     same_months = [period, *(p for p in period.span.stored_periods() if p != period)]
-    named = Q(pk__in=[])
-    for one in same_months:
-        named |= Q(year=one.year, period_kind=one.kind, period_number=one.number)
     adopters = adopters_of(measures)
     overrides: dict[Key, StatusOverride] = {}
     for o in sorted(
-        StatusOverride.objects.filter(
-            unit_filter(unit), named, indicator_id__in=list(adopters), **({"sex__in": sexes} if sexes else {})
+        StatusOverride.objects.in_periods(same_months).filter(
+            unit_filter(unit), indicator_id__in=list(adopters), **({"sex__in": sexes} if sexes else {})
         ),
         key=lambda o: same_months.index(o.period),
     ):

@@ -75,11 +75,14 @@ def national_references(
     national = [m for m in measures if targets.get(m.pk) and targets[m.pk].kind == TargetKind.RELATIVE_TO_NATIONAL]
     if not national:
         return {}
-    rows = NationalValue.objects.filter(
-        indicator_id__in={m.indicator_id for m in national},
-        area_code=NationalValue.NATIONAL_AREA_CODE,
-        year__in=[period.year, period.year - 1],
-    ).order_by("indicator_id", "sex", "year", "period_kind", "period_number")
+    rows = (
+        NationalValue.objects.in_years(range(period.year - 1, period.year + 1))
+        .filter(
+            indicator_id__in={m.indicator_id for m in national},
+            area_code=NationalValue.NATIONAL_AREA_CODE,
+        )
+        .order_by("indicator_id", "sex", "year", "period_kind", "period_number")
+    )
     best: dict[tuple[int, str], tuple[tuple, Decimal, str]] = {}
     for row in rows:
         exact = (row.year, row.period_kind, row.period_number) == (period.year, period.kind, period.number)

@@ -23,7 +23,7 @@ def is_due(measure: Measure, period: Period) -> bool:
     if measure.frequency == Frequency.YEARLY:
         return period.closes_year
     if measure.frequency == Frequency.TERTIAL:
-        return period.end_month % 4 == 0
+        return period.closes_tertial
     return True
 
 
