@@ -36,22 +36,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 PLAN_TITLE = "Bänkplan"
 USERNAME = "bankimport"
-COPY_COLUMNS = (
-    "indicator_id",
-    "year",
-    "period_kind",
-    "period_number",
-    "unit_id",
-    "sex",
-    "value",
-    "accomplished",
-    "count",
-    "comment",
-    "entered_by_id",
-    "entered_at",
-    "updated_at",
-    "version",
-)
 
 
 class Rollback(Exception):
@@ -94,6 +78,8 @@ def raw_copy(rows, user) -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from kpis.import_writes import NEW_COLUMNS  # the same columns the import writes
+
     now = timezone.now()
     values = [
         (measure[1], year, "month", month, unit[0], sex, value, None, None, "", user.pk, now, now, 1)
@@ -101,7 +87,7 @@ def raw_copy(rows, user) -> None:
     ]
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY kpis_outcome ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy,
+        cursor.cursor.copy(f"COPY kpis_outcome ({', '.join(NEW_COLUMNS)}) FROM STDIN") as copy,
     ):
         for row in values:
             copy.write_row(row)
