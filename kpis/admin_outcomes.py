@@ -8,7 +8,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from config.admin_forms import request_write_rules
 from config.admin_guard import (
@@ -112,7 +112,11 @@ class OutcomeAdmin(GuardedHistoryAdmin):
             request.session.pop(PENDING_IMPORT_SESSION_KEY, None)
             self.message_user(
                 request,
-                _("Imported %(rows)s rows: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+                ngettext(
+                    "Imported %(rows)s row: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.",
+                    "Imported %(rows)s rows: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.",
+                    result.rows,
+                )
                 % vars(result),
                 messages.SUCCESS,
             )

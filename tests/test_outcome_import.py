@@ -106,7 +106,7 @@ def test_admin_import_previews_then_writes_only_on_confirmation(admin_client_sv)
     upload = SimpleUploadedFile("utfall.csv", as_csv([f"{measure.pk};2025;month-4;;T;77;ok"]))
     preview = admin_client_sv.post("/admin/kpis/outcome/import/", {"file": upload})
     assert preview.status_code == 200
-    assert "1 nya, 0 ändrade, 0 oförändrade" in preview.content.decode()
+    assert "1 rad – nya: 1, ändrade: 0, oförändrade: 0" in preview.content.decode()
     assert not Outcome.objects.filter(indicator=measure.indicator, year=2025).exists()
     confirmed = admin_client_sv.post("/admin/kpis/outcome/import/", {"confirm": "1"})
     assert confirmed.status_code == 302
