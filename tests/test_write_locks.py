@@ -245,7 +245,7 @@ def test_admin_import(locked_april):
     assert "godkänd" in upload(clients["reporter"]).content.decode()
     assert "godkänd" in upload(clients["admin"]).content.decode()
     preview = upload(clients["admin"], REASON)
-    assert preview.status_code == 200 and "1 ändrade" in preview.content.decode()
+    assert preview.status_code == 200 and "ändrade: 1" in preview.content.decode()
     assert stored(outcome).value == Decimal("6.4")  # nothing before the confirmation
     assert clients["admin"].post(url, {"confirm": "1"}).status_code == 302
     assert stored(outcome).value == Decimal("5.8") and last_reason(outcome) == REASON
