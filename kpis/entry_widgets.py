@@ -1,0 +1,73 @@
+"""The entry page's widgets, written without the template engine.
+
+A 400-measure plan's entry page has 1 200 rows and some 6 000 widgets. Django renders every
+widget through its widget templates (input.html, attrs.html, select.html), about 0,15 ms apiece:
+two thirds of the page's time. These widgets write the same markup directly from the same
+context (``Widget.get_context``), so ids, ``aria-*`` and ``required`` attributes and value
+formatting stay Django's; tests/test_entry_widgets.py holds their output equal to Django's own.
+"""
+
+import html
+
+from django import forms
+from django.utils.safestring import SafeString, mark_safe
+
+
+def _escaped(value) -> str:
+    """``conditional_escape`` without its lazy-argument wrapper (6 000 widgets × a few values)."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def _attributes(attrs: dict) -> str:
+    """attrs.html: a bare name for True, nothing for False, else name="value" (escaped)."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{_escaped(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class DirectlyRendered:
+    """A widget whose ``render`` writes its markup itself (see the module docstring)."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        return mark_safe(self.markup(self.get_context(name, value, attrs)["widget"]))
+
+    def markup(self, widget: dict) -> str:
+        raise NotImplementedError
+
+
+class DirectInput(DirectlyRendered):
+    def markup(self, widget: dict) -> str:
+        value = "" if widget["value"] is None else f' value="{_escaped(widget["value"])}"'
+        return (
+            f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"'
+            f"{value}{_attributes(widget['attrs'])}>"
+        )
+
+
+class HiddenInput(DirectInput, forms.HiddenInput):
+    pass
+
+
+class TextInput(DirectInput, forms.TextInput):
+    pass
+
+
+class Select(DirectlyRendered, forms.Select):
+    """select.html for flat choices (the entry page's yes/no); grouped choices are left to Django."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        if any(isinstance(choices, (list, tuple)) for _value, choices in self.choices):
+            return forms.Select.render(self, name, value, attrs, renderer)
+        return super().render(name, value, attrs, renderer)
+
+    def markup(self, widget: dict) -> str:
+        options = "".join(
+            f'\n  <option value="{_escaped(option["value"])}"{_attributes(option["attrs"])}>'
+            # select_option.html ends with a newline, which the include keeps.
+            f"{_escaped(option['label'])}</option>\n"
+            for _group, group_options, _index in widget["optgroups"]
+            for option in group_options
+        )
+        return f'<select name="{_escaped(widget["name"])}"{_attributes(widget["attrs"])}>{options}\n</select>'
