@@ -633,13 +633,18 @@ class DataVersion(models.Model):
     """A version of the data the committee pages read, bumped by database triggers (kpis.triggers).
 
     Scope 0 is the version of everything shared by all plans (plans, goals, units, indicators,
-    bodies, reports); any other scope is a plan's id, moved by writes to that plan's measures,
-    targets and goal assessments and to the figures of the indicators it adopts. Cached pages are
-    keyed by these versions (kpis.cache). Only the triggers write rows: a row for a plan appears
-    with its first change. The values are not data to back up (see README, *Backups*).
+    bodies, reports); a positive scope is a plan's id, moved by writes to that plan's measures,
+    targets and goal assessments and to the figures of the indicators it adopts; a negative one
+    (−plan id) the plan's whole scope, moved by the same writes except a unit's figures. Cached
+    pages are keyed by these versions (kpis.cache). Only the triggers write rows: a row for a plan
+    appears with its first change. The values are not data to back up (see README, *Backups*).
     """
 
     GLOBAL_SCOPE = 0
+
+    @staticmethod
+    def whole_scope_of(plan_id: int) -> int:
+        return -plan_id
 
     scope = models.BigIntegerField(_("scope"), primary_key=True)
     version = models.BigIntegerField(_("version"))

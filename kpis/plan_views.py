@@ -35,7 +35,8 @@ def dashboard_fragment(request, plan: Plan, form: DashboardFilterForm) -> str:
         request,
         name=f"dashboard-{plan.pk}",
         plan_id=plan.pk,
-        year=form.selected_period.year,
+        period=form.selected_period,
+        whole_scope=form.cleaned_data["unit"] is None,
         render=lambda: render_to_string(
             "goalplan/_dashboard_body.html",
             {"dashboard": filtered_dashboard(plan, form), "plan": plan},

@@ -11,6 +11,10 @@ from the same database, never stores a page under a version newer than what it r
   assessment that of its plan (a measure also those of the other plans adopting its indicator,
   whose measure page lists it). Everything else the pages read moves the global version, which
   is part of every key.
+- Each plan has a second version, of its whole scope (scope −plan id): moved by the same writes
+  except a unit's figures. The pages that read only the whole scope's figures (the plan's
+  dashboard without a unit) key on it, so an administrator saving a clinic's month leaves the
+  region's dashboard cached; pages that read units' figures key on the plan's version.
 - A version becomes max(version + 1, the time in microseconds): it only grows, and never comes
   back to a value it had, even when the database is restored from a backup or recreated (a test
   database) while Redis keeps the pages cached under the old values.
@@ -47,18 +51,24 @@ class PlansOf:
 
     column: str
     query: str  # "{keys}" stands for a query of the changed rows' values of column
+    # A row of a unit (this column not null) is not the whole scope's: it leaves the plans'
+    # whole-scope versions alone.
+    unit_column: str | None = None
 
 
 PLANS_ADOPTING_INDICATOR = PlansOf("indicator_id", "SELECT plan_id FROM kpis_measure WHERE indicator_id IN ({keys})")
+PLANS_ADOPTING_INDICATOR_OF_SCOPE = PlansOf(
+    "indicator_id", "SELECT plan_id FROM kpis_measure WHERE indicator_id IN ({keys})", unit_column="unit_id"
+)
 PLAN_OF_MEASURE = PlansOf("measure_id", "SELECT plan_id FROM kpis_measure WHERE id IN ({keys})")
 PLAN_OF_GOAL = PlansOf("goal_id", "SELECT plan_id FROM goalplan_goal WHERE id IN ({keys})")
 OWN_PLAN = PlansOf("plan_id", "SELECT row_key AS plan_id FROM ({keys}) AS own_plans")
 
 # The tables whose rows move the versions of plans, and how to find those plans.
 PLAN_TABLES: dict[str, tuple[PlansOf, ...]] = {
-    "kpis_outcome": (PLANS_ADOPTING_INDICATOR,),
+    "kpis_outcome": (PLANS_ADOPTING_INDICATOR_OF_SCOPE,),
     "kpis_nationalvalue": (PLANS_ADOPTING_INDICATOR,),
-    "kpis_statusoverride": (PLANS_ADOPTING_INDICATOR,),
+    "kpis_statusoverride": (PLANS_ADOPTING_INDICATOR_OF_SCOPE,),
     "kpis_measure": (OWN_PLAN, PLANS_ADOPTING_INDICATOR),
     "kpis_target": (PLAN_OF_MEASURE,),
     "kpis_historicaltarget": (PLAN_OF_MEASURE,),  # the measure page lists the target's versions
@@ -101,17 +111,31 @@ def _global_upsert(vendor: str) -> str:
     )
 
 
-def _keys(vendor: str, event: str, column: str) -> str:
-    """A query of the changed rows' values of column (before and after the change)."""
+def _keys(vendor: str, event: str, column: str, *, whole_scope_of: str | None = None) -> str:
+    """A query of the changed rows' values of column (before and after the change); of the rows
+    whose ``whole_scope_of`` column is null only, when given."""
     if vendor == "postgresql":
         sources = {"insert": ["new_rows"], "update": ["new_rows", "old_rows"], "delete": ["old_rows"]}[event]
-        return " UNION ".join(f"SELECT {column} AS row_key FROM {source}" for source in sources)
+        where = f" WHERE {whole_scope_of} IS NULL" if whole_scope_of else ""
+        return " UNION ".join(f"SELECT {column} AS row_key FROM {source}{where}" for source in sources)
     rows = {"insert": ["NEW"], "update": ["NEW", "OLD"], "delete": ["OLD"]}[event]
-    return " UNION ".join(f"SELECT {row}.{column} AS row_key" for row in rows)
+    return " UNION ".join(
+        f"SELECT {row}.{column} AS row_key" + (f" WHERE {row}.{whole_scope_of} IS NULL" if whole_scope_of else "")
+        for row in rows
+    )
 
 
 def _plans(vendor: str, event: str, lookups: tuple[PlansOf, ...]) -> str:
-    return " UNION ".join(lookup.query.format(keys=_keys(vendor, event, lookup.column)) for lookup in lookups)
+    """The scopes to move: each plan's id, and its negated id (its whole-scope version) unless
+    only units' rows changed."""
+    plans = [lookup.query.format(keys=_keys(vendor, event, lookup.column)) for lookup in lookups]
+    whole_scope = [
+        lookup.query.format(keys=_keys(vendor, event, lookup.column, whole_scope_of=lookup.unit_column))
+        for lookup in lookups
+    ]
+    return " UNION ".join(
+        [*plans, *(f"SELECT -plan_id AS plan_id FROM ({query}) AS whole_scope" for query in whole_scope)]
+    )
 
 
 def trigger_name(table: str, event: str) -> str:

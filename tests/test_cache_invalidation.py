@@ -183,3 +183,31 @@ def test_versions_are_read_in_one_query(django_assert_num_queries):
     Body.objects.filter(short_name="HSN").update(name="Hälso- och sjukvårdsnämnden (ny)")
     after = data_versions(plan.pk)
     assert after[0] > before[0] and after[1] == before[1]
+
+
+def test_a_units_figures_leave_the_whole_scope_dashboard_cached(cache_on, admin_client_sv):
+    """An administrator saving a clinic's month must not empty the region's dashboard for every
+    member; the unit's dashboard and the measure page (which breaks the figures down per unit)
+    show the change at once, and a figure of the whole scope moves the region's dashboard too."""
+    measure, unit = waiting_time_measure(), OrganisationalUnit.objects.order_by("pk").first()
+    whole = f"/planer/{hsn_plan(2025).pk}/?year=2025&period=month-4"
+    of_unit, measure_page = f"{whole}&unit={unit.pk}", f"/matetal/{measure.pk}/?year=2025&period=month-4"
+    for url in (whole, of_unit, measure_page):
+        visit(admin_client_sv, url)
+        assert visit(admin_client_sv, url)[1] is False
+    before = data_versions(hsn_plan(2025).pk, whole_scope=True)
+
+    unit_outcome = april_outcome(measure, "42.5")
+    unit_outcome.unit = unit
+    Outcome.objects.bulk_create([unit_outcome])
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE kpis_outcome SET value = %s WHERE unit_id = %s", [Decimal("41.5"), unit.pk])
+
+    assert data_versions(hsn_plan(2025).pk, whole_scope=True) == before
+    assert visit(admin_client_sv, whole)[1] is False
+    assert_shows_at_once(admin_client_sv, of_unit, "41,5")
+    assert visit(admin_client_sv, measure_page)[1] is True
+
+    Outcome.objects.bulk_create([april_outcome(measure, "13.5")])  # the whole scope's own figure
+    assert data_versions(hsn_plan(2025).pk, whole_scope=True)[1] > before[1]
+    assert_shows_at_once(admin_client_sv, whole, "13,5")

@@ -84,6 +84,11 @@ def versions() -> dict[int, int]:
     return dict(DataVersion.objects.values_list("scope", "version"))
 
 
+def both(*plans) -> set[int]:
+    """A plan's version and its whole scope's (−plan id), moved together by all but a unit's figures."""
+    return {scope for plan in plans for scope in (plan.pk, DataVersion.whole_scope_of(plan.pk))}
+
+
 def moved(before: dict[int, int]) -> set[int]:
     after = versions()
     assert all(after[scope] >= version for scope, version in before.items())  # versions never go back
@@ -109,10 +114,10 @@ def test_a_figure_moves_the_plans_adopting_its_indicator_only():
     outcome = Outcome.objects.bulk_create(
         [Outcome(indicator=hsn_measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=1)]
     )[0]
-    assert moved(before) == {hsn.pk}
+    assert moved(before) == both(hsn)
     before = versions()
     Outcome.objects.filter(pk=outcome.pk).update(indicator=rs_measure.indicator)  # before and after
-    assert moved(before) == {hsn.pk, rs.pk}
+    assert moved(before) == both(hsn, rs)
     before = versions()
     NationalValue.objects.bulk_create(
         [
@@ -121,11 +126,21 @@ def test_a_figure_moves_the_plans_adopting_its_indicator_only():
             )
         ]
     )
-    assert moved(before) == {rs.pk}
+    assert moved(before) == both(rs)
     before = versions()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM kpis_outcome WHERE id = %s", [outcome.pk])
-    assert moved(before) == {rs.pk}
+    assert moved(before) == both(rs)
+    # A unit's figure moves the plan's version only: the whole scope's pages stay cached.
+    unit = OrganisationalUnit.objects.order_by("pk").first()
+    before = versions()
+    outcome = Outcome.objects.create(
+        indicator=hsn_measure.indicator, unit=unit, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=1
+    )
+    assert moved(before) == {hsn.pk}
+    before = versions()
+    Outcome.objects.filter(pk=outcome.pk).update(unit=None)  # moved to the whole scope: before and after
+    assert moved(before) == both(hsn)
 
 
 def test_plan_rows_move_their_plan():
@@ -133,7 +148,7 @@ def test_plan_rows_move_their_plan():
     measure = only_adopter(hsn)
     before = versions()
     Target.objects.filter(measure=measure).update(wording="Kortare än 9 minuter")
-    assert moved(before) == {hsn.pk}
+    assert moved(before) == both(hsn)
     rs = rs_plan_2018()
     before = versions()
     GoalAssessment.objects.bulk_create(
@@ -147,10 +162,10 @@ def test_plan_rows_move_their_plan():
             )
         ]
     )
-    assert moved(before) == {rs.pk}
+    assert moved(before) == both(rs)
     before = versions()
     Measure.objects.filter(pk=measure.pk).update(name="Nytt namn")
-    assert moved(before) == {hsn.pk}
+    assert moved(before) == both(hsn)
     before = versions()
     StatusOverride.objects.bulk_create(
         [
@@ -164,7 +179,7 @@ def test_plan_rows_move_their_plan():
             )
         ]
     )
-    assert moved(before) == {hsn.pk}
+    assert moved(before) == both(hsn)
 
 
 def test_shared_rows_move_the_global_version():
