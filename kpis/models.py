@@ -642,10 +642,6 @@ class DataVersion(models.Model):
 
     GLOBAL_SCOPE = 0
 
-    @staticmethod
-    def whole_scope_of(plan_id: int) -> int:
-        return -plan_id
-
     scope = models.BigIntegerField(_("scope"), primary_key=True)
     version = models.BigIntegerField(_("version"))
 
@@ -656,6 +652,10 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.version}"
+
+    @staticmethod
+    def whole_scope_of(plan_id: int) -> int:
+        return -plan_id
 
 
 class PendingImportQuerySet(models.QuerySet):
