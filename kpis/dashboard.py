@@ -6,10 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import tablib
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from goalplan.models import Goal, GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import Period
+from goalplan.templatetags.status_badge import status_badge
 from kpis.charts import sparkline_points
 from kpis.models import Measure
 from kpis.selectors import latest_period_with_data, measures_of_plan, monthly_values
@@ -33,10 +35,42 @@ def default_period(plan: Plan) -> Period:
     return latest_period_with_data(measures, years=years) or Period.tertial(plan.start_year, 1)
 
 
-@dataclass
+@dataclass(slots=True)
 class MeasureRow:
+    """One measure's row, its texts formed once, by the same functions every page uses: a
+    400-measure plan has 400 rows, and the template reading plain strings rather than calling
+    through the evaluation (some 85 variable lookups a row) took half the page's time."""
+
     evaluation: Evaluation
     sparkline: str = ""
+    url: str = ""
+    target: str = ""
+    threshold: str = ""  # the limit, when it says more than the wording
+    value: str = ""
+    coverage: str = ""
+    badge: str = ""
+    trend: str = ""
+    forecast: str = ""  # empty without a forecast
+    forecast_badge: str = ""
+    forecast_coverage: str = ""
+
+    @classmethod
+    def of(cls, evaluation: Evaluation, sparkline: str, *, period_query: str) -> "MeasureRow":
+        e, forecast = evaluation, evaluation.forecast
+        return cls(
+            evaluation=e,
+            sparkline=sparkline,
+            url=f"{reverse('measure_detail', args=[e.measure.pk])}?{period_query}",
+            target=e.target_text,
+            threshold=e.threshold_text if e.shows_threshold else "",
+            value=e.value_text,
+            coverage=e.coverage_text,
+            badge=status_badge(e.status),
+            trend=e.trend.text,
+            forecast=e.forecast_text if forecast else "",
+            forecast_badge=status_badge(forecast.status) if forecast else "",
+            forecast_coverage=forecast.coverage.text if forecast else "",
+        )
 
 
 @dataclass
@@ -89,9 +123,8 @@ def plan_dashboard(
         if (not status or e.status == status) and (area is None or e.measure.goal_area_id == area.pk)
     ]
     for evaluation in shown:
-        row = MeasureRow(
-            evaluation, sparkline_points([value for _y, _m, value in series.get(evaluation.measure.pk, [])])
-        )
+        points = sparkline_points([value for _y, _m, value in series.get(evaluation.measure.pk, [])])
+        row = MeasureRow.of(evaluation, points, period_query=period.query)
         if evaluation.measure.goal_id:
             rows_by_goal[evaluation.measure.goal_id].append(row)
         else:

@@ -92,7 +92,7 @@ def monthly_values(
     measures = list(measures)
     adopters = adopters_of(measures)
     rows = (
-        Outcome.objects.in_years(range(span.start[0], end_year + 1), kind=PeriodKind.MONTH)
+        Outcome.objects.months_in(span)
         .filter(indicator_id__in=list(adopters), sex=sex, value__isnull=False)
         .filter(Q(unit__isnull=True) if unit is None else Q(unit=unit))
         .values_list("indicator_id", "year", "period_number", "value")
@@ -100,9 +100,8 @@ def monthly_values(
     )
     series: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
     for indicator_id, year, month, value in rows:
-        if span.contains(year, month):
-            for measure_id in adopters[indicator_id]:
-                series[measure_id].append((year, month, value))
+        for measure_id in adopters[indicator_id]:
+            series[measure_id].append((year, month, value))
     return series
 
 
