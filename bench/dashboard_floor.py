@@ -97,7 +97,6 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from goalplan.models import Plan
     from goalplan.periods import Period, month_index
@@ -107,7 +106,8 @@ def main() -> None:
 
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to the PostgreSQL database bench/status_engine.py filled.")
-    setup_test_environment()
+    # Not setup_test_environment(): it instruments every template render (a signal per template,
+    # hundreds on a dashboard), which a server does not do.
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.DASHBOARD_CACHE_ENABLED = False  # every render is computed: the uncached page is what is measured
     plan = Plan.objects.get(title="Bänkplan")

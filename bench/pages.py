@@ -34,11 +34,12 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
 
     from goalplan.models import Plan
 
-    setup_test_environment()
+    # Not setup_test_environment(): it instruments every template render (a signal per template,
+    # hundreds on a dashboard), which a server does not do.
     settings.ALLOWED_HOSTS = ["testserver"]
     plan = Plan.objects.get(title="Bänkplan")
     measure = plan.measures.order_by("order").first()
