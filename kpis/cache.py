@@ -23,15 +23,17 @@ from kpis.models import DataVersion, Outcome
 LOCK_SECONDS = 10
 
 
-def data_versions(plan_id: int, *, whole_scope: bool = False) -> tuple[int, int]:
-    """(global version, the plan's version), read from the database the page's figures come from.
-    ``whole_scope``: the version of the plan's whole scope instead, which a unit's figures leave
-    alone (kpis.triggers), for a page that reads no unit's figures."""
+def data_versions(plan_id: int, *, whole_scope: bool = False, unit_id: int | None = None) -> tuple[int, ...]:
+    """(global version, the plan's version[, the unit's]), in one query from the database the
+    page's figures come from. ``whole_scope``: the version of the plan's whole scope instead of
+    the plan's, which a unit's figures leave alone (kpis.triggers), for a page that reads no
+    unit's figures or (with ``unit_id``) only that unit's."""
     database = router.db_for_read(Outcome)
-    plan_scope = DataVersion.whole_scope_of(plan_id) if whole_scope else plan_id
-    scopes = (DataVersion.GLOBAL_SCOPE, plan_scope)
+    scopes = [DataVersion.GLOBAL_SCOPE, DataVersion.whole_scope_of(plan_id) if whole_scope else plan_id]
+    if unit_id is not None:
+        scopes.append(DataVersion.unit_scope_of(plan_id, unit_id))
     found = dict(DataVersion.objects.using(database).filter(scope__in=scopes).values_list("scope", "version"))
-    return found.get(DataVersion.GLOBAL_SCOPE, 0), found.get(plan_scope, 0)
+    return tuple(found.get(scope, 0) for scope in scopes)
 
 
 def reader_scope(user) -> tuple[int, ...] | None:
@@ -40,17 +42,19 @@ def reader_scope(user) -> tuple[int, ...] | None:
     return None if body_ids is None else tuple(sorted(set(body_ids.values_list("pk", flat=True))))
 
 
-def cached_fragment(request, *, name: str, plan_id: int, period, render, whole_scope: bool = False) -> str:
+def cached_fragment(
+    request, *, name: str, plan_id: int, period, render, whole_scope: bool = False, unit_id: int | None = None
+) -> str:
     """A page fragment from the shared cache when enabled, else rendered now.
 
-    Keyed by the data versions (taken before any data is read; of the plan's whole scope when the
-    page reads no unit's figures), the page, the period shown (a default period moves with the
+    Keyed by the data versions (taken before any data is read; see ``data_versions`` for
+    ``whole_scope`` and ``unit_id``), the page, the period shown (a default period moves with the
     data), the language, the query string and the bodies the reader may read; ``render()`` makes
     it on a miss.
     """
     if not settings.DASHBOARD_CACHE_ENABLED:
         return mark_safe(render())
-    versions = data_versions(plan_id, whole_scope=whole_scope)
+    versions = data_versions(plan_id, whole_scope=whole_scope, unit_id=unit_id)
     query = sorted((key, value) for key, value in request.GET.items() if key != "_export")
     identity = (versions, plan_id, period.token, translation.get_language(), query, reader_scope(request.user))
     key = f"{name}:" + hashlib.sha256(repr(identity).encode()).hexdigest()

@@ -27,6 +27,7 @@ from goalplan.models import (
 )
 from kpis.access import REASON_MAX_LENGTH
 from kpis.formatting import format_number
+from kpis.triggers import UNIT_SCOPE_FACTOR
 from kpis.wording import implied_sign
 
 
@@ -634,8 +635,9 @@ class DataVersion(models.Model):
 
     Scope 0 is the version of everything shared by all plans (plans, goals, units, indicators,
     bodies, reports); a positive scope is a plan's id, moved by writes to that plan's measures,
-    targets and goal assessments and to the figures of the indicators it adopts; a negative one
-    (−plan id) the plan's whole scope, moved by the same writes except a unit's figures. Cached
+    targets and goal assessments and to the figures of the indicators it adopts; −plan id the
+    plan's whole scope, moved by the same writes except a unit's figures; −(plan id × 2³² + unit
+    id) one unit's figures in the plan. Cached
     pages are keyed by these versions (kpis.cache). Only the triggers write rows: a row for a plan
     appears with its first change. The values are not data to back up (see README, *Backups*).
     """
@@ -656,6 +658,11 @@ class DataVersion(models.Model):
     @staticmethod
     def whole_scope_of(plan_id: int) -> int:
         return -plan_id
+
+    @staticmethod
+    def unit_scope_of(plan_id: int, unit_id: int) -> int:
+        """The version of one unit's figures in a plan (see kpis.triggers)."""
+        return -(plan_id * UNIT_SCOPE_FACTOR + unit_id)
 
 
 class PendingImportQuerySet(models.QuerySet):

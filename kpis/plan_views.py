@@ -36,7 +36,10 @@ def dashboard_fragment(request, plan: Plan, form: DashboardFilterForm) -> str:
         name=f"dashboard-{plan.pk}",
         plan_id=plan.pk,
         period=form.selected_period,
-        whole_scope=form.cleaned_data["unit"] is None,
+        # A unit's dashboard reads the unit's figures and the whole scope's (its goals): neither
+        # moves when another unit's figures do.
+        whole_scope=True,
+        unit_id=form.cleaned_data["unit"].pk if form.cleaned_data["unit"] else None,
         render=lambda: render_to_string(
             "goalplan/_dashboard_body.html",
             {"dashboard": filtered_dashboard(plan, form), "plan": plan},

@@ -14,7 +14,10 @@ from the same database, never stores a page under a version newer than what it r
 - Each plan has a second version, of its whole scope (scope −plan id): moved by the same writes
   except a unit's figures. The pages that read only the whole scope's figures (the plan's
   dashboard without a unit) key on it, so an administrator saving a clinic's month leaves the
-  region's dashboard cached; pages that read units' figures key on the plan's version.
+  region's dashboard cached; pages that read every unit's figures key on the plan's version.
+- A unit's figures also move a version of their own per plan (scope −(plan id × 2³² + unit id)):
+  a unit's dashboard keys on it and on the whole scope's version (its goals, targets and
+  measures), so saving one clinic's month leaves the other clinics' dashboards cached.
 - A version becomes max(version + 1, the time in microseconds): it only grows, and never comes
   back to a value it had, even when the database is restored from a backup or recreated (a test
   database) while Redis keeps the pages cached under the old values.
@@ -52,13 +55,24 @@ class PlansOf:
     column: str
     query: str  # "{keys}" stands for a query of the changed rows' values of column
     # A row of a unit (this column not null) is not the whole scope's: it leaves the plans'
-    # whole-scope versions alone.
+    # whole-scope versions alone and moves the unit's (``unit_query``).
     unit_column: str | None = None
+    # "{keys}" stands for a query of (row_key, unit_key) of the changed rows of a unit.
+    unit_query: str = ""
 
 
 PLANS_ADOPTING_INDICATOR = PlansOf("indicator_id", "SELECT plan_id FROM kpis_measure WHERE indicator_id IN ({keys})")
+# Scope −(plan id × 2³² + unit id) for a unit's figures in a plan: below every −plan id while plan
+# and unit ids stay under 2³¹ and 2³² (kpis.models.DataVersion.unit_scope_of).
+UNIT_SCOPE_FACTOR = 4294967296
 PLANS_ADOPTING_INDICATOR_OF_SCOPE = PlansOf(
-    "indicator_id", "SELECT plan_id FROM kpis_measure WHERE indicator_id IN ({keys})", unit_column="unit_id"
+    "indicator_id",
+    "SELECT plan_id FROM kpis_measure WHERE indicator_id IN ({keys})",
+    unit_column="unit_id",
+    unit_query=(
+        f"SELECT -(plan_id * {UNIT_SCOPE_FACTOR} + unit_key) AS plan_id "
+        "FROM kpis_measure JOIN ({keys}) AS changed_units ON indicator_id = row_key"
+    ),
 )
 PLAN_OF_MEASURE = PlansOf("measure_id", "SELECT plan_id FROM kpis_measure WHERE id IN ({keys})")
 PLAN_OF_GOAL = PlansOf("goal_id", "SELECT plan_id FROM goalplan_goal WHERE id IN ({keys})")
@@ -111,30 +125,44 @@ def _global_upsert(vendor: str) -> str:
     )
 
 
-def _keys(vendor: str, event: str, column: str, *, whole_scope_of: str | None = None) -> str:
+def _keys(
+    vendor: str, event: str, column: str, *, whole_scope_of: str | None = None, unit_of: str | None = None
+) -> str:
     """A query of the changed rows' values of column (before and after the change); of the rows
-    whose ``whole_scope_of`` column is null only, when given."""
+    whose ``whole_scope_of`` column is null only, when given; with ``unit_of`` as unit_key, of the
+    rows where it is not null, when given."""
+    unit = f", {{row}}{unit_of} AS unit_key" if unit_of else ""
+    where = (
+        f" WHERE {{row}}{whole_scope_of} IS NULL"
+        if whole_scope_of
+        else (f" WHERE {{row}}{unit_of} IS NOT NULL" if unit_of else "")
+    )
     if vendor == "postgresql":
         sources = {"insert": ["new_rows"], "update": ["new_rows", "old_rows"], "delete": ["old_rows"]}[event]
-        where = f" WHERE {whole_scope_of} IS NULL" if whole_scope_of else ""
-        return " UNION ".join(f"SELECT {column} AS row_key FROM {source}{where}" for source in sources)
+        return " UNION ".join(
+            f"SELECT {column} AS row_key{unit.format(row='')} FROM {source}{where.format(row='')}" for source in sources
+        )
     rows = {"insert": ["NEW"], "update": ["NEW", "OLD"], "delete": ["OLD"]}[event]
     return " UNION ".join(
-        f"SELECT {row}.{column} AS row_key" + (f" WHERE {row}.{whole_scope_of} IS NULL" if whole_scope_of else "")
-        for row in rows
+        f"SELECT {row}.{column} AS row_key{unit.format(row=row + '.')}{where.format(row=row + '.')}" for row in rows
     )
 
 
 def _plans(vendor: str, event: str, lookups: tuple[PlansOf, ...]) -> str:
-    """The scopes to move: each plan's id, and its negated id (its whole-scope version) unless
-    only units' rows changed."""
+    """The scopes to move: each plan's id, its negated id (its whole-scope version) unless only
+    units' rows changed, and each changed unit's scope in each plan."""
     plans = [lookup.query.format(keys=_keys(vendor, event, lookup.column)) for lookup in lookups]
     whole_scope = [
         lookup.query.format(keys=_keys(vendor, event, lookup.column, whole_scope_of=lookup.unit_column))
         for lookup in lookups
     ]
+    units = [
+        lookup.unit_query.format(keys=_keys(vendor, event, lookup.column, unit_of=lookup.unit_column))
+        for lookup in lookups
+        if lookup.unit_column
+    ]
     return " UNION ".join(
-        [*plans, *(f"SELECT -plan_id AS plan_id FROM ({query}) AS whole_scope" for query in whole_scope)]
+        [*plans, *(f"SELECT -plan_id AS plan_id FROM ({query}) AS whole_scope" for query in whole_scope), *units]
     )
 
 

@@ -207,6 +207,15 @@ def test_a_units_figures_leave_the_whole_scope_dashboard_cached(cache_on, admin_
     assert visit(admin_client_sv, whole)[1] is False
     assert_shows_at_once(admin_client_sv, of_unit, "41,5")
     assert visit(admin_client_sv, measure_page)[1] is True
+    # Another unit's figures leave this unit's dashboard cached, and move that unit's own.
+    other = OrganisationalUnit.objects.exclude(pk=unit.pk).order_by("pk").first()
+    of_other = f"{whole}&unit={other.pk}"
+    visit(admin_client_sv, of_other)
+    other_outcome = april_outcome(measure, "39.5")
+    other_outcome.unit = other
+    Outcome.objects.bulk_create([other_outcome])
+    assert visit(admin_client_sv, of_unit)[1] is False
+    assert_shows_at_once(admin_client_sv, of_other, "39,5")
 
     Outcome.objects.bulk_create([april_outcome(measure, "13.5")])  # the whole scope's own figure
     assert data_versions(hsn_plan(2025).pk, whole_scope=True)[1] > before[1]

@@ -137,10 +137,10 @@ def test_a_figure_moves_the_plans_adopting_its_indicator_only():
     outcome = Outcome.objects.create(
         indicator=hsn_measure.indicator, unit=unit, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=1
     )
-    assert moved(before) == {hsn.pk}
+    assert moved(before) == {hsn.pk, DataVersion.unit_scope_of(hsn.pk, unit.pk)}
     before = versions()
     Outcome.objects.filter(pk=outcome.pk).update(unit=None)  # moved to the whole scope: before and after
-    assert moved(before) == both(hsn)
+    assert moved(before) == both(hsn) | {DataVersion.unit_scope_of(hsn.pk, unit.pk)}
 
 
 def test_plan_rows_move_their_plan():

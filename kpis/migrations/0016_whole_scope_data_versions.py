@@ -1,7 +1,8 @@
-"""The plans' whole-scope data versions (scope −plan id): the triggers of the tables that move
-plans' versions are made again so that a unit's figures leave the whole scope's version alone
-(kpis.triggers). The plan dashboard without a unit keys on it, so saving a clinic's month no
-longer empties the region's cached dashboard."""
+"""The plans' whole-scope data versions (scope −plan id) and their units' (−(plan id × 2³² + unit
+id)): the triggers of the tables that move plans' versions are made again so that a unit's figures
+leave the whole scope's version alone and move their unit's (kpis.triggers). The plan dashboard
+keys on them, so saving a clinic's month no longer empties the region's cached dashboard, nor
+another clinic's."""
 
 from django.db import migrations
 
