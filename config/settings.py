@@ -192,6 +192,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000 * 6 + 100
 
 # An uploaded outcome file waits this long (in the database, kpis.PendingImport) for its confirmation.
 IMPORT_PENDING_SECONDS = int(os.environ.get("IMPORT_PENDING_SECONDS", str(2 * 60 * 60)))
+# A plan with more rows than this (an indicator per sex) is entered one goal area at a time.
+ENTRY_PAGE_MAX_ROWS = int(os.environ.get("ENTRY_PAGE_MAX_ROWS", "300"))
 
 
 # --- Production hardening (see README "Running in production") -------------------------------

@@ -16,6 +16,7 @@ from config.admin_guard import (
 )
 from goalplan.selectors import visible_to
 from kpis.access import outcome_scope_for
+from kpis.entry_page import EntryPage, entry_page
 from kpis.forms import (
     OutcomeAdminForm,
     OutcomeImportForm,
@@ -25,7 +26,6 @@ from kpis.imports import ImportFailed, import_outcomes
 from kpis.models import (
     PendingImport,
 )
-from kpis.pages import EntryPage, entry_page
 from kpis.pending_imports import PendingImportGone, pending_import_confirm, pending_import_of
 from kpis.services import OutcomeEntry, outcome_save, outcomes_record_for_period
 from kpis.uploads import format_size
@@ -196,6 +196,8 @@ class OutcomeAdmin(GuardedHistoryAdmin):
             data=request.POST or None,
             write_rules=request_write_rules(request),
             change_reason=request.POST.get("change_reason", ""),
+            area=request.GET.get("area"),
+            query=request.GET,
         )
 
     def _save_entry_page(self, request, page: EntryPage):

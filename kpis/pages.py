@@ -7,7 +7,6 @@ a value.
 """
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.db.models import QuerySet
 from django_tables2 import RequestConfig
@@ -17,9 +16,8 @@ from goalplan.models import Goal, GoalAssessment, OrganisationalUnit, Plan
 from goalplan.periods import Period, PeriodKind
 from goalplan.selectors import readable_plan_ids, visible_to
 from kpis.charts import chart_caption, measure_figure, target_label
-from kpis.forms import OutcomeEntryFormSet
 from kpis.models import Measure, NationalValue, Outcome, Target
-from kpis.selectors import EntryRow, chart_series, entry_rows_for_period, plans_fed_by
+from kpis.selectors import chart_series
 from kpis.status import ALL_UNITS, Evaluation, GoalEvaluation, evaluate_goals, evaluate_measures
 from kpis.tables import OutcomeTable
 
@@ -226,73 +224,4 @@ def plan_page(*, plan: Plan, form, dashboard_html: str | None, user) -> PlanPage
         # The list names the reports: their frozen content and PDF stay in the database.
         reports=list(plan.reports.defer("snapshot", "pdf").order_by("-period_end")),
         parent_readable=bool(plan.parent_id) and plan.parent_id in readable_plan_ids(user),
-    )
-
-
-# The admin's entry page ---------------------------------------------------------------------
-
-
-@dataclass
-class EntryPage:
-    """One period's outcomes of every indicator of a plan, as a formset, with each row's status of
-    what is stored now and whether an approved report locks the period."""
-
-    plan: Plan
-    period: Period
-    unit: OrganisationalUnit | None
-    entry_rows: list[EntryRow]
-    formset: OutcomeEntryFormSet
-    write_rules: object  # the request's WriteRules (config.admin_guard)
-    change_reason: str = ""
-
-    @property
-    def subtitle(self) -> str:
-        return f"{self.plan} – {self.period.label()}"
-
-    @property
-    def measures(self) -> dict[int, Measure]:
-        return {row.measure.pk: row.measure for row in self.entry_rows}
-
-    @cached_property
-    def rows(self) -> list[tuple[EntryRow, object, Evaluation | None]]:
-        """(row, its form, its status) — evaluated only when the page is shown, not after a save."""
-        evaluations = evaluate_measures(list(self.measures.values()), self.period, unit=self.unit, with_trend=False)
-        evaluation_of = {(e.measure.pk, e.sex): e for e in evaluations}
-        statuses = [evaluation_of.get((row.measure.pk, row.sex)) for row in self.entry_rows]
-        return list(zip(self.entry_rows, self.formset.forms, statuses, strict=True))
-
-    @cached_property
-    def locked(self) -> bool:
-        """Locked by an approved report of any plan the figures feed, read or not."""
-        plans = plans_fed_by(row.measure.indicator_id for row in self.entry_rows) | {self.plan.pk}
-        return self.write_rules.is_locked_in_any(plans, self.period.year, self.period.end_month)
-
-
-def entry_page(
-    *, plan: Plan, period: Period, unit: OrganisationalUnit | None, user, data=None, write_rules, change_reason=""
-) -> EntryPage:
-    """The entry page for a plan, period and unit; ``data`` is the posted formset, if any. Other
-    plans an indicator feeds are named only when the person reads them."""
-    rows = entry_rows_for_period(
-        plan=plan, period=period, unit=unit, readable_plans=visible_to(user, Plan.objects.all(), "body")
-    )
-    initial = [
-        {
-            "measure_id": row.measure.pk,
-            "sex": row.sex,
-            "version": row.outcome.version if row.outcome else 0,
-            "value": row.outcome.value if row.outcome else None,
-            "accomplished": {True: "yes", False: "no"}.get(row.outcome.accomplished) if row.outcome else "",
-            "comment": row.outcome.comment if row.outcome else "",
-        }
-        for row in rows
-    ]
-    return EntryPage(
-        plan=plan,
-        period=period,
-        unit=unit,
-        entry_rows=rows,
-        formset=OutcomeEntryFormSet(data, initial=initial),
-        write_rules=write_rules,
-        change_reason=change_reason,
     )

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.utils.functional import lazystr
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import override
 
 from kpis import entry_widgets
 from kpis.forms import ACCOMPLISHED_CHOICES, OutcomeEntryFormSet, SwedishDecimalInput
@@ -44,7 +45,7 @@ def test_the_decimal_input_writes_a_typed_value_and_what_django_writes():
 @pytest.mark.parametrize("attrs", ATTRIBUTES)
 @pytest.mark.parametrize("value", [None, "", "yes", "no", True])
 def test_the_select_writes_what_django_writes(value, attrs):
-    choices = [*ACCOMPLISHED_CHOICES, ("<x>", gettext_lazy('"Kanske" & <snart>'))]
+    choices = [*ACCOMPLISHED_CHOICES, ("<x>", lazystr('"Kanske" & <snart>'))]
     with override("sv"):
         assert entry_widgets.Select(choices=choices).render("a", value, attrs) == forms.Select(choices=choices).render(
             "a", value, attrs

@@ -1,0 +1,168 @@
+"""The admin's entry page as a page object: one period's outcomes of a plan's indicators for one
+unit, as a formset, in parts when the plan is too long for one page.
+
+A 400-measure plan has some 1 200 rows (an indicator per sex): one page of them is over a
+megabyte, slow to open and to save, and easy to lose one's place in. Such a plan is entered one
+goal area at a time (``ENTRY_PAGE_MAX_ROWS``); the page links to every goal area with its number
+of rows, and "all goal areas" is still one click away; a plan whose measures are all in one goal
+area (or in none) is entered goal by goal. A plan that fits one page is shown whole.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from goalplan.models import OrganisationalUnit, Plan
+from goalplan.periods import Period
+from goalplan.selectors import visible_to
+from kpis.forms import OutcomeEntryFormSet
+from kpis.models import Measure
+from kpis.selectors import EntryRow, entry_rows_for_period, plans_fed_by
+from kpis.status import Evaluation, evaluate_measures
+
+ALL_SECTIONS = "all"
+WITHOUT_GOAL_AREA = "none"
+
+
+@dataclass(frozen=True)
+class EntrySection:
+    """A part of the entry page (a goal area, or a goal), as a link: its ``area`` GET value
+    ("a12", "g34", "none"), name and number of rows."""
+
+    token: str
+    name: str
+    rows: int
+
+
+def _area_token(row: EntryRow) -> str:
+    return f"a{row.measure.goal_area_id}" if row.measure.goal_area_id else WITHOUT_GOAL_AREA
+
+
+def _goal_token(row: EntryRow) -> str:
+    return f"g{row.measure.goal_id}" if row.measure.goal_id else WITHOUT_GOAL_AREA
+
+
+def _section_token_of(rows: list[EntryRow]):
+    """By goal area; by goal when the rows are all in one goal area (or in none)."""
+    return _area_token if len({_area_token(row) for row in rows}) > 1 else _goal_token
+
+
+def sections_of(rows: list[EntryRow]) -> list[EntrySection]:
+    """The goal areas (or goals) the rows fall in, in page order, with their numbers of rows."""
+    token_of = _section_token_of(rows)
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for row in rows:
+        token = token_of(row)
+        counts[token] = counts.get(token, 0) + 1
+        part = row.measure.goal_area if token_of is _area_token else row.measure.goal
+        names.setdefault(token, str(part) if part is not None else _("Without goal area"))
+    # Those without a goal area (or goal) last, on every database (SQLite sorts no area first).
+    tokens = sorted(counts, key=lambda token: token == WITHOUT_GOAL_AREA)
+    return [EntrySection(token, names[token], counts[token]) for token in tokens]
+
+
+def section_rows(rows: list[EntryRow], requested: str | None) -> tuple[list[EntryRow], str]:
+    """The rows the page shows and the section they are (``ALL_SECTIONS`` for every row): all of
+    them when asked for or when they fit one page, else the asked section's (the first one's when
+    none, or one the plan does not have, is asked for)."""
+    if requested == ALL_SECTIONS or (not requested and len(rows) <= settings.ENTRY_PAGE_MAX_ROWS):
+        return rows, ALL_SECTIONS
+    tokens = [section.token for section in sections_of(rows)]
+    if not tokens:
+        return rows, ALL_SECTIONS
+    token = requested if requested in tokens else tokens[0]
+    token_of = _section_token_of(rows)
+    return [row for row in rows if token_of(row) == token], token
+
+
+@dataclass
+class EntryPage:
+    """One period's outcomes of a plan's indicators (of one goal area when the plan is long), as a
+    formset, with each row's status of what is stored now and whether an approved report locks
+    the period."""
+
+    plan: Plan
+    period: Period
+    unit: OrganisationalUnit | None
+    entry_rows: list[EntryRow]
+    formset: OutcomeEntryFormSet
+    write_rules: object  # the request's WriteRules (config.admin_guard)
+    change_reason: str = ""
+    sections: list[EntrySection] = field(default_factory=list)  # empty: the plan fits one page
+    section: str = ALL_SECTIONS
+    total_rows: int = 0
+    part_query: str = ""  # the page's GET parameters but its part: the parts' links add theirs
+
+    @property
+    def subtitle(self) -> str:
+        return f"{self.plan} – {self.period.label()}"
+
+    @property
+    def measures(self) -> dict[int, Measure]:
+        return {row.measure.pk: row.measure for row in self.entry_rows}
+
+    @cached_property
+    def rows(self) -> list[tuple[EntryRow, object, Evaluation | None]]:
+        """(row, its form, its status) — evaluated only when the page is shown, not after a save."""
+        evaluations = evaluate_measures(list(self.measures.values()), self.period, unit=self.unit, with_trend=False)
+        evaluation_of = {(e.measure.pk, e.sex): e for e in evaluations}
+        statuses = [evaluation_of.get((row.measure.pk, row.sex)) for row in self.entry_rows]
+        return list(zip(self.entry_rows, self.formset.forms, statuses, strict=True))
+
+    @cached_property
+    def locked(self) -> bool:
+        """Locked by an approved report of any plan the figures feed, read or not."""
+        plans = plans_fed_by(row.measure.indicator_id for row in self.entry_rows) | {self.plan.pk}
+        return self.write_rules.is_locked_in_any(plans, self.period.year, self.period.end_month)
+
+
+def entry_page(
+    *,
+    plan: Plan,
+    period: Period,
+    unit: OrganisationalUnit | None,
+    user,
+    data=None,
+    write_rules,
+    change_reason="",
+    area: str | None = None,
+    query=None,
+) -> EntryPage:
+    """The entry page for a plan, period, unit and (``area``: an ``EntrySection`` token or
+    ``"all"``) part of a long plan; ``data`` is the posted formset, if any, ``query`` the page's GET
+    parameters. Other plans an
+    indicator feeds are named only when the person reads them."""
+    every_row = entry_rows_for_period(
+        plan=plan, period=period, unit=unit, readable_plans=visible_to(user, Plan.objects.all(), "body")
+    )
+    rows, section = section_rows(every_row, area)
+    initial = [
+        {
+            "measure_id": row.measure.pk,
+            "sex": row.sex,
+            "version": row.outcome.version if row.outcome else 0,
+            "value": row.outcome.value if row.outcome else None,
+            "accomplished": {True: "yes", False: "no"}.get(row.outcome.accomplished) if row.outcome else "",
+            "comment": row.outcome.comment if row.outcome else "",
+        }
+        for row in rows
+    ]
+    return EntryPage(
+        plan=plan,
+        period=period,
+        unit=unit,
+        entry_rows=rows,
+        formset=OutcomeEntryFormSet(data, initial=initial),
+        write_rules=write_rules,
+        change_reason=change_reason,
+        sections=sections_of(every_row)
+        if section != ALL_SECTIONS or len(every_row) > settings.ENTRY_PAGE_MAX_ROWS
+        else [],
+        section=section,
+        total_rows=len(every_row),
+        part_query=urlencode([(key, value) for key, value in (query or {}).items() if key != "area"]),
+    )
