@@ -45,7 +45,9 @@ def approved_months() -> LockedMonths:
     budget follow-up (by the report's own body, so moving its plan to another body does not
     unlock them). Registered with the write rule in meetings/apps.py."""
     plan_months, body_months = set(), set()
-    for report in FollowUpReport.objects.filter(state=FollowUpReport.State.APPROVED, plan__isnull=False):
+    # Without the frozen content and PDF (hundreds of kB each): asked on every save and import.
+    approved = FollowUpReport.objects.filter(state=FollowUpReport.State.APPROVED, plan__isnull=False)
+    for report in approved.defer("snapshot", "pdf"):
         months = report.period.months()
         plan_months.update((report.plan_id, year, month) for year, month in months)
         body_months.update((report.body_id, year, month) for year, month in months)
