@@ -20,7 +20,7 @@ from goalplan.periods import Period
 from goalplan.selectors import visible_to
 from kpis.forms import OutcomeEntryFormSet
 from kpis.models import Measure
-from kpis.selectors import EntryRow, entry_rows_for_period, plans_fed_by
+from kpis.selectors import EntryRow, entry_measures, entry_rows_for_period, plans_fed_by
 from kpis.status import Evaluation, evaluate_measures
 
 ALL_SECTIONS = "all"
@@ -37,46 +37,47 @@ class EntrySection:
     rows: int
 
 
-def _area_token(row: EntryRow) -> str:
-    return f"a{row.measure.goal_area_id}" if row.measure.goal_area_id else WITHOUT_GOAL_AREA
+def _area_token(measure: Measure) -> str:
+    return f"a{measure.goal_area_id}" if measure.goal_area_id else WITHOUT_GOAL_AREA
 
 
-def _goal_token(row: EntryRow) -> str:
-    return f"g{row.measure.goal_id}" if row.measure.goal_id else WITHOUT_GOAL_AREA
+def _goal_token(measure: Measure) -> str:
+    return f"g{measure.goal_id}" if measure.goal_id else WITHOUT_GOAL_AREA
 
 
-def _section_token_of(rows: list[EntryRow]):
-    """By goal area; by goal when the rows are all in one goal area (or in none)."""
-    return _area_token if len({_area_token(row) for row in rows}) > 1 else _goal_token
+def _section_token_of(measures: list[Measure]):
+    """By goal area; by goal when the measures are all in one goal area (or in none)."""
+    return _area_token if len({_area_token(measure) for measure in measures}) > 1 else _goal_token
 
 
-def sections_of(rows: list[EntryRow]) -> list[EntrySection]:
-    """The goal areas (or goals) the rows fall in, in page order, with their numbers of rows."""
-    token_of = _section_token_of(rows)
+def sections_of(measures: list[Measure]) -> list[EntrySection]:
+    """The goal areas (or goals) the measures fall in, in page order, with their numbers of rows."""
+    token_of = _section_token_of(measures)
     counts: dict[str, int] = {}
     names: dict[str, str] = {}
-    for row in rows:
-        token = token_of(row)
-        counts[token] = counts.get(token, 0) + 1
-        part = row.measure.goal_area if token_of is _area_token else row.measure.goal
+    for measure in measures:
+        token = token_of(measure)
+        counts[token] = counts.get(token, 0) + len(measure.sexes)
+        part = measure.goal_area if token_of is _area_token else measure.goal
         names.setdefault(token, str(part) if part is not None else _("Without goal area"))
     # Those without a goal area (or goal) last, on every database (SQLite sorts no area first).
     tokens = sorted(counts, key=lambda token: token == WITHOUT_GOAL_AREA)
     return [EntrySection(token, names[token], counts[token]) for token in tokens]
 
 
-def section_rows(rows: list[EntryRow], requested: str | None) -> tuple[list[EntryRow], str]:
-    """The rows the page shows and the section they are (``ALL_SECTIONS`` for every row): all of
-    them when asked for or when they fit one page, else the asked section's (the first one's when
-    none, or one the plan does not have, is asked for)."""
-    if requested == ALL_SECTIONS or (not requested and len(rows) <= settings.ENTRY_PAGE_MAX_ROWS):
-        return rows, ALL_SECTIONS
-    tokens = [section.token for section in sections_of(rows)]
+def section_measures(measures: list[Measure], requested: str | None) -> tuple[list[Measure], str]:
+    """The measures the page shows and the section they are (``ALL_SECTIONS`` for all of them):
+    all when asked for or when their rows fit one page, else the asked section's (the first
+    one's when none, or one the plan does not have, is asked for)."""
+    rows = sum(len(measure.sexes) for measure in measures)
+    if requested == ALL_SECTIONS or (not requested and rows <= settings.ENTRY_PAGE_MAX_ROWS):
+        return measures, ALL_SECTIONS
+    tokens = [section.token for section in sections_of(measures)]
     if not tokens:
-        return rows, ALL_SECTIONS
+        return measures, ALL_SECTIONS
     token = requested if requested in tokens else tokens[0]
-    token_of = _section_token_of(rows)
-    return [row for row in rows if token_of(row) == token], token
+    token_of = _section_token_of(measures)
+    return [measure for measure in measures if token_of(measure) == token], token
 
 
 @dataclass
@@ -136,10 +137,17 @@ def entry_page(
     ``"all"``) part of a long plan; ``data`` is the posted formset, if any, ``query`` the page's GET
     parameters. Other plans an
     indicator feeds are named only when the person reads them."""
-    every_row = entry_rows_for_period(
-        plan=plan, period=period, unit=unit, readable_plans=visible_to(user, Plan.objects.all(), "body")
+    every_measure = entry_measures(plan=plan, period=period)
+    measures, section = section_measures(every_measure, area)
+    # Outcomes and other plans are read for the rows shown only.
+    rows = entry_rows_for_period(
+        plan=plan,
+        period=period,
+        unit=unit,
+        readable_plans=visible_to(user, Plan.objects.all(), "body"),
+        measures=measures,
     )
-    rows, section = section_rows(every_row, area)
+    total_rows = sum(len(measure.sexes) for measure in every_measure)
     initial = [
         {
             "measure_id": row.measure.pk,
@@ -159,10 +167,10 @@ def entry_page(
         formset=OutcomeEntryFormSet(data, initial=initial),
         write_rules=write_rules,
         change_reason=change_reason,
-        sections=sections_of(every_row)
-        if section != ALL_SECTIONS or len(every_row) > settings.ENTRY_PAGE_MAX_ROWS
+        sections=sections_of(every_measure)
+        if section != ALL_SECTIONS or total_rows > settings.ENTRY_PAGE_MAX_ROWS
         else [],
         section=section,
-        total_rows=len(every_row),
+        total_rows=total_rows,
         part_query=urlencode([(key, value) for key, value in (query or {}).items() if key != "area"]),
     )

@@ -257,6 +257,11 @@ class Measure(models.Model):
         if self.goal_area_id and self.plan_id and self.goal_area.plan_id != self.plan_id:
             raise ValidationError({"goal_area": _("The goal area belongs to another plan.")})
 
+    @property
+    def sexes(self) -> list[str]:
+        """The sexes its figures are reported for: T, and K and M when split by sex."""
+        return [Sex.TOTAL, Sex.WOMEN, Sex.MEN] if self.split_by_sex else [Sex.TOTAL]
+
 
 class TargetKind(models.TextChoices):
     """The forms a target value takes in the plans."""

@@ -44,18 +44,29 @@ def plans_fed_by(indicator_ids) -> set[int]:
     return set().union(*Measure.objects.plans_by_indicator(indicator_ids).values())
 
 
-def entry_rows_for_period(
-    *, plan: Plan, period: Period, unit: OrganisationalUnit | None, readable_plans: QuerySet[Plan] | None = None
-) -> list[EntryRow]:
-    """Rows for entering one period's outcomes for every indicator of a plan (4 queries): one per
-    indicator and sex, where the plan first adopts it (an indicator adopted under two goal areas is
+def entry_measures(*, plan: Plan, period: Period) -> list[Measure]:
+    """The measures the entry page enters, in document order, with their targets of the year: each
+    indicator where the plan first adopts it (an indicator adopted under two goal areas is
     entered once)."""
     first_adoption: dict[int, Measure] = {}
     for measure in measures_of_plan(plan=plan).prefetch_related(
         Prefetch("targets", queryset=Target.objects.filter(year=period.year), to_attr="targets_of_year")
     ):
         first_adoption.setdefault(measure.indicator_id, measure)
-    measures = list(first_adoption.values())
+    return list(first_adoption.values())
+
+
+def entry_rows_for_period(
+    *,
+    plan: Plan,
+    period: Period,
+    unit: OrganisationalUnit | None,
+    readable_plans: QuerySet[Plan] | None = None,
+    measures: list[Measure] | None = None,
+) -> list[EntryRow]:
+    """Rows for entering one period's outcomes, one per indicator and sex, of ``measures`` (those of
+    ``entry_measures``, or some of them), in 2 queries more."""
+    measures = entry_measures(plan=plan, period=period) if measures is None else measures
     other_plans: dict[int, list[Plan]] = defaultdict(list)
     adoptions = Measure.objects.filter(indicator_id__in=[m.indicator_id for m in measures]).exclude(plan=plan)
     if readable_plans is not None:  # another body's plan is named only to those who read it
@@ -70,8 +81,7 @@ def entry_rows_for_period(
     rows = []
     for measure in measures:
         target = measure.targets_of_year[0] if measure.targets_of_year else None
-        sexes = [Sex.TOTAL, Sex.WOMEN, Sex.MEN] if measure.split_by_sex else [Sex.TOTAL]
-        for sex in sexes:
+        for sex in measure.sexes:
             rows.append(
                 EntryRow(
                     measure=measure,

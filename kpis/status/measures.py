@@ -24,10 +24,6 @@ __all__ = ["Evaluation", "evaluate_measures", "evaluate_plan"]
 Aggregation = Measure.Aggregation
 
 
-def _sexes(measure: Measure) -> list[str]:
-    return [Sex.TOTAL, Sex.WOMEN, Sex.MEN] if measure.split_by_sex else [Sex.TOTAL]
-
-
 def _forecast(rules: MeasureRules, period: Period, key: Key, reference: Reference | None) -> Forecast | None:
     if rules.spans.year_to_date is None or rules.target is None or rules.accomplishment:
         return None
@@ -190,7 +186,7 @@ def evaluate_measures(
     keys = {key for span, ids in ids_by_span.items() for key in computed.get(span, {}) if key[0] in ids}
     keys |= set(overrides)
     for measure in measures:
-        keys.update((measure.pk, scope_unit_id, sex) for sex in (sexes or _sexes(measure)))
+        keys.update((measure.pk, scope_unit_id, sex) for sex in (sexes or measure.sexes))
     position = {measure.pk: index for index, measure in enumerate(measures)}
     sex_order = {sex: index for index, sex in enumerate(Sex.values)}
     return [
