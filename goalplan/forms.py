@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from goalplan import widgets
 from goalplan.choices import Status
 from goalplan.models import GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import Period, periods_of_year
@@ -11,17 +12,24 @@ from goalplan.periods import Period, periods_of_year
 class DashboardFilterForm(forms.Form):
     """Period, goal area, status and unit of a plan dashboard."""
 
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-    period = forms.ChoiceField(label=_("Period"))
+    # Selects written without templates (goalplan.widgets): every visit of a dashboard, cached or
+    # not, renders them, the unit's with every unit of the region.
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, widget=widgets.Select)
+    period = forms.ChoiceField(label=_("Period"), widget=widgets.Select)
     area = forms.ModelChoiceField(
-        label=_("Goal area"), queryset=GoalArea.objects.none(), required=False, empty_label=_("All goal areas")
+        label=_("Goal area"),
+        queryset=GoalArea.objects.none(),
+        required=False,
+        empty_label=_("All goal areas"),
+        widget=widgets.Select,
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=widgets.Select)
     unit = forms.ModelChoiceField(
         label=_("Organisational unit"),
         queryset=OrganisationalUnit.objects.none(),
         required=False,
         empty_label=_("Whole plan"),
+        widget=widgets.Select,
     )
 
     def __init__(self, data, *, plan: Plan, default_period: Period):

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from config.admin_forms import GuardedModelForm, row_numbers_only
+from goalplan import widgets
 from goalplan.choices import Sex
 from goalplan.models import MAX_YEAR, MIN_YEAR, GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import NUMBER_RANGES, Period, PeriodKind
-from kpis import entry_widgets
 from kpis.access import REASON_MAX_LENGTH
 from kpis.models import Measure, Outcome
 from kpis.uploads import checked_upload
@@ -36,7 +36,7 @@ def parse_swedish_decimal(text: str) -> Decimal | None:
     return number
 
 
-class SwedishDecimalInput(entry_widgets.TextInput):
+class SwedishDecimalInput(widgets.TextInput):
     """Shows a stored decimal as a person typed it: "4,1", not "4.1000"."""
 
     def format_value(self, value):
@@ -111,10 +111,10 @@ class FixedTypedChoiceField(FixedChoicesMixin, forms.TypedChoiceField):
 class OutcomeEntryRowForm(forms.Form):
     """One measure × sex row of the entry page."""
 
-    # Widgets written without templates (kpis.entry_widgets): the page has some 6 000 of them.
-    measure_id = forms.IntegerField(widget=entry_widgets.HiddenInput)
-    sex = FixedChoiceField(choices=Sex.choices, widget=entry_widgets.HiddenInput)
-    version = forms.IntegerField(min_value=0, widget=entry_widgets.HiddenInput)
+    # Widgets written without templates (goalplan.widgets): the page has some 6 000 of them.
+    measure_id = forms.IntegerField(widget=widgets.HiddenInput)
+    sex = FixedChoiceField(choices=Sex.choices, widget=widgets.HiddenInput)
+    version = forms.IntegerField(min_value=0, widget=widgets.HiddenInput)
     value = SwedishDecimalField(
         label=_("Value"),
         required=False,
@@ -128,9 +128,9 @@ class OutcomeEntryRowForm(forms.Form):
         required=False,
         coerce=lambda choice: {"yes": True, "no": False}.get(choice),
         empty_value=None,
-        widget=entry_widgets.Select,
+        widget=widgets.Select,
     )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=entry_widgets.TextInput(attrs={"size": 40}))
+    comment = forms.CharField(label=_("Comment"), required=False, widget=widgets.TextInput(attrs={"size": 40}))
 
 
 OutcomeEntryFormSet = forms.formset_factory(OutcomeEntryRowForm, extra=0)

@@ -1,4 +1,4 @@
-"""The entry page's template-free widgets write exactly what Django's widget templates write, for
+"""The template-free widgets (goalplan.widgets) write exactly what Django's widget templates write, for
 the values and attributes the page gives them and for values that need escaping."""
 
 import re
@@ -10,7 +10,7 @@ from django.utils.functional import lazystr
 from django.utils.safestring import mark_safe
 from django.utils.translation import override
 
-from kpis import entry_widgets
+from goalplan import widgets
 from kpis.forms import ACCOMPLISHED_CHOICES, OutcomeEntryFormSet, SwedishDecimalInput
 
 ATTRIBUTES = [
@@ -27,8 +27,8 @@ VALUES = [None, "", "4,1", 'Ökat "mycket" & <snabbt>', 7, Decimal("4.1000"), ma
 @pytest.mark.parametrize(
     ("direct", "django_widget"),
     [
-        (entry_widgets.TextInput, forms.TextInput),
-        (entry_widgets.HiddenInput, forms.HiddenInput),
+        (widgets.TextInput, forms.TextInput),
+        (widgets.HiddenInput, forms.HiddenInput),
     ],
 )
 def test_inputs_write_what_django_writes(direct, django_widget, value, attrs):
@@ -47,22 +47,22 @@ def test_the_decimal_input_writes_a_typed_value_and_what_django_writes():
 def test_the_select_writes_what_django_writes(value, attrs):
     choices = [*ACCOMPLISHED_CHOICES, ("<x>", lazystr('"Kanske" & <snart>'))]
     with override("sv"):
-        assert entry_widgets.Select(choices=choices).render("a", value, attrs) == forms.Select(choices=choices).render(
+        assert widgets.Select(choices=choices).render("a", value, attrs) == forms.Select(choices=choices).render(
             "a", value, attrs
         )
 
 
 def test_grouped_choices_are_left_to_django():
     choices = [("Grupp", [("1", "Ett"), ("2", "Två")]), ("3", "Tre")]
-    assert entry_widgets.Select(choices=choices).render("g", "2") == forms.Select(choices=choices).render("g", "2")
+    assert widgets.Select(choices=choices).render("g", "2") == forms.Select(choices=choices).render("g", "2")
 
 
 def djangos_own_rendering(monkeypatch):
     """Every template-free widget renders through Django's widget templates again."""
     monkeypatch.setattr(
-        entry_widgets.DirectlyRendered,
+        widgets.DirectlyRendered,
         "render",
-        lambda self, *args, **kwargs: super(entry_widgets.DirectlyRendered, self).render(*args, **kwargs),
+        lambda self, *args, **kwargs: super(widgets.DirectlyRendered, self).render(*args, **kwargs),
     )
 
 
@@ -85,6 +85,20 @@ def test_the_entry_page_is_the_page_djangos_widgets_make(monkeypatch, admin_clie
     url = reverse("admin:kpis_outcome_entry") + f"?plan={hsn_plan(2025).pk}&year=2025&period_kind=month&period_number=4"
     ours = admin_client_sv.get(url)
     assert ours.status_code == 200 and b'name="form-0-value"' in ours.content
+    djangos_own_rendering(monkeypatch)
+    theirs = admin_client_sv.get(url)
+    strip_token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert strip_token.sub(b"", ours.content) == strip_token.sub(b"", theirs.content)
+
+
+@pytest.mark.django_db
+def test_the_plan_dashboards_filters_are_what_djangos_widgets_make(monkeypatch, admin_client_sv, settings):
+    from tests.selectors import hsn_plan
+
+    settings.DASHBOARD_CACHE_ENABLED = False
+    url = f"/planer/{hsn_plan(2025).pk}/?year=2025&period=tertial-1"
+    ours = admin_client_sv.get(url)
+    assert ours.status_code == 200 and b'<select name="unit"' in ours.content
     djangos_own_rendering(monkeypatch)
     theirs = admin_client_sv.get(url)
     strip_token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
