@@ -76,5 +76,15 @@ def period_from_request(request, plan: Plan) -> Period:
 @reads_from_replica
 def goal_detail(request, pk: int):
     goal = get_object_or_404(readable_goals(request.user), pk=pk)
-    page = goal_page(goal=goal, period=period_from_request(request, goal.plan), user=request.user)
-    return render(request, "goalplan/goal_detail.html", {"page": page})
+    period = period_from_request(request, goal.plan)
+    body_html = cached_fragment(
+        request,
+        name=f"goal-{goal.pk}",
+        plan_id=goal.plan_id,
+        period=period,
+        whole_scope=True,  # the goal's measures for the whole scope, its assessments and its plan
+        render=lambda: render_to_string(
+            "goalplan/_goal_body.html", {"page": goal_page(goal=goal, period=period, user=request.user)}, request
+        ),
+    )
+    return render(request, "goalplan/goal_detail.html", {"goal": goal, "period": period, "body_html": body_html})

@@ -98,6 +98,9 @@ GLOBAL_TABLES = [
     "goalplan_goal",
     "kpis_indicator",
     "meetings_followupreport",
+    # The goal page's: the goal area's assignments and the bodies a goal is shared with.
+    "goalplan_assignment",
+    "goalplan_goal_shared_with",
 ]
 # auth_user is read for the names of who recorded a target's version; a login writes last_login,
 # which must not empty every cached page, so only a change of a name moves the version.

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 # The fragments the cache keeps: rendered on a miss, not rendered when served from the cache.
-FRAGMENTS = {"goalplan/_dashboard_body.html", "kpis/_measure_body.html"}
+FRAGMENTS = {"goalplan/_dashboard_body.html", "kpis/_measure_body.html", "goalplan/_goal_body.html"}
 WAITING_TIME = "Medelväntetid för besvarade samtal"  # an HSN 2025 measure in minutes, monthly
 
 
@@ -67,6 +67,19 @@ def waiting_time_measure() -> Measure:
     return Measure.objects.get(plan=hsn_plan(2025), name__startswith=WAITING_TIME)
 
 
+def goal_of_waiting_time():
+    """A goal of HSN 2025 that the waiting-time measure serves (in the seeds it serves none), with
+    the measure's goal area."""
+    from goalplan.models import Goal
+
+    measure = waiting_time_measure()
+    goal, _created = Goal.objects.get_or_create(
+        plan=measure.plan, title="Kortare väntetider i telefon", defaults={"goal_area": measure.goal_area}
+    )
+    Measure.objects.filter(pk=measure.pk).update(goal=goal)
+    return goal
+
+
 def april_outcome(measure: Measure, value: str) -> Outcome:
     return Outcome(
         indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=Decimal(value)
@@ -77,10 +90,12 @@ def minutes(value: str) -> str:
     return f"{value}\xa0minuter"
 
 
-@pytest.fixture(params=["dashboard", "measure page"])
+@pytest.fixture(params=["dashboard", "measure page", "goal page"])
 def page_url(request):
     if request.param == "dashboard":
         return f"/planer/{hsn_plan(2025).pk}/?year=2025&period=month-4"
+    if request.param == "goal page":
+        return f"/mal/{goal_of_waiting_time().pk}/?year=2025&period=month-4"
     return f"/matetal/{waiting_time_measure().pk}/?year=2025&period=month-4"
 
 
@@ -220,3 +235,21 @@ def test_a_units_figures_leave_the_whole_scope_dashboard_cached(cache_on, admin_
     Outcome.objects.bulk_create([april_outcome(measure, "13.5")])  # the whole scope's own figure
     assert data_versions(hsn_plan(2025).pk, whole_scope=True)[1] > before[1]
     assert_shows_at_once(admin_client_sv, whole, "13,5")
+
+
+def test_a_goal_page_shows_a_new_assignment_and_sharing_at_once(cache_on, admin_client_sv):
+    from goalplan.models import Assignment
+
+    goal = goal_of_waiting_time()
+    url = f"/mal/{goal.pk}/?year=2025&period=month-4"
+    visit(admin_client_sv, url)
+    assert visit(admin_client_sv, url)[1] is False
+    Assignment.objects.bulk_create(
+        [Assignment(plan=goal.plan, goal_area=goal.goal_area, text="Ett nytt uppdrag", decided_by=goal.plan.body)]
+    )
+    page, rendered = visit(admin_client_sv, url)
+    assert rendered and "Ett nytt uppdrag" in page
+    other = Body.objects.exclude(pk=goal.plan.body_id).order_by("pk").first()
+    goal.shared_with.add(other)
+    page, rendered = visit(admin_client_sv, url)
+    assert rendered and other.name in page

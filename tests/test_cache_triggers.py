@@ -56,12 +56,15 @@ def untriggered(tables: set[str]) -> set[str]:
 
 
 def page_urls() -> list[str]:
-    """The dashboard and a measure page of every seeded plan with measures, default and filtered."""
+    """The dashboard, a measure page and every goal page of every seeded plan with measures,
+    default and filtered."""
     urls = []
     for plan in Plan.objects.filter(measures__isnull=False).distinct():
         measure = plan.measures.order_by("pk").first()
+        goals = [goal.pk for goal in plan.goals.all()]
         for query in ("", f"?year={plan.start_year}&period=tertial-1", f"?year={plan.start_year}&period=year"):
             urls += [f"/planer/{plan.pk}/{query}", f"/matetal/{measure.pk}/{query}"]
+            urls += [f"/mal/{goal}/{query}" for goal in goals]
     return urls
 
 

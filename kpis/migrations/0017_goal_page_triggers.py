@@ -1,0 +1,32 @@
+"""Triggers on the two tables the goal page reads that no other cached page did (the goal area's
+assignments, the bodies a goal is shared with): the goal page is cached from now on, keyed by the
+data versions like the dashboard, so their writes move the global version (kpis.triggers)."""
+
+from django.db import migrations
+
+from kpis import triggers
+
+TABLES = ["goalplan_assignment", "goalplan_goal_shared_with"]
+
+
+def create_triggers(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for table in TABLES:
+        for statement in triggers.create_statements(vendor, table):
+            schema_editor.execute(statement, params=None)
+
+
+def drop_triggers(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for table in TABLES:
+        for statement in triggers.drop_table_statements(vendor, table):
+            schema_editor.execute(statement, params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("kpis", "0016_whole_scope_data_versions"),
+        ("goalplan", "0006_history_of_goal_areas_and_assignments"),
+    ]
+
+    operations = [migrations.RunPython(create_triggers, drop_triggers, elidable=False)]
