@@ -12,12 +12,19 @@ their output equal to Django's own.
 import html
 
 from django import forms
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 
 
 def _escaped(value) -> str:
     """``conditional_escape`` without its lazy-argument wrapper (6 000 widgets × a few values)."""
     return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def _label(value) -> str:
+    """An option's label as ``{{ widget.label }}`` writes it: numbers and dates localized."""
+    return _escaped(value if isinstance(value, str) else localize(template_localtime(value)))
 
 
 def _attributes(attrs: dict) -> str:
@@ -72,7 +79,7 @@ class Select(DirectlyRendered, forms.Select):
         options = "".join(
             f'\n  <option value="{_escaped(option["value"])}"{_attributes(option["attrs"])}>'
             # select_option.html ends with a newline, which the include keeps.
-            f"{_escaped(option['label'])}</option>\n"
+            f"{_label(option['label'])}</option>\n"
             for _group, group_options, _index in widget["optgroups"]
             for option in group_options
         )

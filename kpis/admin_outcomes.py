@@ -203,9 +203,10 @@ class OutcomeAdmin(GuardedHistoryAdmin):
     def _save_entry_page(self, request, page: EntryPage):
         """Save the posted page all or nothing: a redirect when saved or when the plan's measures
         changed meanwhile, None (show the page with its errors) otherwise."""
-        if page.formset.total_form_count() != len(page.entry_rows):
-            # The plan's measures changed since the page was opened (or the post was made up):
-            # nothing is saved, and the page is shown anew.
+        if not page.posted_rows_match():
+            # The plan's measures changed since the page was opened, its parts moved (another
+            # goal area is now the first), or the post was made up: nothing is saved, and the
+            # page is shown anew.
             self.message_user(
                 request,
                 _("The plan's measures changed after you opened the page. Nothing was saved; enter the values again."),

@@ -58,8 +58,11 @@ def sections_of(measures: list[Measure]) -> list[EntrySection]:
     for measure in measures:
         token = token_of(measure)
         counts[token] = counts.get(token, 0) + len(measure.sexes)
-        part = measure.goal_area if token_of is _area_token else measure.goal
-        names.setdefault(token, str(part) if part is not None else _("Without goal area"))
+        by_area = token_of is _area_token
+        part = measure.goal_area if by_area else measure.goal
+        names.setdefault(
+            token, str(part) if part is not None else (_("Without goal area") if by_area else _("Without goal"))
+        )
     # Those without a goal area (or goal) last, on every database (SQLite sorts no area first).
     tokens = sorted(counts, key=lambda token: token == WITHOUT_GOAL_AREA)
     return [EntrySection(token, names[token], counts[token]) for token in tokens]
@@ -113,6 +116,18 @@ class EntryPage:
         evaluation_of = {(e.measure.pk, e.sex): e for e in evaluations}
         statuses = [evaluation_of.get((row.measure.pk, row.sex)) for row in self.entry_rows]
         return list(zip(self.entry_rows, self.formset.forms, statuses, strict=True))
+
+    def posted_rows_match(self) -> bool:
+        """Whether the posted forms are this page's rows, in order (measure and sex): a post of
+        another part of the plan, or of the page as it was before its measures changed, is not."""
+        forms = self.formset.forms if self.formset.total_form_count() == len(self.entry_rows) else None
+        if forms is None:
+            return False
+        return all(
+            form.data.get(form.add_prefix("measure_id")) == str(row.measure.pk)
+            and form.data.get(form.add_prefix("sex")) == row.sex
+            for form, row in zip(forms, self.entry_rows, strict=True)
+        )
 
     @cached_property
     def locked(self) -> bool:

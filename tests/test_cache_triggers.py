@@ -146,6 +146,42 @@ def test_a_figure_moves_the_plans_adopting_its_indicator_only():
     assert moved(before) == both(hsn) | {DataVersion.unit_scope_of(hsn.pk, unit.pk)}
 
 
+def test_moving_a_figure_between_units_moves_both_units_and_not_the_whole_scope():
+    hsn = hsn_plan(2025)
+    measure = only_adopter(hsn)
+    one, two = OrganisationalUnit.objects.order_by("pk")[:2]
+    outcome = Outcome.objects.create(
+        indicator=measure.indicator, unit=one, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=1
+    )
+    before = versions()
+    Outcome.objects.filter(pk=outcome.pk).update(unit=two)
+    assert moved(before) == {
+        hsn.pk,
+        DataVersion.unit_scope_of(hsn.pk, one.pk),
+        DataVersion.unit_scope_of(hsn.pk, two.pk),
+    }
+    before = versions()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM kpis_outcome")
+    assert DataVersion.unit_scope_of(hsn.pk, two.pk) in moved(before)
+    override = StatusOverride.objects.bulk_create(
+        [
+            StatusOverride(
+                indicator=measure.indicator,
+                unit=one,
+                year=2025,
+                period_kind=PeriodKind.MONTH,
+                period_number=4,
+                status="red",
+                comment="Bedömd för hand",
+            )
+        ]
+    )[0]
+    before = versions()
+    StatusOverride.objects.filter(pk=override.pk).update(unit=None)
+    assert moved(before) == both(hsn) | {DataVersion.unit_scope_of(hsn.pk, one.pk)}
+
+
 def test_plan_rows_move_their_plan():
     hsn = hsn_plan(2025)
     measure = only_adopter(hsn)

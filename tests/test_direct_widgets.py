@@ -1,6 +1,7 @@
 """The template-free widgets (goalplan.widgets) write exactly what Django's widget templates write, for
 the values and attributes the page gives them and for values that need escaping."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -50,6 +51,14 @@ def test_the_select_writes_what_django_writes(value, attrs):
         assert widgets.Select(choices=choices).render("a", value, attrs) == forms.Select(choices=choices).render(
             "a", value, attrs
         )
+
+
+@pytest.mark.parametrize("label", [12000, Decimal("1234.5"), 2.5, datetime.date(2025, 4, 1)])
+def test_a_number_or_date_label_is_written_as_django_writes_it(label):
+    """Found in review: the template localizes a label that is not text ("12 000", "1 234,5")."""
+    choices = [("a", label)]
+    with override("sv"):
+        assert widgets.Select(choices=choices).render("s", "a") == forms.Select(choices=choices).render("s", "a")
 
 
 def test_grouped_choices_are_left_to_django():

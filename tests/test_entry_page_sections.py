@@ -135,3 +135,32 @@ def test_a_plan_that_fits_one_page_is_shown_whole_without_parts(admin_client_sv,
     response = admin_client_sv.get(url(plan))
     assert len(shown_measures(response)) == 18 and response.context["page"].sections == []
     assert "målområde i taget" not in response.content.decode()
+
+
+def test_a_part_posted_to_another_part_of_as_many_rows_is_refused_not_reported_saved(admin_client_sv, long_plan):
+    """Found in review: the parts moved (another goal area became the first) while the page was
+    open, or the post was made up; with as many rows, the rows were dropped and "saved" reported."""
+    plan, areas = long_plan
+    indicator = Indicator.objects.create(name="Ekonomi 2", unit="%", decimals=1)  # Ekonomi: 3 rows, as Medarbetare
+    Measure.objects.create(plan=plan, indicator=indicator, goal_area=areas[2], name="Ekonomi mätetal 2", order=50)
+    formset = admin_client_sv.get(url(plan, f"a{areas[1].pk}")).context["page"].formset
+    data = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "3", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000"}
+    for index, form in enumerate(formset.forms):
+        for name in ("measure_id", "sex", "version"):
+            data[f"form-{index}-{name}"] = form.initial[name]
+        data.update({f"form-{index}-value": "61,5", f"form-{index}-accomplished": "", f"form-{index}-comment": ""})
+
+    response = admin_client_sv.post(url(plan, f"a{areas[2].pk}"), data, follow=True)
+
+    assert not Outcome.objects.filter(year=2026, period_number=3).exists()
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == ["Planens mätetal ändrades efter att du öppnade sidan. Inget sparades; fyll i värdena igen."]
+
+
+def test_goal_by_goal_parts_name_the_measures_without_a_goal_as_such(admin_client_sv, long_plan):
+    plan, areas = long_plan
+    Measure.objects.filter(plan=plan).update(goal_area=areas[0])
+    goal = Goal.objects.create(plan=plan, goal_area=areas[0], title="Mål 0")
+    Measure.objects.filter(plan=plan, name__startswith="Invånare").update(goal=goal)
+    page = admin_client_sv.get(url(plan)).context["page"]
+    assert [(s.name, s.rows) for s in page.sections] == [("Mål 0", 12), ("Utan mål", 6)]
