@@ -49,7 +49,7 @@ class OutcomeTable(tables.Table):
         order_by = ("-period",)
         attrs = {"class": "data-table"}
         empty_text = _("No outcomes yet.")
-        template_name = "django_tables2/table.html"
+        template_name = "kpis/_outcome_table.html"
 
     def __init__(self, *args, measure, **kwargs):
         super().__init__(*args, **kwargs)
