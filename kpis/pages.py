@@ -76,7 +76,9 @@ def measure_page(*, measure: Measure, period: Period, user, table: OutcomeTable)
     overall = next(e for e in whole_scope if e.sex == Sex.TOTAL)
     units = OrganisationalUnit.objects.in_bulk([e.unit_id for e in per_unit])
     indicator = measure.indicator
-    adoptions = Measure.objects.filter(indicator_id=measure.indicator_id).exclude(pk=measure.pk)
+    # "Also followed in" names other plans: a second adoption in this plan (HSE under two goal
+    # areas of HSN 2025) is not another plan.
+    adoptions = Measure.objects.filter(indicator_id=measure.indicator_id).exclude(plan_id=measure.plan_id)
     return MeasurePage(
         measure=measure,
         period=period,

@@ -108,6 +108,19 @@ def test_an_outcome_entered_once_shows_in_both_plans_judged_by_each_plans_target
     assert 'value="5,6"' in committee_page
 
 
+def test_the_measure_page_names_the_other_plans_following_the_indicator_not_its_own(two_plans, admin_client_sv):
+    sick_leave, plans = two_plans
+    board_plan, board_measure = plans["RS-EX"]
+    committee_plan, _committee_measure = plans["VN-EX"]
+    # The board follows the indicator under a second goal area too, as HSN 2025 does with HSE.
+    second_area = GoalArea.objects.create(plan=board_plan, name="Ekonomi", order=2)
+    Measure.objects.create(plan=board_plan, indicator=sick_leave, goal_area=second_area, name="Sjukfrånvaron (ekonomi)")
+    page = admin_client_sv.get(f"/matetal/{board_measure.pk}/?{APRIL_2030.query}").content.decode()
+    also = re.search(r"också i: (.*?)</p>", page, re.DOTALL)
+    assert also, "the measure page does not say which other plans follow the indicator"
+    assert str(committee_plan) in also.group(1) and str(board_plan) not in also.group(1)
+
+
 def test_an_approved_report_of_either_plan_locks_the_shared_outcome(two_plans, django_user_model):
     sick_leave, plans = two_plans
     committee_plan, _measure = plans["VN-EX"]
