@@ -27,6 +27,7 @@ from goalplan.periods import Period, PeriodKind
 from goalplan.seeds import seed_fixture_paths
 from kpis.models import Measure, Outcome, Target
 from kpis.services import OutcomeEntry, outcome_save, outcomes_record_for_period
+from tests.entry_forms import entry_post_data as posted_rows
 from tests.selectors import hsn_plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -176,25 +177,10 @@ def test_two_single_first_saves_of_the_same_outcome_save_one_and_refuse_the_othe
 
 def entry_post_data(formset, *, measure: Measure, value: str) -> dict:
     """The entry page's form as the person sent it: one value typed, every other row left blank."""
-    data = {
-        "form-TOTAL_FORMS": str(formset.total_form_count()),
-        "form-INITIAL_FORMS": str(formset.initial_form_count()),
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-    }
-    for index, form in enumerate(formset.forms):
-        typed = form.initial["measure_id"] == measure.pk and form.initial["sex"] == Sex.TOTAL
-        data.update(
-            {
-                f"form-{index}-measure_id": form.initial["measure_id"],
-                f"form-{index}-sex": form.initial["sex"],
-                f"form-{index}-version": form.initial["version"],
-                f"form-{index}-value": value if typed else "",
-                f"form-{index}-accomplished": "",
-                f"form-{index}-comment": "",
-            }
-        )
-    return data
+    return posted_rows(
+        formset,
+        lambda form: value if form.initial["measure_id"] == measure.pk and form.initial["sex"] == Sex.TOTAL else "",
+    )
 
 
 def test_two_administrators_on_the_entry_page_one_saves_the_other_sees_the_conflict(plan, two_administrators):

@@ -10,6 +10,7 @@ from goalplan.models import Body, Plan
 from goalplan.periods import PeriodKind
 from kpis.forms import OutcomeEntryFormSet
 from kpis.models import Indicator, Measure, Outcome
+from tests.entry_forms import entry_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -31,23 +32,7 @@ def test_a_plan_with_hundreds_of_rows_is_saved_in_one_post(admin_client_sv):
     )
     query = f"?plan={plan.pk}&year=2025&period_kind=month&period_number=5&unit="
     formset = admin_client_sv.get(ENTRY_URL + query).context["page"].formset
-    data = {
-        "form-TOTAL_FORMS": str(formset.total_form_count()),
-        "form-INITIAL_FORMS": str(formset.initial_form_count()),
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-    }
-    for index, form in enumerate(formset.forms):
-        data.update(
-            {
-                f"form-{index}-measure_id": form.initial["measure_id"],
-                f"form-{index}-sex": form.initial["sex"],
-                f"form-{index}-version": form.initial["version"],
-                f"form-{index}-value": "42,5",
-                f"form-{index}-accomplished": "",
-                f"form-{index}-comment": "",
-            }
-        )
+    data = entry_post_data(formset, lambda _form: "42,5")
     assert len(data) > 1000  # Django's default DATA_UPLOAD_MAX_NUMBER_FIELDS
 
     response = admin_client_sv.post(ENTRY_URL + query, data)

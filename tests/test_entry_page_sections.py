@@ -9,6 +9,7 @@ from goalplan.choices import Sex
 from goalplan.models import Body, Goal, GoalArea, Plan
 from goalplan.periods import PeriodKind
 from kpis.models import Indicator, Measure, Outcome
+from tests.entry_forms import entry_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -84,17 +85,7 @@ def test_every_part_and_all_goal_areas_are_reachable(admin_client_sv, long_plan)
 
 def post_values(client, address: str, value: str):
     formset = client.get(address).context["page"].formset
-    data = {
-        "form-TOTAL_FORMS": str(formset.total_form_count()),
-        "form-INITIAL_FORMS": str(formset.initial_form_count()),
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-    }
-    for index, form in enumerate(formset.forms):
-        for name in ("measure_id", "sex", "version"):
-            data[f"form-{index}-{name}"] = form.initial[name]
-        data.update({f"form-{index}-value": value, f"form-{index}-accomplished": "", f"form-{index}-comment": ""})
-    return client.post(address, data)
+    return client.post(address, entry_post_data(formset, lambda _form: value))
 
 
 def test_saving_a_part_saves_its_rows_only_and_returns_to_it(admin_client_sv, long_plan):
@@ -144,11 +135,7 @@ def test_a_part_posted_to_another_part_of_as_many_rows_is_refused_not_reported_s
     indicator = Indicator.objects.create(name="Ekonomi 2", unit="%", decimals=1)  # Ekonomi: 3 rows, as Medarbetare
     Measure.objects.create(plan=plan, indicator=indicator, goal_area=areas[2], name="Ekonomi mätetal 2", order=50)
     formset = admin_client_sv.get(url(plan, f"a{areas[1].pk}")).context["page"].formset
-    data = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "3", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000"}
-    for index, form in enumerate(formset.forms):
-        for name in ("measure_id", "sex", "version"):
-            data[f"form-{index}-{name}"] = form.initial[name]
-        data.update({f"form-{index}-value": "61,5", f"form-{index}-accomplished": "", f"form-{index}-comment": ""})
+    data = entry_post_data(formset, lambda _form: "61,5")
 
     response = admin_client_sv.post(url(plan, f"a{areas[2].pk}"), data, follow=True)
 
