@@ -50,37 +50,42 @@ def _section_token_of(measures: list[Measure]):
     return _area_token if len({_area_token(measure) for measure in measures}) > 1 else _goal_token
 
 
-def sections_of(measures: list[Measure]) -> list[EntrySection]:
-    """The goal areas (or goals) the measures fall in, in page order, with their numbers of rows."""
+@dataclass(frozen=True)
+class EntryParts:
+    """Which of a plan's measures the entry page shows: ``section`` (``ALL_SECTIONS`` for all),
+    the parts to link to (none when the plan fits one page and is shown whole) and its rows."""
+
+    shown: list[Measure]
+    section: str
+    sections: list[EntrySection]
+    total_rows: int
+
+
+def entry_parts(measures: list[Measure], requested: str | None) -> EntryParts:
+    """All measures when asked for, or when their rows fit one page; else the asked part's (the
+    first part's when none, or one the plan does not have, is asked for)."""
     token_of = _section_token_of(measures)
+    by_area = token_of is _area_token
     counts: dict[str, int] = {}
     names: dict[str, str] = {}
     for measure in measures:
         token = token_of(measure)
         counts[token] = counts.get(token, 0) + len(measure.sexes)
-        by_area = token_of is _area_token
         part = measure.goal_area if by_area else measure.goal
         names.setdefault(
             token, str(part) if part is not None else (_("Without goal area") if by_area else _("Without goal"))
         )
     # Those without a goal area (or goal) last, on every database (SQLite sorts no area first).
     tokens = sorted(counts, key=lambda token: token == WITHOUT_GOAL_AREA)
-    return [EntrySection(token, names[token], counts[token]) for token in tokens]
-
-
-def section_measures(measures: list[Measure], requested: str | None) -> tuple[list[Measure], str]:
-    """The measures the page shows and the section they are (``ALL_SECTIONS`` for all of them):
-    all when asked for or when their rows fit one page, else the asked section's (the first
-    one's when none, or one the plan does not have, is asked for)."""
-    rows = sum(len(measure.sexes) for measure in measures)
-    if requested == ALL_SECTIONS or (not requested and rows <= settings.ENTRY_PAGE_MAX_ROWS):
-        return measures, ALL_SECTIONS
-    tokens = [section.token for section in sections_of(measures)]
-    if not tokens:
-        return measures, ALL_SECTIONS
-    token = requested if requested in tokens else tokens[0]
-    token_of = _section_token_of(measures)
-    return [measure for measure in measures if token_of(measure) == token], token
+    total = sum(counts.values())
+    fits = total <= settings.ENTRY_PAGE_MAX_ROWS
+    if requested == ALL_SECTIONS or (not requested and fits) or not tokens:
+        section, shown = ALL_SECTIONS, measures
+    else:
+        section = requested if requested in tokens else tokens[0]
+        shown = [measure for measure in measures if token_of(measure) == section]
+    listed = [] if section == ALL_SECTIONS and fits else [EntrySection(t, names[t], counts[t]) for t in tokens]
+    return EntryParts(shown, section, listed, total)
 
 
 @dataclass
@@ -120,13 +125,10 @@ class EntryPage:
     def posted_rows_match(self) -> bool:
         """Whether the posted forms are this page's rows, in order (measure and sex): a post of
         another part of the plan, or of the page as it was before its measures changed, is not."""
-        forms = self.formset.forms if self.formset.total_form_count() == len(self.entry_rows) else None
-        if forms is None:
-            return False
-        return all(
+        return self.formset.total_form_count() == len(self.entry_rows) and all(
             form.data.get(form.add_prefix("measure_id")) == str(row.measure.pk)
             and form.data.get(form.add_prefix("sex")) == row.sex
-            for form, row in zip(forms, self.entry_rows, strict=True)
+            for form, row in zip(self.formset.forms, self.entry_rows, strict=True)
         )
 
     @cached_property
@@ -150,19 +152,16 @@ def entry_page(
 ) -> EntryPage:
     """The entry page for a plan, period, unit and (``area``: an ``EntrySection`` token or
     ``"all"``) part of a long plan; ``data`` is the posted formset, if any, ``query`` the page's GET
-    parameters. Other plans an
-    indicator feeds are named only when the person reads them."""
-    every_measure = entry_measures(plan=plan, period=period)
-    measures, section = section_measures(every_measure, area)
+    parameters. Other plans an indicator feeds are named only when the person reads them."""
+    parts = entry_parts(entry_measures(plan=plan, period=period), area)
     # Outcomes and other plans are read for the rows shown only.
     rows = entry_rows_for_period(
         plan=plan,
         period=period,
         unit=unit,
         readable_plans=visible_to(user, Plan.objects.all(), "body"),
-        measures=measures,
+        measures=parts.shown,
     )
-    total_rows = sum(len(measure.sexes) for measure in every_measure)
     initial = [
         {
             "measure_id": row.measure.pk,
@@ -182,10 +181,8 @@ def entry_page(
         formset=OutcomeEntryFormSet(data, initial=initial),
         write_rules=write_rules,
         change_reason=change_reason,
-        sections=sections_of(every_measure)
-        if section != ALL_SECTIONS or total_rows > settings.ENTRY_PAGE_MAX_ROWS
-        else [],
-        section=section,
-        total_rows=total_rows,
+        sections=parts.sections,
+        section=parts.section,
+        total_rows=parts.total_rows,
         part_query=urlencode([(key, value) for key, value in (query or {}).items() if key != "area"]),
     )

@@ -61,12 +61,11 @@ def entry_rows_for_period(
     plan: Plan,
     period: Period,
     unit: OrganisationalUnit | None,
+    measures: list[Measure],
     readable_plans: QuerySet[Plan] | None = None,
-    measures: list[Measure] | None = None,
 ) -> list[EntryRow]:
     """Rows for entering one period's outcomes, one per indicator and sex, of ``measures`` (those of
-    ``entry_measures``, or some of them), in 2 queries more."""
-    measures = entry_measures(plan=plan, period=period) if measures is None else measures
+    ``entry_measures``, or some of them), in 2 queries."""
     other_plans: dict[int, list[Plan]] = defaultdict(list)
     adoptions = Measure.objects.filter(indicator_id__in=[m.indicator_id for m in measures]).exclude(plan=plan)
     if readable_plans is not None:  # another body's plan is named only to those who read it

@@ -134,21 +134,21 @@ def _keys(
     """A query of the changed rows' values of column (before and after the change); of the rows
     whose ``whole_scope_of`` column is null only, when given; with ``unit_of`` as unit_key, of the
     rows where it is not null, when given."""
-    unit = f", {{row}}{unit_of} AS unit_key" if unit_of else ""
-    where = (
-        f" WHERE {{row}}{whole_scope_of} IS NULL"
-        if whole_scope_of
-        else (f" WHERE {{row}}{unit_of} IS NOT NULL" if unit_of else "")
-    )
+
+    def select(row: str, source: str) -> str:
+        # row: how a changed row's column is named ("" in a transition table, "NEW." in a row trigger)
+        unit = f", {row}{unit_of} AS unit_key" if unit_of else ""
+        if whole_scope_of:
+            where = f" WHERE {row}{whole_scope_of} IS NULL"
+        else:
+            where = f" WHERE {row}{unit_of} IS NOT NULL" if unit_of else ""
+        return f"SELECT {row}{column} AS row_key{unit}{source}{where}"
+
     if vendor == "postgresql":
         sources = {"insert": ["new_rows"], "update": ["new_rows", "old_rows"], "delete": ["old_rows"]}[event]
-        return " UNION ".join(
-            f"SELECT {column} AS row_key{unit.format(row='')} FROM {source}{where.format(row='')}" for source in sources
-        )
+        return " UNION ".join(select("", f" FROM {source}") for source in sources)
     rows = {"insert": ["NEW"], "update": ["NEW", "OLD"], "delete": ["OLD"]}[event]
-    return " UNION ".join(
-        f"SELECT {row}.{column} AS row_key{unit.format(row=row + '.')}{where.format(row=row + '.')}" for row in rows
-    )
+    return " UNION ".join(select(f"{row}.", "") for row in rows)
 
 
 def _plans(vendor: str, event: str, lookups: tuple[PlansOf, ...]) -> str:
