@@ -161,23 +161,27 @@ class SignedInUser(FastHttpUser):
         self.rng = random.Random(f"{self.prefix}{self.index}")
         page = self.read(LOGIN_PATH, "sign in page")
         token = CSRF_FIELD.search(page.text)
-        with self.client.post(
-            LOGIN_PATH,
-            data=urlencode(
-                {
-                    "csrfmiddlewaretoken": token.group(1) if token else "",
-                    "username": f"{self.prefix}{self.index}",
-                    "password": self.scenario["password"],
-                }
-            ),
-            headers={"Referer": self.host + LOGIN_PATH, "Content-Type": "application/x-www-form-urlencoded"},
-            allow_redirects=False,
-            name="sign in",
-            catch_response=True,
-        ) as response:
+        fields = [
+            ("csrfmiddlewaretoken", token.group(1) if token else ""),
+            ("username", f"{self.prefix}{self.index}"),
+            ("password", self.scenario["password"]),
+        ]
+        with self.post_form(LOGIN_PATH, fields, "sign in") as response:
             # A failed login shows the form again (200); only a redirect is a signed-in person.
             if response.status_code != 302:
                 response.failure(f"not signed in (HTTP {response.status_code})")
+
+    def post_form(self, path: str, fields: list[tuple[str, str]], kind: str):
+        """A form posted as a browser posts it (its fields urlencoded in page order, the page as
+        Referer), not following the redirect: the caller judges the response."""
+        return self.client.post(
+            path,
+            data=urlencode(fields),
+            headers={"Referer": self.host + path, "Content-Type": "application/x-www-form-urlencoded"},
+            allow_redirects=False,
+            name=kind,
+            catch_response=True,
+        )
 
     def read(self, path: str, kind: str, *, content_type: str = "text/html"):
         """A page a person opens: 200 with the expected content, never a redirect to the login."""
@@ -273,17 +277,7 @@ class Administrator(SignedInUser):
         fields = [(name, value) for name, value in fields if name != "change_reason"]
         fields.append(("change_reason", "Rättad efter avstämning med enheten"))
         gevent.sleep(self.rng.uniform(*self.typing_seconds))
-        with self.client.post(
-            f"{ENTRY_PATH}?{query}",
-            data=urlencode(fields),  # a list of fields in page order, as a browser posts them
-            headers={
-                "Referer": f"{self.host}{ENTRY_PATH}?{query}",
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-            allow_redirects=False,
-            name="save outcomes",
-            catch_response=True,
-        ) as response:
+        with self.post_form(f"{ENTRY_PATH}?{query}", fields, "save outcomes") as response:
             # Saved: a redirect back to the page. Refused (a conflict, a lock, a bad value): the
             # page again with the message (200), which the person did not mean either.
             if response.status_code != 302:
