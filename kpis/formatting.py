@@ -4,18 +4,49 @@ Pages, PDF reports, exports' labels, charts and the admin all call these, so "6,
 the same everywhere.
 """
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # Units that are not printed after the number ("4,01", not "4,01 index").
 SILENT_UNITS = {"", "index", "antal"}
 
 
+@functools.cache
+def _separators(language: str | None) -> tuple[str, str] | None:
+    """The language's decimal and thousand separators, when it groups by three (sv, en)."""
+    if get_format("NUMBER_GROUPING", language) != 3:
+        return None
+    return get_format("DECIMAL_SEPARATOR", language), get_format("THOUSAND_SEPARATOR", language)
+
+
+# Below these a Decimal prints as zero (Django's rule: no "-0,0" for -0,04 at one decimal).
+CUTOFFS = {decimals: Decimal("0." + "1".rjust(decimals, "0")) for decimals in range(9)}
+
+
 def format_number(value: Decimal, decimals: int) -> str:
-    """A number the Swedish way: 1 234,5 (grouped with non-breaking spaces, decimal comma)."""
-    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    """A number the Swedish way: 1 234,5 (grouped with non-breaking spaces, decimal comma).
+
+    The same text as Django's ``number_format(value, decimal_pos=decimals, use_l10n=True,
+    force_grouping=True)`` (tests/test_number_format.py compares them), written out for Decimals
+    because Django looks the active language's three formats up on every call: a 400-measure
+    dashboard prints some 1 000 numbers, and that took it 15 ms.
+    """
+    separators = _separators(get_language())
+    if separators is None or not isinstance(value, Decimal) or decimals not in CUTOFFS or not value.is_finite():
+        return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    decimal_separator, thousand_separator = separators
+    if abs(value) < CUTOFFS[decimals]:
+        value = Decimal(0)
+    text = f"{value:f}"
+    sign, text = ("-", text[1:]) if text[0] == "-" else ("", text)
+    whole, _point, fraction = text.partition(".")
+    grouped = f"{int(whole):,}".replace(",", thousand_separator)
+    # Django cuts the decimals it does not show (it does not round them): callers round first.
+    return sign + grouped + (decimal_separator + fraction[:decimals].ljust(decimals, "0") if decimals else "")
 
 
 # The quantum of each number of decimals (0 → 1, 1 → 0.1, …): made once, used for every value.

@@ -85,3 +85,14 @@ def test_the_charts_draw_with_the_palette():
     assert LINE_COLOURS["target"] == PALETTE["chart-target"] == SVG_LINE_STYLES["target"][0]
     assert LINE_COLOURS["this-year"] == PALETTE["brand"]
     assert read_palette(":root { --x: #123456; --y: var(--x); }") == {"x": "#123456"}
+
+
+def test_the_badge_follows_the_language_it_is_written_in():
+    # The badge is written once per status and language: a cache keyed on the status alone
+    # would show the first language's word to everyone.
+    template = Template("{% load status_badge %}{% status_badge value %}")
+    with translation.override("sv"):
+        swedish = template.render(Context({"value": Status.RED}))
+    with translation.override("en"):
+        english = template.render(Context({"value": Status.RED}))
+    assert "Ej uppfyllt" in swedish and "Not met" in english

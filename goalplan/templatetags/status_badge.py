@@ -9,8 +9,11 @@ A simple tag rather than an inclusion tag: a 400-measure dashboard shows some 80
 rendering a template for each cost it 20–45 ms.
 """
 
+import functools
+
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from goalplan.choices import Status
 
@@ -29,7 +32,13 @@ def as_status(value) -> Status | None:
 @register.simple_tag
 def status_badge(value) -> str:
     status = as_status(value)
-    return format_html('<span class="status {}">{}</span>', status.css_class, status.text) if status else ""
+    return _badge(status, get_language()) if status else ""
+
+
+@functools.cache
+def _badge(status: Status, language: str | None) -> str:
+    # Four statuses, a few languages: each badge is written once (a dashboard shows some 800).
+    return format_html('<span class="status {}">{}</span>', status.css_class, status.text)
 
 
 @register.filter
