@@ -209,20 +209,20 @@ def goal_ancestors(goal: Goal, readable_plans: set[int]) -> list[Goal]:
 
 @dataclass
 class PlanPage:
-    """A plan with its filters, its dashboard (already rendered, possibly from the cache) and links."""
+    """A plan with its filters, its dashboard and links."""
 
     plan: Plan
     form: object  # goalplan.forms.DashboardFilterForm
-    dashboard_html: str | None  # None when the filters are invalid
+    dashboard: object | None  # kpis.dashboard.Dashboard; None when the filters are invalid
     reports: list
     parent_readable: bool
 
 
-def plan_page(*, plan: Plan, form, dashboard_html: str | None, user) -> PlanPage:
+def plan_page(*, plan: Plan, form, dashboard, user) -> PlanPage:
     return PlanPage(
         plan=plan,
         form=form,
-        dashboard_html=dashboard_html,
+        dashboard=dashboard,
         # The list names the reports: their frozen content and PDF stay in the database.
         reports=list(plan.reports.defer("snapshot", "pdf").order_by("-period_end")),
         parent_readable=bool(plan.parent_id) and plan.parent_id in readable_plan_ids(user),

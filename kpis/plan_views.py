@@ -24,28 +24,32 @@ def plan_detail(request, pk: int):
     valid = form.is_valid()
     if valid and (export_format := request.GET.get("_export")) in DASHBOARD_EXPORT_FORMATS:
         return dashboard_download(filtered_dashboard(plan, form), export_format)
-    dashboard_html = dashboard_fragment(request, plan, form) if valid else None
-    page = plan_page(plan=plan, form=form, dashboard_html=dashboard_html, user=request.user)
-    return render(request, "goalplan/plan_dashboard.html", {"page": page}, status=200 if valid else 400)
+    content_html = plan_content(request, plan, form) if valid else render_plan_content(request, plan, form)
+    context = {"plan": plan, "content_html": content_html}
+    return render(request, "goalplan/plan_dashboard.html", context, status=200 if valid else 400)
 
 
-def dashboard_fragment(request, plan: Plan, form: DashboardFilterForm) -> str:
-    """The rendered dashboard, from the shared cache when it holds it for the same data and filters."""
+def plan_content(request, plan: Plan, form: DashboardFilterForm) -> str:
+    """The plan's header, filters and dashboard, from the shared cache when it holds them for the
+    same data and filters: a hit then renders no form and reads no reports."""
     return cached_fragment(
         request,
-        name=f"dashboard-{plan.pk}",
+        # Not "dashboard-…": that name held the dashboard without the header and filters.
+        name=f"plan-{plan.pk}",
         plan_id=plan.pk,
         period=form.selected_period,
         # A unit's dashboard reads the unit's figures and the whole scope's (its goals): neither
         # moves when another unit's figures do.
         whole_scope=True,
         unit_id=form.cleaned_data["unit"].pk if form.cleaned_data["unit"] else None,
-        render=lambda: render_to_string(
-            "goalplan/_dashboard_body.html",
-            {"dashboard": filtered_dashboard(plan, form), "plan": plan},
-            request=request,
-        ),
+        render=lambda: render_plan_content(request, plan, form, filtered_dashboard(plan, form)),
     )
+
+
+def render_plan_content(request, plan: Plan, form: DashboardFilterForm, dashboard: Dashboard | None = None) -> str:
+    """The plan's header and filters, with the dashboard when the filters are valid."""
+    page = plan_page(plan=plan, form=form, dashboard=dashboard, user=request.user)
+    return render_to_string("goalplan/_plan_content.html", {"page": page, "dashboard": dashboard}, request=request)
 
 
 def filtered_dashboard(plan: Plan, form: DashboardFilterForm) -> Dashboard:
