@@ -23,15 +23,21 @@ from kpis.models import DataVersion, Outcome
 LOCK_SECONDS = 10
 
 
-def data_versions(plan_id: int, *, whole_scope: bool = False, unit_id: int | None = None) -> tuple[int, ...]:
-    """(global version, the plan's version[, the unit's]), in one query from the database the
-    page's figures come from. ``whole_scope``: the version of the plan's whole scope instead of
-    the plan's, which a unit's figures leave alone (kpis.triggers), for a page that reads no
-    unit's figures or (with ``unit_id``) only that unit's."""
+def data_versions(
+    plan_id: int, *, whole_scope: bool = False, unit_id: int | None = None, indicator_id: int | None = None
+) -> tuple[int, ...]:
+    """(global version, the plan's version[, the unit's][, the indicator's]), in one query from the
+    database the page's figures come from (kpis.triggers says what moves which). ``whole_scope``:
+    the version of the plan's whole scope (its definition and the whole scope's figures) instead of
+    the plan's (its definition only), for a page that reads the plan's figures for no unit or (with
+    ``unit_id``) for that unit only. ``indicator_id``: for a page that reads that indicator's
+    figures, every unit's."""
     database = router.db_for_read(Outcome)
     scopes = [DataVersion.GLOBAL_SCOPE, DataVersion.whole_scope_of(plan_id) if whole_scope else plan_id]
     if unit_id is not None:
         scopes.append(DataVersion.unit_scope_of(plan_id, unit_id))
+    if indicator_id is not None:
+        scopes.append(DataVersion.indicator_scope_of(indicator_id))
     found = dict(DataVersion.objects.using(database).filter(scope__in=scopes).values_list("scope", "version"))
     return tuple(found.get(scope, 0) for scope in scopes)
 
@@ -43,18 +49,26 @@ def reader_scope(user) -> tuple[int, ...] | None:
 
 
 def cached_fragment(
-    request, *, name: str, plan_id: int, period, render, whole_scope: bool = False, unit_id: int | None = None
+    request,
+    *,
+    name: str,
+    plan_id: int,
+    period,
+    render,
+    whole_scope: bool = False,
+    unit_id: int | None = None,
+    indicator_id: int | None = None,
 ) -> str:
     """A page fragment from the shared cache when enabled, else rendered now.
 
     Keyed by the data versions (taken before any data is read; see ``data_versions`` for
-    ``whole_scope`` and ``unit_id``), the page, the period shown (a default period moves with the
+    ``whole_scope``, ``unit_id`` and ``indicator_id``), the page, the period shown (a default period moves with the
     data), the language, the query string and the bodies the reader may read; ``render()`` makes
     it on a miss.
     """
     if not settings.DASHBOARD_CACHE_ENABLED:
         return mark_safe(render())
-    versions = data_versions(plan_id, whole_scope=whole_scope, unit_id=unit_id)
+    versions = data_versions(plan_id, whole_scope=whole_scope, unit_id=unit_id, indicator_id=indicator_id)
     query = sorted((key, value) for key, value in request.GET.items() if key != "_export")
     identity = (versions, plan_id, period.token, translation.get_language(), query, reader_scope(request.user))
     key = f"{name}:" + hashlib.sha256(repr(identity).encode()).hexdigest()

@@ -27,7 +27,7 @@ from goalplan.models import (
 )
 from kpis.access import REASON_MAX_LENGTH
 from kpis.formatting import format_number
-from kpis.triggers import UNIT_SCOPE_FACTOR
+from kpis.triggers import INDICATOR_SCOPE_BASE, UNIT_SCOPE_FACTOR
 from kpis.wording import implied_sign
 
 
@@ -639,10 +639,11 @@ class DataVersion(models.Model):
     """A version of the data the committee pages read, bumped by database triggers (kpis.triggers).
 
     Scope 0 is the version of everything shared by all plans (plans, goals, units, indicators,
-    bodies, reports); a positive scope is a plan's id, moved by writes to that plan's measures,
-    targets and goal assessments and to the figures of the indicators it adopts; −plan id the
-    plan's whole scope, moved by the same writes except a unit's figures; −(plan id × 2³² + unit
-    id) one unit's figures in the plan. Cached
+    bodies, reports); a positive scope under 2⁶² is a plan's id, moved by writes to that plan's
+    measures, targets and goal assessments; 2⁶² + indicator id the figures of an indicator (every
+    unit's); −plan id the plan's whole scope, moved by the plan's writes and the whole scope's
+    figures of the indicators it adopts; −(plan id × 2³² + unit id) one unit's figures in the
+    plan. Cached
     pages are keyed by these versions (kpis.cache). Only the triggers write rows: a row for a plan
     appears with its first change. The values are not data to back up (see README, *Backups*).
     """
@@ -663,6 +664,11 @@ class DataVersion(models.Model):
     @staticmethod
     def whole_scope_of(plan_id: int) -> int:
         return -plan_id
+
+    @staticmethod
+    def indicator_scope_of(indicator_id: int) -> int:
+        """The version of an indicator's figures, every unit's (see kpis.triggers)."""
+        return INDICATOR_SCOPE_BASE + indicator_id
 
     @staticmethod
     def unit_scope_of(plan_id: int, unit_id: int) -> int:

@@ -6,15 +6,16 @@ loaddata. The versions then move in the same transaction as the data (they are v
 when the data is) and live in the same database, so a reader that takes them before the data,
 from the same database, never stores a page under a version newer than what it read.
 
-- A figure (outcome, comparison value, status set by hand) moves the version of every plan whose
-  measures adopt its indicator, before and after the change; a measure, target or goal
-  assessment that of its plan (a measure also those of the other plans adopting its indicator,
-  whose measure page lists it). Everything else the pages read moves the global version, which
-  is part of every key.
-- Each plan has a second version, of its whole scope (scope −plan id): moved by the same writes
-  except a unit's figures. The pages that read only the whole scope's figures (the plan's
-  dashboard without a unit) key on it, so an administrator saving a clinic's month leaves the
-  region's dashboard cached; pages that read every unit's figures key on the plan's version.
+- A figure (outcome, comparison value, status set by hand) moves the version of its indicator
+  (scope 2⁶² + indicator id), before and after the change: the measure page reads one
+  indicator's figures (every unit's), so it keys on that version and a save of other indicators'
+  figures leaves it cached. A measure, target or goal assessment moves the version of its plan
+  (a measure also those of the other plans adopting its indicator, whose measure page lists it).
+  Everything else the pages read moves the global version, which is part of every key.
+- Each plan has a second version, of its whole scope (scope −plan id): moved by the same writes,
+  and by the whole scope's figures of every indicator the plan adopts (not a unit's). The pages
+  that read a plan's figures for the whole scope (the dashboard, the goal page) key on it, so an
+  administrator saving a clinic's month leaves the region's dashboard cached.
 - A unit's figures also move a version of their own per plan (scope −(plan id × 2³² + unit id)):
   a unit's dashboard keys on it and on the whole scope's version (its goals, targets and
   measures), so saving one clinic's month leaves the other clinics' dashboards cached.
@@ -59,15 +60,23 @@ class PlansOf:
     unit_column: str | None = None
     # "{keys}" stands for a query of (row_key, unit_key) of the changed rows of a unit.
     unit_query: str = ""
+    # A figure: moves the version of its indicator (column) rather than the plans' own versions.
+    indicator_scope: bool = False
 
 
 PLANS_ADOPTING_INDICATOR = PlansOf("indicator_id", "SELECT plan_id FROM kpis_measure WHERE indicator_id IN ({keys})")
 # Scope −(plan id × 2³² + unit id) for a unit's figures in a plan: below every −plan id while plan
 # and unit ids stay under 2³¹ and 2³² (kpis.models.DataVersion.unit_scope_of).
 UNIT_SCOPE_FACTOR = 4294967296
-PLANS_ADOPTING_INDICATOR_OF_SCOPE = PlansOf(
+# Scope 2⁶² + indicator id for an indicator's figures: above every plan id.
+INDICATOR_SCOPE_BASE = 4611686018427387904
+FIGURES_OF_INDICATOR = PlansOf(
+    "indicator_id", "SELECT plan_id FROM kpis_measure WHERE indicator_id IN ({keys})", indicator_scope=True
+)
+FIGURES_OF_INDICATOR_OF_SCOPE = PlansOf(
     "indicator_id",
     "SELECT plan_id FROM kpis_measure WHERE indicator_id IN ({keys})",
+    indicator_scope=True,
     unit_column="unit_id",
     unit_query=(
         f"SELECT -(plan_id * {UNIT_SCOPE_FACTOR} + unit_key) AS plan_id "
@@ -80,9 +89,9 @@ OWN_PLAN = PlansOf("plan_id", "SELECT row_key AS plan_id FROM ({keys}) AS own_pl
 
 # The tables whose rows move the versions of plans, and how to find those plans.
 PLAN_TABLES: dict[str, tuple[PlansOf, ...]] = {
-    "kpis_outcome": (PLANS_ADOPTING_INDICATOR_OF_SCOPE,),
-    "kpis_nationalvalue": (PLANS_ADOPTING_INDICATOR,),
-    "kpis_statusoverride": (PLANS_ADOPTING_INDICATOR_OF_SCOPE,),
+    "kpis_outcome": (FIGURES_OF_INDICATOR_OF_SCOPE,),
+    "kpis_nationalvalue": (FIGURES_OF_INDICATOR,),
+    "kpis_statusoverride": (FIGURES_OF_INDICATOR_OF_SCOPE,),
     "kpis_measure": (OWN_PLAN, PLANS_ADOPTING_INDICATOR),
     "kpis_target": (PLAN_OF_MEASURE,),
     "kpis_historicaltarget": (PLAN_OF_MEASURE,),  # the measure page lists the target's versions
@@ -152,9 +161,15 @@ def _keys(
 
 
 def _plans(vendor: str, event: str, lookups: tuple[PlansOf, ...]) -> str:
-    """The scopes to move: each plan's id, its negated id (its whole-scope version) unless only
-    units' rows changed, and each changed unit's scope in each plan."""
-    plans = [lookup.query.format(keys=_keys(vendor, event, lookup.column)) for lookup in lookups]
+    """The scopes to move: each plan's id (a figure: its indicator's scope instead), its negated id
+    (its whole-scope version) unless only units' rows changed, and each changed unit's scope in
+    each plan."""
+    plans = [
+        f"SELECT {INDICATOR_SCOPE_BASE} + row_key AS plan_id FROM ({_keys(vendor, event, lookup.column)}) AS figures"
+        if lookup.indicator_scope
+        else lookup.query.format(keys=_keys(vendor, event, lookup.column))
+        for lookup in lookups
+    ]
     whole_scope = [
         lookup.query.format(keys=_keys(vendor, event, lookup.column, whole_scope_of=lookup.unit_column))
         for lookup in lookups
@@ -208,9 +223,10 @@ def global_table_statements(vendor: str, table: str, *, update_of: tuple[str, ..
     ]
 
 
-def plan_table_statements(vendor: str, table: str) -> list[str]:
-    """Triggers moving the versions of the plans the changed rows of table belong to."""
-    lookups = PLAN_TABLES[table]
+def plan_table_statements(vendor: str, table: str, lookups: tuple[PlansOf, ...] | None = None) -> list[str]:
+    """Triggers moving the versions of the plans the changed rows of table belong to (by
+    ``PLAN_TABLES``, or by ``lookups`` for a migration that makes an earlier rule again)."""
+    lookups = PLAN_TABLES[table] if lookups is None else lookups
     if vendor == "postgresql":
         branches = " ".join(
             f"{'IF' if i == 0 else 'ELSIF'} TG_OP = '{event.upper()}' THEN {_upsert(vendor, _plans(vendor, event, lookups))};"

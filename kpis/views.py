@@ -29,6 +29,11 @@ def measure_detail(request, pk: int):
         return render_to_string("kpis/_measure_body.html", {"page": page}, request=request)
 
     body_html = cached_fragment(
-        request, name=f"measure-{measure.pk}", plan_id=measure.plan_id, period=period, render=render_body
+        request,
+        name=f"measure-{measure.pk}",
+        plan_id=measure.plan_id,  # its target and its plan's measures
+        indicator_id=measure.indicator_id,  # its figures, every unit's: other indicators' leave it cached
+        period=period,
+        render=render_body,
     )
     return render(request, "kpis/measure_detail.html", {"measure": measure, "period": period, "body_html": body_html})

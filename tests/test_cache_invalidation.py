@@ -16,7 +16,7 @@ from config.routers import use_replica
 from goalplan.models import Body, OrganisationalUnit
 from goalplan.periods import PeriodKind
 from kpis.cache import data_versions
-from kpis.models import DataVersion, Measure, Outcome
+from kpis.models import DataVersion, Measure, Outcome, Target
 from tests.selectors import body, hsn_plan, rs_plan_2018
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +253,37 @@ def test_a_goal_page_shows_a_new_assignment_and_sharing_at_once(cache_on, admin_
     goal.shared_with.add(other)
     page, rendered = visit(admin_client_sv, url)
     assert rendered and other.name in page
+
+
+def test_another_measures_figures_keep_a_measure_page_cached(cache_on, admin_client_sv):
+    """An administrator saving some measures' figures leaves the other measures' pages cached
+    (they key on their own indicator's version), while the measure's own figures and its plan's
+    target move its page."""
+    measure = waiting_time_measure()
+    other = next(
+        m
+        for m in Measure.objects.filter(plan=measure.plan).exclude(indicator=measure.indicator).order_by("pk")
+        if Measure.objects.plans_by_indicator({m.indicator_id})[m.indicator_id] == {measure.plan_id}
+    )
+    url = f"/matetal/{measure.pk}/?year=2025&period=month-4"
+    visit(admin_client_sv, url)
+    assert visit(admin_client_sv, url)[1] is False
+    unit = OrganisationalUnit.objects.order_by("pk").first()
+    Outcome.objects.bulk_create(
+        [
+            Outcome(indicator=other.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=3),
+            Outcome(
+                indicator=other.indicator, unit=unit, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=4
+            ),
+        ]
+    )
+    assert visit(admin_client_sv, url)[1] is False  # still the cached page
+
+    unit_outcome = april_outcome(measure, "44.5")
+    unit_outcome.unit = unit
+    Outcome.objects.bulk_create([unit_outcome])  # its own indicator, a unit's figure: in its breakdown
+    assert_shows_at_once(admin_client_sv, url, "44,5")
+
+    Target.objects.filter(measure=measure, year=2025).update(wording="Kortare än 4 minuter")
+    page, rendered = visit(admin_client_sv, url)
+    assert rendered and "Kortare än 4 minuter" in page

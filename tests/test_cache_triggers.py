@@ -110,17 +110,26 @@ def only_adopter(plan: Plan) -> Measure:
 GLOBAL = DataVersion.GLOBAL_SCOPE
 
 
-def test_a_figure_moves_the_plans_adopting_its_indicator_only():
+def indicator(measure: Measure) -> int:
+    return DataVersion.indicator_scope_of(measure.indicator_id)
+
+
+def whole(*plans: Plan) -> set[int]:
+    return {DataVersion.whole_scope_of(plan.pk) for plan in plans}
+
+
+def test_a_figure_moves_its_indicator_and_the_whole_scope_of_the_plans_adopting_it():
     hsn, rs = hsn_plan(2025), rs_plan_2018()
     hsn_measure, rs_measure = only_adopter(hsn), only_adopter(rs)
     before = versions()
     outcome = Outcome.objects.bulk_create(
         [Outcome(indicator=hsn_measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=1)]
     )[0]
-    assert moved(before) == both(hsn)
+    # Not the plan's own version: its measure pages key on their indicators', so the others stay.
+    assert moved(before) == {indicator(hsn_measure)} | whole(hsn)
     before = versions()
     Outcome.objects.filter(pk=outcome.pk).update(indicator=rs_measure.indicator)  # before and after
-    assert moved(before) == both(hsn, rs)
+    assert moved(before) == {indicator(hsn_measure), indicator(rs_measure)} | whole(hsn, rs)
     before = versions()
     NationalValue.objects.bulk_create(
         [
@@ -129,21 +138,21 @@ def test_a_figure_moves_the_plans_adopting_its_indicator_only():
             )
         ]
     )
-    assert moved(before) == both(rs)
+    assert moved(before) == {indicator(rs_measure)} | whole(rs)
     before = versions()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM kpis_outcome WHERE id = %s", [outcome.pk])
-    assert moved(before) == both(rs)
-    # A unit's figure moves the plan's version only: the whole scope's pages stay cached.
+    assert moved(before) == {indicator(rs_measure)} | whole(rs)
+    # A unit's figure moves its indicator's and its unit's versions: the whole scope's pages stay cached.
     unit = OrganisationalUnit.objects.order_by("pk").first()
     before = versions()
     outcome = Outcome.objects.create(
         indicator=hsn_measure.indicator, unit=unit, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=1
     )
-    assert moved(before) == {hsn.pk, DataVersion.unit_scope_of(hsn.pk, unit.pk)}
+    assert moved(before) == {indicator(hsn_measure), DataVersion.unit_scope_of(hsn.pk, unit.pk)}
     before = versions()
     Outcome.objects.filter(pk=outcome.pk).update(unit=None)  # moved to the whole scope: before and after
-    assert moved(before) == both(hsn) | {DataVersion.unit_scope_of(hsn.pk, unit.pk)}
+    assert moved(before) == {indicator(hsn_measure), DataVersion.unit_scope_of(hsn.pk, unit.pk)} | whole(hsn)
 
 
 def test_moving_a_figure_between_units_moves_both_units_and_not_the_whole_scope():
@@ -156,7 +165,7 @@ def test_moving_a_figure_between_units_moves_both_units_and_not_the_whole_scope(
     before = versions()
     Outcome.objects.filter(pk=outcome.pk).update(unit=two)
     assert moved(before) == {
-        hsn.pk,
+        indicator(measure),
         DataVersion.unit_scope_of(hsn.pk, one.pk),
         DataVersion.unit_scope_of(hsn.pk, two.pk),
     }
@@ -179,7 +188,7 @@ def test_moving_a_figure_between_units_moves_both_units_and_not_the_whole_scope(
     )[0]
     before = versions()
     StatusOverride.objects.filter(pk=override.pk).update(unit=None)
-    assert moved(before) == both(hsn) | {DataVersion.unit_scope_of(hsn.pk, one.pk)}
+    assert moved(before) == {indicator(measure), DataVersion.unit_scope_of(hsn.pk, one.pk)} | whole(hsn)
 
 
 def test_plan_rows_move_their_plan():
@@ -218,7 +227,7 @@ def test_plan_rows_move_their_plan():
             )
         ]
     )
-    assert moved(before) == both(hsn)
+    assert moved(before) == {indicator(measure)} | whole(hsn)
 
 
 def test_shared_rows_move_the_global_version():
@@ -269,3 +278,36 @@ def test_migrate_makes_the_cache_table_and_the_triggers_whatever_the_cache(tmp_p
         triggers = {name for (name,) in made.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert settings.DATABASE_CACHE_TABLE in tables  # made even though CACHES named Redis
     assert {"kpis_outcome_data_version_update", "meetings_followupreport_data_version_delete"} <= triggers
+
+
+def test_migrating_back_makes_figures_move_their_plans_own_version_again():
+    # The code before kpis 0018 keys the measure page on the plan's own version: after a
+    # migration back, the figures' triggers must move it again, or those pages stay stale.
+    import importlib
+
+    migration = importlib.import_module("kpis.migrations.0018_indicator_data_versions")
+    hsn = hsn_plan(2025)
+    measure = only_adopter(hsn)
+    migration.remake_plan_triggers(None, StatementRunner())
+    before = versions()
+    Outcome.objects.bulk_create([april_figure(measure)])
+    assert hsn.pk in moved(before)
+    migration.remake_triggers(None, StatementRunner())
+    before = versions()
+    Outcome.objects.filter(indicator=measure.indicator).update(value=2)
+    assert moved(before) == {indicator(measure)} | whole(hsn)
+
+
+class StatementRunner:
+    """What the migration's functions use of a schema editor (SQLite's cannot open inside the
+    test's transaction): the connection, and a way to run a statement."""
+
+    connection = connection
+
+    def execute(self, statement: str, params=None) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+
+
+def april_figure(measure: Measure) -> Outcome:
+    return Outcome(indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, value=1)
