@@ -23,17 +23,23 @@ def measure_detail(request, pk: int):
         exporter = TableExport(export_format, outcome_table(request, measure), exclude_columns=())
         return exporter.response(f"utfall-{measure.pk}.{export_format}")
     period = period_from_request(request, measure.plan)
+    body_html = measure_fragment(request, measure, period)
+    return render(request, "kpis/measure_detail.html", {"measure": measure, "period": period, "body_html": body_html})
+
+
+def measure_fragment(request, measure, period) -> str:
+    """The measure page's body, from the shared cache when it holds it for the same data: keyed on
+    its plan (its target) and its indicator (its figures), so other indicators' figures leave it."""
 
     def render_body() -> str:  # only on a cache miss (the table counts and pages the rows)
         page = measure_page(measure=measure, period=period, user=request.user, table=outcome_table(request, measure))
         return render_to_string("kpis/_measure_body.html", {"page": page}, request=request)
 
-    body_html = cached_fragment(
+    return cached_fragment(
         request,
         name=f"measure-{measure.pk}",
-        plan_id=measure.plan_id,  # its target and its plan's measures
-        indicator_id=measure.indicator_id,  # its figures, every unit's: other indicators' leave it cached
+        plan_id=measure.plan_id,
+        indicator_id=measure.indicator_id,
         period=period,
         render=render_body,
     )
-    return render(request, "kpis/measure_detail.html", {"measure": measure, "period": period, "body_html": body_html})
