@@ -77,12 +77,16 @@ def related_count(relation: str) -> Coalesce:
     return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
 
 
+def readable_plans(user) -> QuerySet[Plan]:
+    """The plans a person can see (those of the bodies they read), with their body and parent."""
+    return visible_to(user, Plan.objects.select_related("body", "parent"), "body")
+
+
 def plans_for_user(user) -> QuerySet[Plan]:
-    """The plans a person can see (those of the bodies they read), newest first, with counts."""
-    return visible_to(
-        user,
-        Plan.objects.select_related("body", "parent")
+    """The plans a person can see, newest first, with counts (for the list: a plan's own page
+    looks it up by ``readable_plans``, without two counts over its measures and goals)."""
+    return (
+        readable_plans(user)
         .annotate(measure_count=related_count("measures"), goal_count=related_count("goals"))
-        .order_by("-start_year", "body__order", "title"),
-        "body",
+        .order_by("-start_year", "body__order", "title")
     )

@@ -9,7 +9,7 @@ from config.routers import reads_from_replica
 from goalplan.forms import DashboardFilterForm
 from goalplan.models import Plan
 from goalplan.periods import Period
-from goalplan.selectors import plans_for_user
+from goalplan.selectors import readable_plans
 from kpis.cache import cached_fragment
 from kpis.dashboard import DASHBOARD_EXPORT_FORMATS, Dashboard, dashboard_dataset, default_period, plan_dashboard
 from kpis.pages import goal_page, plan_page, readable_goals
@@ -19,7 +19,7 @@ from kpis.pages import goal_page, plan_page, readable_goals
 @reads_from_replica
 def plan_detail(request, pk: int):
     # Visibility first: a plan the person may not read is a 404 before any cached page is read.
-    plan = get_object_or_404(plans_for_user(request.user), pk=pk)
+    plan = get_object_or_404(readable_plans(request.user), pk=pk)
     form = DashboardFilterForm(request.GET, plan=plan, default_period=period_from_request(request, plan))
     valid = form.is_valid()
     if valid and (export_format := request.GET.get("_export")) in DASHBOARD_EXPORT_FORMATS:

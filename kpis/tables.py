@@ -2,7 +2,6 @@
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
-from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +63,9 @@ class OutcomeTable(tables.Table):
         return format_measure_value(record.value, self.measure)
 
     def render_updated_at(self, value):
-        return date_format(localtime(value), "Y-m-d H:i")
+        # "Y-m-d H:i" names no month or day: strftime writes it the same in every language, at a
+        # tenth of date_format's cost (50 rows a page).
+        return localtime(value).strftime("%Y-%m-%d %H:%M")
 
     def page_cells(self) -> list[list[tuple[str, bool]]]:
         """The shown page's rows as their cells read, column by column, each with whether it is a

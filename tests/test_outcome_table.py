@@ -57,3 +57,16 @@ def test_each_cell_is_what_django_tables2_renders(query):
     if "page=" not in query:  # every row on one page: the grouped number and the yes/no answer
         assert "1\xa0234,5\xa0minuter" in texts or any(text.startswith("1\xa0234,5") for text in texts)
         assert "Ja" in texts
+
+
+def test_the_time_of_a_change_reads_as_date_format_writes_it():
+    import datetime
+
+    from django.utils.formats import date_format
+    from django.utils.timezone import localtime
+
+    moment = datetime.datetime(2025, 3, 9, 7, 5, tzinfo=datetime.UTC)
+    table = OutcomeTable(Outcome.objects.none(), measure=None)
+    for language in ("sv", "en"):
+        with translation.override(language):
+            assert table.render_updated_at(moment) == date_format(localtime(moment), "Y-m-d H:i") == "2025-03-09 08:05"
