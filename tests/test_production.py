@@ -172,6 +172,7 @@ def test_dumpdata_restores_every_seed_row_into_an_empty_database(tmp_path):
     assert sum(len(pks) for pks in before.values()) > 1000
     dump = tmp_path / "backup.json"
     call_command("dumpdata", *BACKED_UP_APPS, exclude=NOT_BACKED_UP, output=str(dump), verbosity=0)
+    versions_full = dict(DataVersion.objects.values_list("scope", "version"))
     for model in reversed(models):  # empty the database (children first)
         model.objects.all()._raw_delete(model.objects.db)
     assert all(not m.objects.exists() for m in models)
@@ -179,6 +180,10 @@ def test_dumpdata_restores_every_seed_row_into_an_empty_database(tmp_path):
     call_command("loaddata", str(dump), verbosity=0)
     after = {m._meta.label: sorted(m.objects.values_list("pk", flat=True)) for m in models}
     assert after == before
-    # Loading moved every version the deletes had moved: no page cached before is served.
+    # Loading moved every version the deletes had moved: no page cached before is served. (Not
+    # every version there is: one of data no longer there, e.g. an indicator whose figures an
+    # earlier test wrote and took away, has nothing to move it.)
     versions_loaded = dict(DataVersion.objects.values_list("scope", "version"))
-    assert all(versions_loaded[scope] > version for scope, version in versions_emptied.items())
+    moved_by_deletes = {scope for scope, version in versions_emptied.items() if version != versions_full.get(scope)}
+    assert DataVersion.GLOBAL_SCOPE in moved_by_deletes and len(moved_by_deletes) > 10
+    assert sorted(scope for scope in moved_by_deletes if versions_loaded[scope] <= versions_emptied[scope]) == []
