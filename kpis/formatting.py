@@ -23,6 +23,15 @@ def _separators(language: str | None) -> tuple[str, str] | None:
     return get_format("DECIMAL_SEPARATOR", language), get_format("THOUSAND_SEPARATOR", language)
 
 
+# Django writes a Decimal of more digits than this with an exponent ("1e+201"); so do we, through it.
+MAX_DIGITS_WRITTEN = 200
+
+
+def _digits_written(value: Decimal) -> int:
+    _sign, digits, exponent = value.as_tuple()
+    return abs(exponent) + len(digits)
+
+
 # Below these a Decimal prints as zero (Django's rule: no "-0,0" for -0,04 at one decimal).
 CUTOFFS = {decimals: Decimal("0." + "1".rjust(decimals, "0")) for decimals in range(9)}
 
@@ -36,7 +45,13 @@ def format_number(value: Decimal, decimals: int) -> str:
     dashboard prints some 1 000 numbers, and that took it 15 ms.
     """
     separators = _separators(get_language())
-    if separators is None or not isinstance(value, Decimal) or decimals not in CUTOFFS or not value.is_finite():
+    if (
+        separators is None
+        or not isinstance(value, Decimal)
+        or decimals not in CUTOFFS
+        or not value.is_finite()
+        or _digits_written(value) > MAX_DIGITS_WRITTEN
+    ):
         return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
     decimal_separator, thousand_separator = separators
     if abs(value) < CUTOFFS[decimals]:

@@ -129,6 +129,13 @@ def _upsert(vendor: str, scopes: str) -> str:
     )
 
 
+def global_bump_statement(vendor: str) -> str:
+    """The statement that moves the global version, part of every page's key: for a migration
+    that changes which versions a write moves, so no page cached under the old rule is served."""
+    _require_known(vendor)
+    return _global_upsert(vendor)
+
+
 def _global_upsert(vendor: str) -> str:
     now, greatest = NOW_MICROSECONDS[vendor], GREATEST[vendor]
     return (

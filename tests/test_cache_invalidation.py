@@ -287,3 +287,31 @@ def test_another_measures_figures_keep_a_measure_page_cached(cache_on, admin_cli
     Target.objects.filter(measure=measure, year=2025).update(wording="Kortare än 4 minuter")
     page, rendered = visit(admin_client_sv, url)
     assert rendered and "Kortare än 4 minuter" in page
+
+
+def test_the_same_period_of_another_year_is_another_page(cache_on, admin_user):
+    """A default period (no ?year=) can move from "Ack april" 2025 to "Ack april" 2026 on a figure
+    that moves no version of the page's key: the year is part of the key."""
+    from django.test import RequestFactory
+
+    from goalplan.periods import Period
+    from kpis.cache import cached_fragment
+
+    request = RequestFactory().get("/matetal/1/")
+    request.user = admin_user
+    renders = []
+
+    def fragment(period):
+        return cached_fragment(
+            request,
+            name="test-period-year",
+            plan_id=hsn_plan(2025).pk,
+            period=period,
+            render=lambda: renders.append(period) or period.query,
+        )
+
+    april_2025, april_2026 = Period.from_token(2025, "ytd-4"), Period.from_token(2026, "ytd-4")
+    assert fragment(april_2025) == april_2025.query
+    assert fragment(april_2026) == april_2026.query
+    assert fragment(april_2025) == april_2025.query  # a hit
+    assert renders == [april_2025, april_2026]

@@ -36,3 +36,28 @@ def test_a_nested_pause_leaves_it_to_the_outer_one():
             pass
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_pauses_in_many_threads_leave_it_on():
+    # "Is it on? Turn it off" is two steps: without the lock a thread could see it off (paused by
+    # another) and the collector stayed off for good once both were done.
+    import sys
+    import threading
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+
+        def pause_often():
+            for _ in range(20000):
+                with collector_paused():
+                    pass
+
+        threads = [threading.Thread(target=pause_often) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert gc.isenabled()

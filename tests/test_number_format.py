@@ -52,3 +52,10 @@ def test_other_inputs_go_to_django():
     with translation.override("sv"):
         assert format_number(2950, 0) == "2\xa0950"
         assert format_number(Decimal("Infinity"), 1) == number_format(Decimal("Infinity"), decimal_pos=1)
+
+
+def test_numbers_of_more_than_200_digits_as_django_writes_them():
+    with translation.override("sv"):
+        for value in (Decimal("1e201"), Decimal("1e5000"), Decimal("-1e-300")):
+            expected = number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+            assert format_number(value, 0) == expected

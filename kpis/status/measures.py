@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -120,20 +121,33 @@ def _evaluate_key(
     )
 
 
+# Pauses in progress (threads of one process share the collector): the first turns it off, the
+# last turns it back on if it was on; under a lock, since "is it on? turn it off" is two steps.
+_pause_lock = threading.Lock()
+_pauses = 0
+_was_enabled = False
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off for the duration: an evaluation makes hundreds of
     thousands of small objects (rows, values, results) that hold no reference cycles, and as they
     pile up the collector scans them again and again, a quarter of the CPU time of evaluating
-    every unit of a region's plan. Turned back on only if it was on (a nested or concurrent
-    evaluation leaves it to the outer one); what cycles there are are collected then."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    every unit of a region's plan. Back on when the last pause in progress ends, if it was on
+    before the first; what cycles there are are collected then."""
+    global _pauses, _was_enabled
+    with _pause_lock:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _was_enabled:
+                gc.enable()
 
 
 def evaluate_measures(
