@@ -49,7 +49,7 @@ def plan_content(request, plan: Plan, form: DashboardFilterForm) -> str:
 def render_plan_content(request, plan: Plan, form: DashboardFilterForm, dashboard: Dashboard | None = None) -> str:
     """The plan's header and filters, with the dashboard when the filters are valid."""
     page = plan_page(plan=plan, form=form, dashboard=dashboard, user=request.user)
-    return render_to_string("goalplan/_plan_content.html", {"page": page, "dashboard": dashboard}, request=request)
+    return render_to_string("goalplan/_plan_content.html", {"page": page}, request=request)
 
 
 def filtered_dashboard(plan: Plan, form: DashboardFilterForm) -> Dashboard:
