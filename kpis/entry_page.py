@@ -20,6 +20,7 @@ from goalplan.periods import Period
 from goalplan.selectors import visible_to
 from kpis.forms import OutcomeEntryFormSet
 from kpis.models import Measure
+from kpis.rounds import RoundNotice, notices_for
 from kpis.selectors import EntryRow, entry_measures, entry_rows_for_period, plans_fed_by
 from kpis.status import Evaluation, evaluate_measures
 
@@ -130,6 +131,11 @@ class EntryPage:
             and form.data.get(form.add_prefix("sex")) == row.sex
             for form, row in zip(self.formset.forms, self.entry_rows, strict=True)
         )
+
+    @cached_property
+    def notices(self) -> list[RoundNotice]:
+        """The reporting round of the period (its deadline), and any other round open now."""
+        return notices_for(self.plan, self.period)
 
     @cached_property
     def locked(self) -> bool:

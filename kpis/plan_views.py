@@ -13,6 +13,7 @@ from goalplan.selectors import readable_plans
 from kpis.cache import cached_fragment
 from kpis.dashboard import DASHBOARD_EXPORT_FORMATS, Dashboard, dashboard_dataset, default_period, plan_dashboard
 from kpis.pages import goal_page, plan_page, readable_goals
+from kpis.rounds import notices_for
 
 
 @login_required
@@ -25,7 +26,11 @@ def plan_detail(request, pk: int):
     if valid and (export_format := request.GET.get("_export")) in DASHBOARD_EXPORT_FORMATS:
         return dashboard_download(filtered_dashboard(plan, form), export_format)
     content_html = plan_content(request, plan, form) if valid else render_plan_content(request, plan, form)
-    context = {"plan": plan, "content_html": content_html}
+    context = {
+        "plan": plan,
+        "content_html": content_html,
+        "notices": notices_for(plan, form.selected_period if valid else None),
+    }
     return render(request, "goalplan/plan_dashboard.html", context, status=200 if valid else 400)
 
 

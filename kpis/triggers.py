@@ -107,6 +107,11 @@ GLOBAL_TABLES = [
     "goalplan_goal",
     "kpis_indicator",
     "meetings_followupreport",
+    # The plan page's reporting rounds: their dates come from the meeting and the body's rule
+    # (shown outside the page's cached part, triggered all the same: a page that later caches
+    # them cannot forget).
+    "meetings_meeting",
+    "meetings_reportingrule",
     # The goal page's: the goal area's assignments and the bodies a goal is shared with.
     "goalplan_assignment",
     "goalplan_goal_shared_with",
@@ -274,6 +279,12 @@ def drop_table_statements(vendor: str, table: str) -> list[str]:
         ]
     _require_known(vendor)
     return [f"DROP TRIGGER IF EXISTS {trigger_name(table, event)}" for event in EVENTS]
+
+
+def remake_statements(vendor: str, table: str) -> list[str]:
+    """Drop and make table's triggers again: after a migration that SQLite carries out by making
+    the table anew (adding a column with a default or a foreign key), which drops them."""
+    return drop_table_statements(vendor, table) + create_statements(vendor, table)
 
 
 def create_statements(vendor: str, table: str) -> list[str]:

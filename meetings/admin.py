@@ -26,6 +26,7 @@ from meetings.models import (
     InternalControlItem,
     Meeting,
     ProposedAdjustment,
+    ReportingRule,
 )
 from meetings.services import APPROVE_PERMISSION, approve_report, unapprove_report
 
@@ -97,13 +98,52 @@ class ProposedAdjustmentInline(GuardedStackedInline):
 
 @admin.register(FollowUpReport)
 class FollowUpReportAdmin(GuardedHistoryAdmin):
-    list_display = ["title", "body", "kind", "period_end", "meeting", "state", "pdf_link"]
+    list_display = ["title", "body", "kind", "period_end", "meeting", "deadline", "state", "pdf_link"]
     list_filter = ["kind", "state", "body"]
-    list_select_related = ["body", "meeting__body"]
+    list_select_related = ["body", "meeting__body", "body__reporting_rule"]
     search_fields = ["title", "diary_number", "summary"]
     date_hierarchy = "period_end"
     autocomplete_fields = ["plan", "meeting"]
-    readonly_fields = ["state", "approved_at", "approved_by"]
+    readonly_fields = ["state", "approved_at", "approved_by", "round_dates"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["body", "plan", "kind", "period_end", "meeting", "title", "diary_number", "author", "summary"]},
+        ),
+        (
+            gettext_lazy("Reporting round"),
+            {
+                "fields": ["round_dates", "entry_opens_on", "entry_deadline", "locks_on"],
+                "description": gettext_lazy(
+                    "From the meeting and the body's reporting rule; a date set here wins over the rule."
+                ),
+            },
+        ),
+        (gettext_lazy("Approval"), {"fields": ["state", "approved_at", "approved_by"]}),
+    ]
+
+    @admin.display(description=gettext_lazy("entry deadline"))
+    def deadline(self, obj):
+        return obj.schedule().deadline or "–"
+
+    @admin.display(description=gettext_lazy("reporting round"))
+    def round_dates(self, obj):
+        """The round's dates as they stand (from the meeting and the body's rule, or as set here)."""
+        if obj is None or obj.pk is None:
+            return "–"
+        schedule = obj.schedule()
+        return format_html(
+            "{}: {} · {}: {} · {}: {} · {}: {}",
+            _("Entry opens"),
+            schedule.opens_on,
+            _("deadline"),
+            schedule.deadline or "–",
+            _("locked from"),
+            schedule.locks_on or "–",
+            _("meeting"),
+            schedule.meeting_on or "–",
+        )
+
     inlines = [ProposedAdjustmentInline]
     actions = ["approve_selected"]
     change_form_template = "admin/meetings/followupreport/change_form.html"
@@ -195,6 +235,18 @@ class FollowUpReportAdmin(GuardedHistoryAdmin):
             "can_unapprove": report is not None and report.is_approved and self.has_approve_permission(request),
         }
         return super().change_view(request, object_id, form_url, context)
+
+
+@admin.register(ReportingRule)
+class ReportingRuleAdmin(GuardedModelAdmin):
+    list_display = [
+        "body",
+        "opens_after",
+        "entry_closes_before_papers",
+        "papers_before_meeting",
+        "reminder_days",
+    ]
+    list_select_related = ["body"]
 
 
 class UnapproveForm(forms.Form):

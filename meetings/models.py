@@ -10,7 +10,9 @@ from simple_history.models import HistoricalRecords
 from goalplan.choices import ASSESSMENT_STATUS_CHOICES, Status
 from goalplan.models import Body, Goal, Plan, year_field, year_in_range
 from goalplan.periods import Period, PeriodKind
+from goalplan.workdays import working_days_after, working_days_before
 from kpis.models import Measure
+from kpis.rounds import RoundSchedule
 
 
 class Meeting(models.Model):
@@ -150,6 +152,16 @@ class FollowUpReport(models.Model):
     )
     # Frozen at approval: every figure, status and comment the report shows, and the PDF made
     # from them, so later corrections of outcomes never change what was decided on.
+    # The round's dates, when set by hand (a meeting moved, a holiday week): empty = from the
+    # meeting and the body's reporting rule (meetings.schedule).
+    entry_opens_on = models.DateField(_("entry opens"), null=True, blank=True)
+    entry_deadline = models.DateField(_("entry deadline"), null=True, blank=True)
+    locks_on = models.DateField(
+        _("locked from"),
+        null=True,
+        blank=True,
+        help_text=_("From this day only an administrator may change the figures."),
+    )
     snapshot = models.JSONField(_("frozen content"), null=True, blank=True, editable=False)
     pdf = models.BinaryField(_("approved PDF"), null=True, blank=True, editable=False)
     # Every approval and un-approval, with who, when and why; an un-approved report's history
@@ -178,6 +190,42 @@ class FollowUpReport(models.Model):
     def is_approved(self) -> bool:
         return self.state == self.State.APPROVED
 
+    def clean(self):
+        opens, deadline, locks = self.entry_opens_on, self.entry_deadline, self.locks_on
+        if opens and deadline and deadline < opens:
+            raise ValidationError({"entry_deadline": _("The deadline cannot be before entry opens.")})
+        if deadline and locks and locks <= deadline:
+            raise ValidationError({"locks_on": _("The figures can be locked only after the deadline.")})
+
+    def schedule(self, rule: "ReportingRule | None" = None) -> RoundSchedule:
+        """The report's reporting round: entry opens the rule's number of working days after the
+        period, closes before the papers go out (working days before the meeting), and the
+        figures lock when they do; a date set on the report wins (meetings.schedule)."""
+        rule = rule or ReportingRule.for_body(self.body)
+        opens_on = self.entry_opens_on or working_days_after(self.period_end, rule.opens_after)
+        meeting_on = self.meeting.starts_on if self.meeting_id else None
+        papers_on = working_days_before(meeting_on, rule.papers_before_meeting) if meeting_on else None
+        deadline = self.entry_deadline or (
+            working_days_before(papers_on, rule.entry_closes_before_papers) if papers_on else None
+        )
+        if deadline is not None and deadline < opens_on and not self.entry_deadline:
+            deadline = opens_on  # a meeting right after the period: at least the opening day to report
+        locks_on = self.locks_on
+        if locks_on is None and deadline is not None:
+            # When the papers go out, and never before the deadline has passed.
+            locks_on = max(papers_on or deadline, working_days_after(deadline, 1))
+        return RoundSchedule(
+            report_id=self.pk,
+            title=self.title,
+            plan_id=self.plan_id,
+            period=self.period,
+            opens_on=opens_on,
+            deadline=deadline,
+            papers_on=papers_on,
+            locks_on=locks_on,
+            meeting_on=meeting_on,
+        )
+
     @property
     def period(self) -> Period:
         """The follow-up period the report covers, e.g. T1 2025 for the tertial report per April."""
@@ -187,6 +235,48 @@ class FollowUpReport(models.Model):
         if self.kind == self.Kind.ANNUAL:
             return Period.full_year(end.year)
         return Period(end.year, PeriodKind.YEAR_TO_DATE, end.month)
+
+
+class ReportingRule(models.Model):
+    """How a body's reporting rounds are dated from its meetings, in Swedish working days: entry
+    opens after the period ends; the papers go out before the meeting; entry closes before the
+    papers go out, and the figures lock when they do. A body without a rule gets the defaults."""
+
+    body = models.OneToOneField(Body, verbose_name=_("body"), on_delete=models.CASCADE, related_name="reporting_rule")
+    opens_after = models.PositiveSmallIntegerField(
+        _("entry opens (working days after the period)"),
+        default=1,
+        help_text=_("1: the first working day after the period's last day."),
+    )
+    papers_before_meeting = models.PositiveSmallIntegerField(
+        _("papers sent (working days before the meeting)"), default=5
+    )
+    entry_closes_before_papers = models.PositiveSmallIntegerField(
+        _("entry deadline (working days before the papers)"),
+        default=5,
+        help_text=_("The figures lock when the papers are sent."),
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("first reminder (working days before the deadline)"),
+        default=3,
+        help_text=_("A reminder is also sent on the deadline; 0: only then."),
+    )
+
+    class Meta:
+        verbose_name = _("reporting rule")
+        verbose_name_plural = _("reporting rules")
+        ordering = ["body__order", "body__name"]
+
+    def __str__(self):
+        return _("Reporting rule of %(body)s") % {"body": self.body}
+
+    @classmethod
+    def for_body(cls, body: Body) -> "ReportingRule":
+        """The body's rule, else an unsaved rule with the defaults."""
+        try:
+            return body.reporting_rule
+        except cls.DoesNotExist:
+            return cls(body=body)
 
 
 class ProposedAdjustment(models.Model):

@@ -33,7 +33,8 @@ def meetings_of_year(body: Body, year: int) -> QuerySet[Meeting]:
                 "agenda_items",
                 queryset=AgendaItem.objects.prefetch_related("goals", "measures").order_by("-category", "order", "pk"),
             ),
-            Prefetch("reports", queryset=FollowUpReport.objects.select_related("plan")),
+            # With the body's reporting rule (or its absence): each report's round dates.
+            Prefetch("reports", queryset=FollowUpReport.objects.select_related("plan", "body__reporting_rule")),
         )
         .order_by("starts_on")
     )

@@ -1,0 +1,100 @@
+"""Reporting rounds: each follow-up report in the meeting calendar is a round in which the units
+report one period's figures, from the day entry opens to its deadline, locked from its lock date.
+
+The dates are worked out by the meetings app from the meeting and the body's reporting rule
+(meetings.schedule), which registers itself here: the pages of this app show the rounds without
+importing meetings (the arrow points from meetings to kpis).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from goalplan.models import Plan
+from goalplan.periods import Period
+from goalplan.workdays import working_days_between
+
+
+class RoundState(models.TextChoices):
+    UPCOMING = "upcoming", _("Not open yet")
+    OPEN = "open", _("Open for entry")
+    LATE = "late", _("Deadline passed")
+    LOCKED = "locked", _("Locked")
+    UNSCHEDULED = "unscheduled", _("No deadline set")
+
+
+@dataclass(frozen=True)
+class RoundSchedule:
+    """One round's dates. ``deadline`` and ``locks_on`` are None when the report has no meeting
+    and none was set by hand."""
+
+    report_id: int
+    title: str
+    plan_id: int | None
+    period: Period
+    opens_on: datetime.date
+    deadline: datetime.date | None = None
+    papers_on: datetime.date | None = None
+    locks_on: datetime.date | None = None  # the first day the round's figures are locked
+    meeting_on: datetime.date | None = None
+
+    def state(self, today: datetime.date) -> RoundState:
+        if self.locks_on is not None and today >= self.locks_on:
+            return RoundState.LOCKED
+        if today < self.opens_on:
+            return RoundState.UPCOMING
+        if self.deadline is None:
+            return RoundState.UNSCHEDULED
+        return RoundState.OPEN if today <= self.deadline else RoundState.LATE
+
+    def working_days_left(self, today: datetime.date) -> int | None:
+        """Working days from today to the deadline (0: today is the deadline); None without one."""
+        return None if self.deadline is None else working_days_between(today, self.deadline)
+
+
+@dataclass(frozen=True)
+class RoundNotice:
+    """A round as a page shows it: its dates and its state today."""
+
+    schedule: RoundSchedule
+    state: RoundState
+    working_days_left: int | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (RoundState.OPEN, RoundState.LATE, RoundState.UNSCHEDULED)
+
+
+RoundSource = Callable[[Plan], list[RoundSchedule]]
+_sources: list[RoundSource] = []
+
+
+def register_round_source(source: RoundSource) -> None:
+    """Add a source of rounds (the meetings app's follow-up reports)."""
+    if source not in _sources:
+        _sources.append(source)
+
+
+def rounds_of_plan(plan: Plan) -> list[RoundSchedule]:
+    """Every round of the plan, earliest period first."""
+    rounds = [schedule for source in _sources for schedule in source(plan)]
+    return sorted(rounds, key=lambda schedule: (schedule.period.span.last, schedule.opens_on, schedule.report_id))
+
+
+def notices_for(plan: Plan, period: Period | None = None, *, today: datetime.date | None = None) -> list[RoundNotice]:
+    """The rounds a page of the plan mentions: the round of the period shown (same months, e.g.
+    the tertial report for "Ack april"), and every round open for entry today."""
+    today = today or timezone.localdate()
+    notices = []
+    for schedule in rounds_of_plan(plan):
+        state = schedule.state(today)
+        same_months = period is not None and schedule.period.span == period.span
+        if same_months or state in (RoundState.OPEN, RoundState.LATE):
+            notices.append(RoundNotice(schedule, state, schedule.working_days_left(today)))
+    return notices
