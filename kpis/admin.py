@@ -51,12 +51,16 @@ class TargetInline(GuardedTabularInline):
 class IndicatorAdmin(GuardedHistoryAdmin):
     # Narrow enough for 1 366 pixels: the plans it feeds are what the list is for.
     list_display = ["__str__", "unit", "direction", "aggregation", "used_in_plans"]
-    list_filter = ["frequency", "direction", "aggregation", "split_by_sex", "responsible_unit"]
+    list_filter = ["frequency", "direction", "aggregation", "split_by_sex", "reported_per_unit", "responsible_unit"]
     search_fields = ["code", "name", "kolada_id"]
-    autocomplete_fields = ["responsible_unit"]
+    autocomplete_fields = ["responsible_unit", "responsible_person"]
     readonly_fields = ["used_in_plans"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "description", "responsible_unit", "used_in_plans", "change_reason"]}),
+        (None, {"fields": ["code", "name", "description", "used_in_plans", "change_reason"]}),
+        (
+            gettext_lazy("Reporting"),
+            {"fields": ["responsible_unit", "responsible_person", "reported_per_unit"]},
+        ),
         (
             gettext_lazy("How it is measured"),
             {"fields": ["unit", "decimals", "direction", "frequency", "aggregation", "split_by_sex"]},

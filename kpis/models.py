@@ -118,6 +118,20 @@ class Indicator(IndicatorDefinition):
             "The organisational unit whose figure this is (empty: the whole scope of the plans that adopt it)."
         ),
     )
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_indicators",
+        help_text=_("Who answers for the figure: reminded of the whole plan's figure when it is missing."),
+    )
+    reported_per_unit = models.BooleanField(
+        _("reported per unit"),
+        default=False,
+        help_text=_("Each unit of the plan's body reports its own figure in every round (not only the whole plan)."),
+    )
 
     # A decided plan's statuses follow its indicators' direction and period value: kept with the reason.
     history = HistoricalRecords()

@@ -1,0 +1,102 @@
+"""'Min rapportering': what a person must report in the rounds open now, what is missing, by
+when, and one click into the entry page set to the plan, period and unit.
+
+A reporter reports the figures of their units (indicators reported per unit); an administrator
+also the whole plan's figures of the indicators they are the responsible person of.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+
+from goalplan.models import OrganisationalUnit, Plan
+from goalplan.periods import Period
+from goalplan.roles import is_administrator
+from goalplan.selectors import readable_plans
+from kpis.access import outcome_scope_for
+from kpis.duties import Duty, duties_of
+from kpis.rounds import RoundNotice, notices_for
+
+
+@dataclass(frozen=True)
+class EntryLink:
+    """The entry page for one period of a task's missing figures."""
+
+    period: Period
+    missing: int
+    url: str
+
+
+@dataclass
+class ReportingTask:
+    """One open round of a plan, for one unit (None: the whole plan's figures)."""
+
+    plan: Plan
+    notice: RoundNotice
+    unit: OrganisationalUnit | None
+    duties: list[Duty] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[Duty]:
+        return [duty for duty in self.duties if not duty.reported]
+
+    @property
+    def reported_count(self) -> int:
+        return len(self.duties) - len(self.missing)
+
+    @property
+    def entry_links(self) -> list[EntryLink]:
+        by_period: dict[Period, int] = defaultdict(int)
+        for duty in self.missing:
+            by_period[duty.entry_period] += 1
+        return [
+            EntryLink(period, count, entry_url(self.plan, period, self.unit)) for period, count in by_period.items()
+        ]
+
+
+def entry_url(plan: Plan, period: Period, unit: OrganisationalUnit | None) -> str:
+    """The admin's entry page set to the plan, period and unit."""
+    query = {"plan": plan.pk, "year": period.year, "period_kind": period.kind, "period_number": period.number}
+    if unit is not None:
+        query["unit"] = unit.pk
+    return f"{reverse('admin:kpis_outcome_entry')}?{urlencode(query)}"
+
+
+def reporting_tasks(user, *, today: datetime.date | None = None) -> list[ReportingTask]:
+    """The person's tasks in every round open today of the plans they read, earliest deadline
+    first; a task with nothing due is left out."""
+    today = today or timezone.localdate()
+    scope = outcome_scope_for(user)
+    if scope.unit_ids is None:
+        units = []  # an administrator writes every unit: their own tasks are the whole plan's
+    else:
+        units = list(OrganisationalUnit.objects.filter(pk__in=scope.unit_ids, is_active=True).order_by("name"))
+    administrator = is_administrator(user)
+    bodies = {unit.body_id for unit in units}
+    plans = readable_plans(user).select_related("body")
+    if not administrator:
+        plans = plans.filter(body_id__in=bodies)
+    tasks = []
+    for plan in plans:
+        plan_units = [unit for unit in units if unit.body_id == plan.body_id]
+        for notice in notices_for(plan, today=today):
+            if not notice.is_open:
+                continue
+            period = notice.schedule.period
+            if plan_units:
+                per_unit: dict[int, list[Duty]] = defaultdict(list)
+                for duty in duties_of(plan, period, units=plan_units, whole_plan=False):
+                    per_unit[duty.unit.pk].append(duty)
+                tasks += [ReportingTask(plan, notice, unit, per_unit[unit.pk]) for unit in plan_units]
+            if administrator:
+                whole = duties_of(plan, period, units=[])
+                own = [duty for duty in whole if duty.indicator.responsible_person_id == user.pk]
+                tasks.append(ReportingTask(plan, notice, None, own))
+    tasks = [task for task in tasks if task.duties]
+    return sorted(tasks, key=lambda t: (t.notice.schedule.deadline or datetime.date.max, t.plan.pk, t.unit is not None))

@@ -1,0 +1,174 @@
+"""What a round asks each unit for (duties), and 'Min rapportering': a reporter's missing figures
+in the rounds open now, with the deadline and a link into the entry page set to plan, period
+and unit. On another region's plan: two units, monthly, tertial and yearly indicators, one split
+by sex, one reported for the whole plan only."""
+
+import datetime
+from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from goalplan.models import Body, OrganisationalUnit, Plan
+from goalplan.periods import Period, PeriodKind
+from goalplan.roles import ADMINISTRATORS, REPORTERS
+from kpis.duties import duties_of
+from kpis.models import Measure, Outcome
+from kpis.my_reporting import reporting_tasks
+from meetings.models import FollowUpReport, Meeting
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+T1 = Period.tertial(2026, 1)
+APRIL = Period(2026, PeriodKind.MONTH, 4)
+IN_THE_ROUND = D(2026, 5, 11)  # entry opens 4 May, closes 19 May (meeting 2 June)
+
+
+@pytest.fixture
+def region():
+    body = Body.objects.create(name="Regionstyrelsen i Norrby", short_name="RS-NB", kind="board")
+    north = OrganisationalUnit.objects.create(name="Område Norr", body=body)
+    south = OrganisationalUnit.objects.create(name="Område Syd", body=body)
+    OrganisationalUnit.objects.create(name="Nedlagd enhet", body=body, is_active=False)
+    plan = Plan.objects.create(
+        title="Verksamhetsplan 2026 Norrby", kind=Plan.Kind.OPERATIONAL_PLAN, body=body, start_year=2026, end_year=2026
+    )
+    users = get_user_model().objects
+    admin = users.create_user("controller", is_staff=True)
+    admin.groups.add(Group.objects.get(name=ADMINISTRATORS))
+    reporter = users.create_user("rapportor-norr", is_staff=True)
+    reporter.groups.add(Group.objects.get(name=REPORTERS))
+    north.reporters.add(reporter)
+
+    def measure(name, *, per_unit=True, responsible=None, **fields):
+        created = Measure.objects.create(plan=plan, name=name, unit="%", **fields)
+        created.indicator.reported_per_unit = per_unit
+        created.indicator.responsible_person = responsible
+        created.indicator.save()
+        return created
+
+    measures = {
+        "monthly": measure("Andel besök inom 90 dagar"),
+        "by_sex": measure("Sjukfrånvaro", split_by_sex=True),
+        "tertial": measure("Patientnöjdhet", frequency="tertial"),
+        "yearly": measure("Medarbetarindex", frequency="yearly"),
+        "whole": measure("Nettokostnadsutveckling", per_unit=False, responsible=admin),
+    }
+    meeting = Meeting.objects.create(body=body, starts_on=D(2026, 6, 2))
+    FollowUpReport.objects.create(
+        body=body, plan=plan, kind="tertial", period_end=D(2026, 4, 30), meeting=meeting, title="Tertialrapport T1 2026"
+    )
+    return {"plan": plan, "north": north, "south": south, "admin": admin, "reporter": reporter, **measures}
+
+
+def enter(region, name, period, *, unit, sex="T", value="88"):
+    Outcome.objects.create(
+        indicator=region[name].indicator,
+        unit=unit,
+        sex=sex,
+        year=period.year,
+        period_kind=period.kind,
+        period_number=period.number,
+        value=Decimal(value),
+    )
+
+
+def test_a_tertial_round_asks_each_unit_for_its_figures_and_the_whole_plan_for_every_figure(region):
+    duties = duties_of(region["plan"], T1)
+    asked = {(duty.measure.name, duty.unit.name if duty.unit else None, duty.entry_period) for duty in duties}
+    per_unit = {
+        (name, unit, period)
+        for name, period in (
+            ("Andel besök inom 90 dagar", APRIL),
+            ("Sjukfrånvaro", APRIL),
+            ("Patientnöjdhet", T1),
+        )
+        for unit in (None, "Område Norr", "Område Syd")
+    }
+    # The yearly indicator is not due in T1; the inactive unit reports nothing; the whole-plan
+    # indicator only for the whole plan.
+    assert asked == per_unit | {("Nettokostnadsutveckling", None, APRIL)}
+    assert not any(duty.reported for duty in duties)
+
+
+def test_a_figure_is_reported_when_every_sex_has_a_value(region):
+    north = region["north"]
+    enter(region, "monthly", APRIL, unit=north)
+    enter(region, "tertial", T1, unit=north)
+    enter(region, "by_sex", APRIL, unit=north, sex="T")
+    enter(region, "by_sex", APRIL, unit=north, sex="K")
+    enter(region, "monthly", Period(2026, PeriodKind.MONTH, 3), unit=region["south"])  # March is not April
+    reported = {
+        (duty.measure.name, duty.unit.name) for duty in duties_of(region["plan"], T1, whole_plan=False) if duty.reported
+    }
+    assert reported == {("Andel besök inom 90 dagar", "Område Norr"), ("Patientnöjdhet", "Område Norr")}
+    enter(region, "by_sex", APRIL, unit=north, sex="M")
+    # A figure stored for the round's own period counts as well.
+    enter(region, "monthly", T1, unit=region["south"])
+    reported = {
+        (duty.measure.name, duty.unit.name) for duty in duties_of(region["plan"], T1, whole_plan=False) if duty.reported
+    }
+    assert ("Sjukfrånvaro", "Område Norr") in reported
+    assert ("Andel besök inom 90 dagar", "Område Syd") in reported
+
+
+def test_the_reporter_sees_their_unit_s_missing_figures_with_links_into_the_entry_page(region):
+    enter(region, "monthly", APRIL, unit=region["north"])
+    (task,) = reporting_tasks(region["reporter"], today=IN_THE_ROUND)
+    assert task.unit == region["north"]
+    assert task.notice.schedule.deadline == D(2026, 5, 19)
+    assert task.reported_count == 1
+    assert {duty.measure.name for duty in task.missing} == {"Sjukfrånvaro", "Patientnöjdhet"}
+    links = {link.period: link for link in task.entry_links}
+    assert {period: link.missing for period, link in links.items()} == {APRIL: 1, T1: 1}
+    url = urlsplit(links[T1].url)
+    assert url.path == "/admin/kpis/outcome/enter/"
+    assert parse_qs(url.query) == {
+        "plan": [str(region["plan"].pk)],
+        "year": ["2026"],
+        "period_kind": ["tertial"],
+        "period_number": ["1"],
+        "unit": [str(region["north"].pk)],
+    }
+
+
+def test_nothing_to_report_before_the_round_opens_or_once_it_is_locked(region):
+    assert reporting_tasks(region["reporter"], today=D(2026, 4, 30)) == []
+    assert reporting_tasks(region["reporter"], today=D(2026, 5, 26)) == []  # locked from the papers' day
+    assert len(reporting_tasks(region["reporter"], today=D(2026, 5, 20))) == 1  # late, still to report
+
+
+def test_the_responsible_administrator_sees_the_whole_plan_s_figure(region):
+    (task,) = reporting_tasks(region["admin"], today=IN_THE_ROUND)
+    assert task.unit is None
+    assert [duty.measure.name for duty in task.duties] == ["Nettokostnadsutveckling"]
+
+
+def test_a_member_has_nothing_to_report(region):
+    member = get_user_model().objects.create_user("ledamot")
+    assert reporting_tasks(member, today=IN_THE_ROUND) == []
+
+
+def test_the_page_in_swedish(region, client, monkeypatch):
+    monkeypatch.setattr("kpis.my_reporting.timezone.localdate", lambda: IN_THE_ROUND)
+    client.force_login(region["reporter"])
+    page = client.get("/min-rapportering/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Min rapportering" in page
+    assert "Tertialrapport T1 2026 – Område Norr" in page
+    assert "sista dag 2026-05-19 (5 arbetsdagar kvar)"  # 14 May is Kristi himmelsfärdsdag in page
+    assert "0 av 3 siffror rapporterade." in page
+    assert "Mata in April 2026: 2 siffror saknas" in page
+    assert "Mata in T1 2026: 1 siffra saknas" in page
+
+
+def test_the_page_asks_a_fixed_number_of_queries(region, client, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr("kpis.my_reporting.timezone.localdate", lambda: IN_THE_ROUND)
+    for index in range(20):
+        unit = OrganisationalUnit.objects.create(name=f"Enhet {index}", body=region["plan"].body)
+        unit.reporters.add(region["reporter"])
+        Measure.objects.create(plan=region["plan"], name=f"Mått {index}", unit="st")
+    client.force_login(region["reporter"])
+    with django_assert_max_num_queries(20):
+        assert client.get("/min-rapportering/").status_code == 200
