@@ -190,7 +190,7 @@ class OutcomeAdmin(GuardedHistoryAdmin):
             raise PermissionDenied
         return entry_page(
             plan=selection.cleaned_data["plan"],
-            period=selection.period,
+            period=selection.selected_period,
             unit=unit,
             user=request.user,
             data=request.POST or None,
@@ -198,6 +198,7 @@ class OutcomeAdmin(GuardedHistoryAdmin):
             change_reason=request.POST.get("change_reason", ""),
             area=request.GET.get("area"),
             query=request.GET,
+            confirmed=request.POST.get("confirm_plausible") == "1",
         )
 
     def _save_entry_page(self, request, page: EntryPage):
@@ -213,8 +214,8 @@ class OutcomeAdmin(GuardedHistoryAdmin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())
-        if not page.formset.is_valid():
-            return None
+        if not page.formset.is_valid() or page.needs_confirmation:
+            return None  # the page shows what is wrong or questioned, and that nothing was saved
         measures = page.measures
         entries = [
             OutcomeEntry(

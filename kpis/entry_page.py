@@ -15,13 +15,15 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit, Plan
 from goalplan.periods import Period
 from goalplan.selectors import visible_to
 from kpis.forms import OutcomeEntryFormSet
 from kpis.models import Measure
+from kpis.plausibility import HISTORY_LENGTH, implausibilities
 from kpis.rounds import RoundNotice, notices_for
-from kpis.selectors import EntryRow, entry_measures, entry_rows_for_period, plans_fed_by
+from kpis.selectors import EntryRow, earlier_values, entry_measures, entry_rows_for_period, plans_fed_by
 from kpis.status import Evaluation, evaluate_measures
 
 ALL_SECTIONS = "all"
@@ -106,6 +108,7 @@ class EntryPage:
     section: str = ALL_SECTIONS
     total_rows: int = 0
     part_query: str = ""  # the page's GET parameters but its part: the parts' links add theirs
+    confirmed: bool = False  # the person confirmed the values the page questioned
 
     @property
     def subtitle(self) -> str:
@@ -116,12 +119,69 @@ class EntryPage:
         return {row.measure.pk: row.measure for row in self.entry_rows}
 
     @cached_property
-    def rows(self) -> list[tuple[EntryRow, object, Evaluation | None]]:
-        """(row, its form, its status) — evaluated only when the page is shown, not after a save."""
+    def rows(self) -> list[tuple[EntryRow, object, Evaluation | None, list[str]]]:
+        """(row, its form, its status, what is questioned in it) — evaluated only when the page is
+        shown, not after a save."""
         evaluations = evaluate_measures(list(self.measures.values()), self.period, unit=self.unit, with_trend=False)
         evaluation_of = {(e.measure.pk, e.sex): e for e in evaluations}
         statuses = [evaluation_of.get((row.measure.pk, row.sex)) for row in self.entry_rows]
-        return list(zip(self.entry_rows, self.formset.forms, statuses, strict=True))
+        questioned = [self.questioned.get(index, []) for index in range(len(self.entry_rows))]
+        return list(zip(self.entry_rows, self.formset.forms, statuses, questioned, strict=True))
+
+    @cached_property
+    def questioned(self) -> dict[int, list[str]]:
+        """Per row (its index), what looks wrong with a value changed in this post: a share
+        outside 0–100 %, an exponent, a value far from the indicator's own history."""
+        if not self.formset.is_bound:
+            return {}
+        # The rows that are valid in themselves, whatever another row's error: all is said at once.
+        changed = [
+            (index, row, form)
+            for index, (row, form) in enumerate(zip(self.entry_rows, self.formset.forms, strict=True))
+            if form.is_valid() and "value" in form.changed_data
+        ]
+        history = earlier_values(
+            {row.measure.indicator_id for _index, row, _form in changed},
+            unit=self.unit,
+            period=self.period,
+            length=HISTORY_LENGTH,
+        )
+        found = {}
+        for index, row, form in changed:
+            typed = form.data.get(form.add_prefix("value"), "")
+            values = history.get((row.measure.indicator_id, row.sex), [])
+            if problems := implausibilities(typed, form.cleaned_data["value"], row.measure, values):
+                found[index] = problems
+        return found
+
+    @cached_property
+    def unanswered(self) -> set[int]:
+        """The questioned rows without a comment, unless the person confirmed the values."""
+        if self.confirmed:
+            return set()
+        forms = self.formset.forms
+        return {index for index in self.questioned if not forms[index].cleaned_data["comment"].strip()}
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Questioned values without a comment, not confirmed: the page asks before it saves."""
+        return bool(self.unanswered)
+
+    @property
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(field id, row, message) of every error and unconfirmed question, for the list at
+        the top of the page that says nothing was saved."""
+        if not self.formset.is_bound:
+            return []
+        summary = [("", "", message) for message in self.formset.non_form_errors()]
+        for index, (row, form) in enumerate(zip(self.entry_rows, self.formset.forms, strict=True)):
+            label = str(row.measure) if row.sex == Sex.TOTAL else f"{row.measure} – {row.sex_label}"
+            for name, errors in form.errors.items():
+                field_id = form[name].id_for_label if name in form.fields else form["value"].id_for_label
+                summary += [(field_id, label, message) for message in errors]
+            if index in self.unanswered:
+                summary += [(form["value"].id_for_label, label, problem) for problem in self.questioned[index]]
+        return summary
 
     def posted_rows_match(self) -> bool:
         """Whether the posted forms are this page's rows, in order (measure and sex): a post of
@@ -155,6 +215,7 @@ def entry_page(
     change_reason="",
     area: str | None = None,
     query=None,
+    confirmed: bool = False,
 ) -> EntryPage:
     """The entry page for a plan, period, unit and (``area``: an ``EntrySection`` token or
     ``"all"``) part of a long plan; ``data`` is the posted formset, if any, ``query`` the page's GET
@@ -191,4 +252,5 @@ def entry_page(
         section=parts.section,
         total_rows=parts.total_rows,
         part_query=urlencode([(key, value) for key, value in (query or {}).items() if key != "area"]),
+        confirmed=confirmed,
     )

@@ -4,13 +4,14 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from config.admin_forms import GuardedModelForm, row_numbers_only
 from goalplan import widgets
 from goalplan.choices import Sex
 from goalplan.models import MAX_YEAR, MIN_YEAR, GoalArea, OrganisationalUnit, Plan
-from goalplan.periods import NUMBER_RANGES, Period, PeriodKind
+from goalplan.periods import Period, PeriodKind
 from kpis.access import REASON_MAX_LENGTH
 from kpis.models import Measure, Outcome
 from kpis.uploads import checked_upload
@@ -37,12 +38,13 @@ def parse_swedish_decimal(text: str) -> Decimal | None:
 
 
 class SwedishDecimalInput(widgets.TextInput):
-    """Shows a stored decimal as a person typed it: "4,1", not "4.1000"."""
+    """Shows a stored decimal the Swedish way, as a person would type it: "2 950", "4,1", not
+    "2950" or "4.1000" (the thousands separated by a no-break space, which the field reads back)."""
 
     def format_value(self, value):
-        if isinstance(value, Decimal):
-            text = format(value.normalize(), "f")
-            return text.replace(".", ",")
+        if isinstance(value, Decimal) and value.is_finite():
+            decimals = max(0, -value.normalize().as_tuple().exponent)
+            return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
         return super().format_value(value)
 
 
@@ -58,15 +60,27 @@ class SwedishDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
+def entry_period_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every period an outcome is entered for, by name and grouped by kind ("April", "Ack april",
+    "R12 april", "T1", "Helår"): no one has to know that the full year is number 0."""
+    months = range(1, 13)
+    groups = [
+        (PeriodKind.MONTH, [Period(2000, PeriodKind.MONTH, month) for month in months]),
+        (PeriodKind.YEAR_TO_DATE, [Period(2000, PeriodKind.YEAR_TO_DATE, month) for month in months]),
+        (PeriodKind.ROLLING_12, [Period(2000, PeriodKind.ROLLING_12, month) for month in months]),
+        (PeriodKind.TERTIAL, [Period.tertial(2000, number) for number in (1, 2, 3)]),
+        (PeriodKind.YEAR, [Period.full_year(2000)]),
+    ]
+    return [(PeriodKind(kind).label, [(p.token, p.short_label()) for p in periods]) for kind, periods in groups]
+
+
 class PeriodSelectionForm(forms.Form):
-    """Which plan, period and unit the entry page is for (GET parameters)."""
+    """Which plan, period and unit the entry page is for (GET parameters). The period is chosen
+    by name; links made before (period_kind and period_number) are still read."""
 
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.select_related("body"))
     year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
-    period_kind = forms.ChoiceField(label=_("Period kind"), choices=PeriodKind.choices, initial=PeriodKind.MONTH)
-    period_number = forms.IntegerField(
-        label=_("Period number"), min_value=0, max_value=12, help_text=_("Month 1–12, tertial 1–3, 0 for full year.")
-    )
+    period = forms.ChoiceField(label=_("Period"))
     unit = forms.ModelChoiceField(
         label=_("Organisational unit"),
         queryset=OrganisationalUnit.objects.filter(is_active=True),
@@ -74,17 +88,25 @@ class PeriodSelectionForm(forms.Form):
         empty_label=_("Whole plan (no unit)"),
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        kind, number = cleaned.get("period_kind"), cleaned.get("period_number")
-        if kind and number is not None and number not in NUMBER_RANGES[PeriodKind(kind)]:
-            self.add_error("period_number", _("The period number does not fit the period kind."))
-        return cleaned
+    def __init__(self, data=None, **kwargs):
+        if data is not None and not data.get("period") and data.get("period_kind"):
+            data = data.copy()
+            data["period"] = _token_of_old_link(data.get("period_kind"), data.get("period_number"))
+        super().__init__(data, **kwargs)
+        self.fields["period"].choices = entry_period_choices()
 
     @property
-    def period(self) -> Period:
+    def selected_period(self) -> Period:
         data = self.cleaned_data
-        return Period(data["year"], data["period_kind"], data["period_number"])
+        return Period.from_token(data["year"], data["period"])
+
+
+def _token_of_old_link(kind: str, number: str | None) -> str:
+    """The period token of an old link's kind and number ("year" for the full year's 0); what
+    is no period stays as typed, for the field to refuse."""
+    if kind == PeriodKind.YEAR:
+        return "year"
+    return f"{kind}-{number}"
 
 
 ACCOMPLISHED_CHOICES = [("", "–"), ("yes", _("Yes")), ("no", _("No"))]

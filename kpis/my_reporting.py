@@ -62,7 +62,7 @@ class ReportingTask:
 
 def entry_url(plan: Plan, period: Period, unit: OrganisationalUnit | None) -> str:
     """The admin's entry page set to the plan, period and unit."""
-    query = {"plan": plan.pk, "year": period.year, "period_kind": period.kind, "period_number": period.number}
+    query = {"plan": plan.pk, "year": period.year, "period": period.token}
     if unit is not None:
         query["unit"] = unit.pk
     return f"{reverse('admin:kpis_outcome_entry')}?{urlencode(query)}"

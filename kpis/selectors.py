@@ -93,6 +93,34 @@ def entry_rows_for_period(
     return rows
 
 
+# How many years back an entered figure's history reaches, by its kind of period: about two
+# dozen earlier figures for the plausibility check (kpis.plausibility).
+HISTORY_YEARS = {PeriodKind.TERTIAL: 8, PeriodKind.YEAR: 24}
+
+
+def earlier_values(indicator_ids, *, unit: OrganisationalUnit | None, period: Period, length: int) -> dict:
+    """(indicator, sex) → the latest ``length`` values stored before ``period`` for the same unit
+    and kind of period, newest first; one query."""
+    years_back = HISTORY_YEARS.get(period.kind, 2)
+    rows = (
+        Outcome.objects.filter(
+            indicator_id__in=list(indicator_ids),
+            period_kind=period.kind,
+            year__gte=period.year - years_back,
+            year__lte=period.year,
+            value__isnull=False,
+            **({"unit": unit} if unit else {"unit__isnull": True}),
+        )
+        .values_list("indicator_id", "sex", "year", "period_number", "value")
+        .order_by("-year", "-period_number")
+    )
+    history: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
+    for indicator_id, sex, year, number, value in rows:
+        if (year, number) < (period.year, period.number) and len(history[(indicator_id, sex)]) < length:
+            history[(indicator_id, sex)].append(value)
+    return history
+
+
 def monthly_values(
     measures, *, end_year: int, end_month: int, months: int = 12, unit=None, sex: str = Sex.TOTAL
 ) -> dict[int, list[tuple[int, int, Decimal]]]:

@@ -48,7 +48,7 @@ def url(plan, area=None) -> str:
 
 
 def shown_measures(response) -> list[str]:
-    return [row.measure.name for row, _form, _status in response.context["page"].rows]
+    return [row.measure.name for row, _form, _status, _questioned in response.context["page"].rows]
 
 
 def test_a_long_plan_opens_on_its_first_goal_area_with_links_to_every_part(admin_client_sv, long_plan):

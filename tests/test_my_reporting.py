@@ -128,8 +128,7 @@ def test_the_reporter_sees_their_unit_s_missing_figures_with_links_into_the_entr
     assert parse_qs(url.query) == {
         "plan": [str(region["plan"].pk)],
         "year": ["2026"],
-        "period_kind": ["tertial"],
-        "period_number": ["1"],
+        "period": ["tertial-1"],
         "unit": [str(region["north"].pk)],
     }
 

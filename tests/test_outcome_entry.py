@@ -59,7 +59,7 @@ def test_entry_page_lists_every_measure_of_the_plan(admin_client_sv):
     assert response.status_code == 200
     rows = response.context["page"].rows
     # One row per indicator: HSE, adopted under two goal areas of the plan, is entered once.
-    totals = [row for row, _form, _status in rows if row.sex == Sex.TOTAL]
+    totals = [row for row, _form, _status, _questioned in rows if row.sex == Sex.TOTAL]
     indicator_ids = [row.measure.indicator_id for row in totals]
     assert sorted(indicator_ids) == sorted(
         set(Measure.objects.filter(plan=plan).values_list("indicator_id", flat=True))
@@ -90,7 +90,7 @@ def test_entering_april_outcomes_for_every_measure_saves_them(admin_client_sv, a
     # The page now shows the saved values the Swedish way, each with its status from the engine.
     page_after = admin_client_sv.get(ENTRY_URL + april_2025_query(plan))
     assert "12" in page_after.content.decode()
-    statuses = [status for _row, _form, status in page_after.context["page"].rows]
+    statuses = [status for _row, _form, status, _questioned in page_after.context["page"].rows]
     assert all(status is not None for status in statuses)
     assert "● Uppfyllt" in page_after.content.decode()
 
