@@ -195,6 +195,30 @@ IMPORT_PENDING_SECONDS = int(os.environ.get("IMPORT_PENDING_SECONDS", str(2 * 60
 # A plan with more rows than this (an indicator per sex) is entered one goal area at a time.
 ENTRY_PAGE_MAX_ROWS = int(os.environ.get("ENTRY_PAGE_MAX_ROWS", "300"))
 
+# E-mail (the reporting reminders, meetings/reminders.py): Django's mailers from the environment.
+# In development without EMAIL_HOST the messages are written to the console, so nothing is sent
+# by surprise; in production they go by SMTP (to the machine's own mail server unless EMAIL_HOST
+# names another).
+if os.environ.get("EMAIL_HOST") or not DEBUG:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "timeout": 30,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "malstyrning@localhost")
+# The address of the site in e-mails (a command has no request to take it from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 
 # --- Production hardening (see README "Running in production") -------------------------------
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]

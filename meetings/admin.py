@@ -19,6 +19,9 @@ from config.admin_guard import (
 )
 from goalplan.admin_columns import year_column
 from kpis.access import REASON_MAX_LENGTH
+
+# The reporting rounds' rules and the reminders' log are registered there.
+from meetings.admin_rounds import ReportingRuleAdmin, SentReminderAdmin  # noqa: F401
 from meetings.models import (
     AgendaItem,
     FollowUpReport,
@@ -26,7 +29,6 @@ from meetings.models import (
     InternalControlItem,
     Meeting,
     ProposedAdjustment,
-    ReportingRule,
 )
 from meetings.services import APPROVE_PERMISSION, approve_report, unapprove_report
 
@@ -235,18 +237,6 @@ class FollowUpReportAdmin(GuardedHistoryAdmin):
             "can_unapprove": report is not None and report.is_approved and self.has_approve_permission(request),
         }
         return super().change_view(request, object_id, form_url, context)
-
-
-@admin.register(ReportingRule)
-class ReportingRuleAdmin(GuardedModelAdmin):
-    list_display = [
-        "body",
-        "opens_after",
-        "entry_closes_before_papers",
-        "papers_before_meeting",
-        "reminder_days",
-    ]
-    list_select_related = ["body"]
 
 
 class UnapproveForm(forms.Form):

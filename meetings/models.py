@@ -279,6 +279,36 @@ class ReportingRule(models.Model):
             return cls(body=body)
 
 
+class SentReminder(models.Model):
+    """A reminder e-mailed to a person about their missing figures in a round: one a person, round
+    and day (the reminder command may run as often as cron likes)."""
+
+    report = models.ForeignKey(
+        FollowUpReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="sent_reminders"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    sent_on = models.DateField(_("day"))
+    address = models.EmailField(_("address"))
+    missing = models.PositiveIntegerField(_("missing figures"))
+    text = models.TextField(_("message"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "recipient", "sent_on"], name="reminder_once_a_day_per_person_and_round"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} – {self.report} ({self.sent_on.isoformat()})"
+
+
 class ProposedAdjustment(models.Model):
     """A change to a goal or target proposed in a follow-up report, with its reason."""
 

@@ -45,8 +45,15 @@ def admin_models():
     ]
 
 
+# Logs written by the product itself (the reminder command): administrators read them, no one
+# writes them in the admin, and reporters do not see their colleagues' addresses.
+LOGS = {"meetings.sentreminder"}
+
+
 def rights(role: str, model) -> set[str]:
     """The permissions a role has on a model, from the role definitions."""
+    if model._meta.label_lower in LOGS:
+        return {"view"} if role == "administrator" else set()
     if role == "administrator":
         return {"view", "add", "change", "delete", "approve"}
     if role == "reporter" and model._meta.app_label in OUR_APPS:
@@ -103,6 +110,12 @@ def sample(model):
             period_number=3,
             unit=OrganisationalUnit.objects.get(name="Kirurgi"),
             value=Decimal("64"),
+        )
+    if model._meta.label_lower == "meetings.sentreminder":
+        report = model._meta.get_field("report").related_model.objects.order_by("pk").first()
+        recipient = get_user_model().objects.create_user(username="paminnd", email="paminnd@example.se")
+        return model.objects.create(
+            report=report, recipient=recipient, sent_on="2025-05-05", address=recipient.email, missing=2, text="Hej"
         )
     if model is Group:
         return Group.objects.create(name="Testgrupp")  # not a role: an administrator may delete it
