@@ -32,7 +32,13 @@ def test_postgres_url():
     )
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("malstyrning", "postgres", "s@cret")
-    assert (config["HOST"], config["PORT"], config["OPTIONS"]) == ("127.0.0.1", "5432", {"sslmode": "disable"})
+    assert (config["HOST"], config["PORT"]) == ("127.0.0.1", "5432")
+    assert config["OPTIONS"] == {"sslmode": "disable", "options": "-c jit=off -c work_mem=32MB"}
+
+
+def test_the_url_s_own_session_options_win():
+    config = database_from_url("postgres://postgres@127.0.0.1:5432/m?options=-c%20work_mem%3D8MB", base_dir=Path("."))
+    assert config["OPTIONS"] == {"options": "-c work_mem=8MB"}
 
 
 @pytest.mark.parametrize("url", ["mysql://root@localhost/db", "postgres://postgres@127.0.0.1:5432/"])
