@@ -14,7 +14,7 @@ from kpis.diff_views import plan_diff_page
 from kpis.plan_views import goal_detail, plan_detail
 from kpis.reporting_views import my_reporting
 from kpis.views import measure_detail
-from meetings.views import calendar, report_detail, report_download
+from meetings.views import calendar, completeness, report_detail, report_download
 
 
 class ShortNameConverter:
@@ -51,6 +51,7 @@ urlpatterns = [
     path("sammantraden/<short_name:body>/<int:year>/", calendar, name="calendar"),
     path("rapporter/<int:pk>/", report_detail, name="report_detail"),
     path("rapporter/<int:pk>/pdf/", report_download, name="report_download"),
+    path("rapporter/<int:pk>/inrapportering/", completeness, name="completeness_board"),
     path("min-rapportering/", my_reporting, name="my_reporting"),
 ]
 

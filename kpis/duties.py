@@ -12,21 +12,23 @@ yes/no answer). Read in two queries, whatever the number of units and indicators
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
+from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit, Plan
 from goalplan.periods import Period, PeriodKind
 from kpis.models import Indicator, Measure, Outcome
+from kpis.status.queries import fetched
 from kpis.status.spans import is_due
 
 Frequency = Measure.Frequency
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Duty:
     """One figure a round asks for: an indicator's, for a unit (None: the whole plan)."""
 
@@ -34,6 +36,7 @@ class Duty:
     unit: OrganisationalUnit | None
     entry_period: Period  # the period the entry page enters it as
     reported: bool
+    changed_late: bool = False  # changed at or after ``duties_of``'s ``late_after``
 
     @property
     def indicator(self) -> Indicator:
@@ -54,66 +57,108 @@ def reporting_units(plan: Plan) -> list[OrganisationalUnit]:
     return list(OrganisationalUnit.objects.filter(body_id=plan.body_id, is_active=True).order_by("name", "pk"))
 
 
-def duties_of(
+@dataclass
+class RoundFigures:
+    """What a round asks of a plan, as columns (its due measures, one per indicator) and scopes
+    (the whole plan and the units): a region's round is 400 × 61 figures, read this way without
+    an object per figure (``duties`` makes them, for a person's few)."""
+
+    measures: list[Measure]
+    units: list[OrganisationalUnit]
+    whole_plan: bool
+    entry_periods: dict[int, Period]  # by indicator
+    reported: dict[tuple[int, int | None], bool]  # (indicator, unit) → changed late
+
+    def asks(self, measure: Measure, unit: OrganisationalUnit | None) -> bool:
+        return self.whole_plan if unit is None else measure.indicator.reported_per_unit
+
+    @property
+    def scopes(self) -> list[OrganisationalUnit | None]:
+        return ([None] if self.whole_plan else []) + self.units
+
+    def duties(self) -> list[Duty]:
+        reported, duties = self.reported, []
+        for measure in self.measures:
+            for unit in self.scopes:
+                if self.asks(measure, unit):
+                    key = (measure.indicator_id, unit.pk if unit else None)
+                    period = self.entry_periods[measure.indicator_id]
+                    duties.append(Duty(measure, unit, period, key in reported, reported.get(key, False)))
+        return duties
+
+
+def round_figures(
     plan: Plan,
     period: Period,
     *,
     units: Iterable[OrganisationalUnit] | None = None,
     whole_plan: bool = True,
-) -> list[Duty]:
-    """Every figure the plan's round for the period asks for: the whole plan's (unless
+    late_after: datetime.datetime | None = None,
+) -> RoundFigures:
+    """What the plan's round for the period asks for: the whole plan's figures (unless
     ``whole_plan`` is false) and, for indicators reported per unit, each unit's (``units``; None:
-    every reporting unit of the plan)."""
-    measures = _first_measure_per_indicator(plan)
-    wanted: list[tuple[Measure, OrganisationalUnit | None]] = []
-    all_units = reporting_units(plan) if units is None else list(units)
-    for measure in measures:
-        if not is_due(measure.indicator, period):
-            continue
-        if whole_plan:
-            wanted.append((measure, None))
-        if measure.indicator.reported_per_unit:
-            wanted.extend((measure, unit) for unit in all_units)
-    entered = _entered(wanted, period)
-    duties = []
-    for measure, unit in wanted:
-        key = (measure.indicator_id, unit.pk if unit else None)
-        duties.append(
-            Duty(
-                measure=measure,
-                unit=unit,
-                entry_period=entry_period_of(measure.indicator, period),
-                reported=set(measure.sexes) <= entered.get(key, set()),
-            )
-        )
-    return duties
+    every reporting unit of the plan), and which are reported. ``late_after``: the moment from
+    which a change is late (the end of the deadline day)."""
+    measures = [measure for measure in _first_measure_per_indicator(plan) if is_due(measure.indicator, period)]
+    units = reporting_units(plan) if units is None else list(units)
+    if not any(measure.indicator.reported_per_unit for measure in measures):
+        units = []
+    entry_periods = {measure.indicator_id: entry_period_of(measure.indicator, period) for measure in measures}
+    reported = _entered(measures, units, whole_plan, period, entry_periods, late_after)
+    return RoundFigures(measures, units, whole_plan, entry_periods, reported)
+
+
+def duties_of(plan: Plan, period: Period, **options) -> list[Duty]:
+    """Every figure the plan's round for the period asks for, one Duty each (see
+    ``round_figures``)."""
+    return round_figures(plan, period, **options).duties()
 
 
 def _first_measure_per_indicator(plan: Plan) -> list[Measure]:
+    """The plan's measures in its order, one per indicator (an indicator adopted twice, like HSE
+    under two goal areas, is one figure to report)."""
     measures = Measure.objects.filter(plan=plan).order_by(
         "goal_area__order", "goal_area__pk", "goal__order", "goal__pk", "order", "pk"
     )
-    return list({measure.indicator_id: measure for measure in reversed(list(measures))}.values())[::-1]
+    first: dict[int, Measure] = {}
+    for measure in measures:
+        first.setdefault(measure.indicator_id, measure)
+    return list(first.values())
 
 
-def _entered(wanted, period: Period) -> dict[tuple[int, int | None], set[str]]:
-    """(indicator, unit) → the sexes with a value or an answer, for the round's period or each
-    indicator's entry period; one query."""
-    if not wanted:
+def _entered(measures, units, whole_plan, period, entry_periods, late_after) -> dict[tuple[int, int | None], bool]:
+    """(indicator, unit) → whether it was changed late, for each one reported (for the round's
+    period or the indicator's entry period, every sex it is split by); one query, counted by the
+    database (a region's round is some 50 000 groups of rows)."""
+    if not measures or not (units or whole_plan):
         return {}
-    indicators = {measure.indicator_id: measure.indicator for measure, _unit in wanted}
-    periods = {period, *(entry_period_of(indicator, period) for indicator in indicators.values())}
-    unit_ids = {unit.pk for _measure, unit in wanted if unit is not None}
-    scope = Q(unit__isnull=True) | Q(unit_id__in=sorted(unit_ids))
-    rows = (
-        Outcome.objects.in_periods(sorted(periods))
+    indicators = {measure.indicator_id: measure.indicator for measure in measures}
+    asked = {
+        indicator_id: {(p.year, p.kind, p.number) for p in (period, entry_periods[indicator_id])}
+        for indicator_id in indicators
+    }
+    periods = sorted({Period(*named) for named_periods in asked.values() for named in named_periods})
+    unit_ids = sorted(unit.pk for unit in units)
+    scope = (Q(unit__isnull=True) if whole_plan else Q(pk__in=[])) | Q(unit_id__in=unit_ids)
+    late = Q(updated_at__gte=late_after) if late_after is not None else Q(pk__in=[])
+    rows = fetched(
+        Outcome.objects.in_periods(periods)
         .filter(scope, Q(value__isnull=False) | Q(accomplished__isnull=False), indicator_id__in=sorted(indicators))
-        .values_list("indicator_id", "unit_id", "sex", "year", "period_kind", "period_number")
+        .values("indicator_id", "unit_id", "year", "period_kind", "period_number")
+        .annotate(
+            totals=Count("pk", filter=Q(sex=Sex.TOTAL)),
+            sexes=Count("pk", filter=Q(sex__in=[Sex.WOMEN, Sex.MEN])),
+            late=Count("pk", filter=late),
+        )
         .order_by()
+        .values_list("indicator_id", "unit_id", "year", "period_kind", "period_number", "totals", "sexes", "late")
     )
-    entered: dict[tuple[int, int | None], set[str]] = defaultdict(set)
-    for indicator_id, unit_id, sex, year, kind, number in rows:
-        row_period = Period(year, kind, number)
-        if row_period in (period, entry_period_of(indicators[indicator_id], period)):
-            entered[(indicator_id, unit_id)].add(sex)
-    return entered
+    split = {indicator_id for indicator_id, indicator in indicators.items() if indicator.split_by_sex}
+    reported: dict[tuple[int, int | None], bool] = {}
+    for indicator_id, unit_id, year, kind, number, totals, sexes, changed_late in rows:
+        complete = totals and (sexes >= 2 or indicator_id not in split)
+        if complete and (year, kind, number) in asked[indicator_id]:
+            # Complete for either period: late only if both were (the one in time counts).
+            key = (indicator_id, unit_id)
+            reported[key] = reported.get(key, True) and changed_late > 0
+    return reported

@@ -1,13 +1,18 @@
 """The meeting and follow-up calendar per body and year."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
 from config.pdf import RATE_WINDOW_SECONDS, TooManyRenders
 from config.routers import reads_from_replica
+from goalplan.roles import is_administrator
 from goalplan.selectors import visible_bodies, visible_to
+from kpis.dashboard import DASHBOARD_EXPORT_FORMATS as BOARD_EXPORT_FORMATS
+from meetings.board import board_dataset, completeness_board
+from meetings.filters import BoardFilterForm
 from meetings.models import FollowUpReport
 from meetings.pdf_cache import report_pdf_for
 from meetings.reports import content_of
@@ -39,7 +44,31 @@ def _report_or_404(user, pk: int) -> FollowUpReport:
 def report_detail(request, pk: int):
     """The report as a page: what its PDF holds (frozen once approved)."""
     report = _report_or_404(request.user, pk)
-    return render(request, "meetings/report_detail.html", {"report": report, "content": content_of(report)})
+    context = {"report": report, "content": content_of(report), "shows_board": is_administrator(request.user)}
+    return render(request, "meetings/report_detail.html", context)
+
+
+@login_required
+def completeness(request, pk: int):
+    """The round's completeness board, for controllers (administrators)."""
+    report = _report_or_404(request.user, pk)
+    if not is_administrator(request.user):
+        raise PermissionDenied
+    filters = BoardFilterForm(request.GET, plan=report.plan)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    board = completeness_board(report, unit=data.get("unit"), only_missing=bool(data.get("missing")))
+    if (export_format := request.GET.get("_export")) in BOARD_EXPORT_FORMATS:
+        return board_download(board, export_format)
+    return render(request, "meetings/completeness.html", {"board": board, "filters": filters})
+
+
+def board_download(board, export_format: str) -> HttpResponse:
+    response = HttpResponse(
+        board_dataset(board).export(export_format), content_type=BOARD_EXPORT_FORMATS[export_format]
+    )
+    name = f"inrapportering-{board.report.pk}.{export_format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

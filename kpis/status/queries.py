@@ -95,7 +95,7 @@ def _indicator_span_values(requests, *, unit, sexes, asked, yes_no) -> dict[Mont
         .filter(rows_wanted)
     )
     names = ["indicator_id", "unit_id", "sex", *annotations]
-    rows = _fetched(monthly.values(*names[:3]).annotate(**annotations).order_by().values_list(*names))
+    rows = fetched(monthly.values(*names[:3]).annotate(**annotations).order_by().values_list(*names))
 
     # What each indicator asks of a row: the spans it needs, each read from its own columns.
     wants: dict[int, list[tuple]] = defaultdict(list)
@@ -135,7 +135,7 @@ def _reaches(requests) -> list[tuple[tuple[int, int], set[int]]]:
     return [((first, last), ids) for (first, last), ids in runs]
 
 
-def _fetched(queryset) -> list[tuple]:
+def fetched(queryset) -> list[tuple]:
     """A values_list() queryset's rows. psycopg already returns an aggregate as the Decimal or int
     Django's per-cell converters would make of it (they are there for databases that do not, like
     SQLite's float sums), so on PostgreSQL the compiled query is run as it is: at region scale
