@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +45,10 @@ class SwedishDecimalInput(widgets.TextInput):
     def format_value(self, value):
         if isinstance(value, Decimal) and value.is_finite():
             decimals = max(0, -value.normalize().as_tuple().exponent)
-            return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+            # Swedish whatever the page's language: the field reads "," as the decimal sign, so
+            # an English "2,950" sent back unchanged would be stored as 2,95.
+            with translation.override("sv"):
+                return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
         return super().format_value(value)
 
 
@@ -105,7 +109,7 @@ def _token_of_old_link(kind: str, number: str | None) -> str:
     """The period token of an old link's kind and number ("year" for the full year's 0); what
     is no period stays as typed, for the field to refuse."""
     if kind == PeriodKind.YEAR:
-        return "year"
+        return "year" if number in (None, "", "0") else f"year-{number}"
     return f"{kind}-{number}"
 
 

@@ -22,9 +22,12 @@ from kpis.formatting import format_measure_value
 
 OUTLIER_Z = Decimal("3.5")
 Z_FACTOR = Decimal("0.6745")
-MEAN_DEVIATION_FACTOR = Decimal("0.7979")  # the MAD's stand-in when half the history is one value
+# When half the history is one value (MAD 0): 0,7979 × (x − median) / mean absolute deviation
+# (IBM's and Iglewicz–Hoaglin's stand-in, 0,7979 ≈ 1 / 1,2533).
+MEAN_DEVIATION_FACTOR = Decimal("0.7979")
 MIN_HISTORY = 6
 HISTORY_LENGTH = 24
+CHANGE_WORDS = ("utveckling", "förändring", "ökning", "minskning", "jämfört med")
 EXPONENT = re.compile(r"\d\s*[eE]\s*[-+]?\d")
 
 
@@ -41,7 +44,18 @@ def modified_z_score(value: Decimal, history: Sequence[Decimal]) -> Decimal | No
     mean_deviation = sum(deviations, Decimal(0)) / len(deviations)
     if not mean_deviation:
         return None
-    return (value - median) / (MEAN_DEVIATION_FACTOR * mean_deviation)
+    return MEAN_DEVIATION_FACTOR * (value - median) / mean_deviation
+
+
+def _is_share(measure, history: Sequence[Decimal]) -> bool:
+    """A "%" indicator is a share unless it reads as a rate of change: its wording says so
+    ("Nettokostnadsutveckling", "-förändring") or its own history went below zero."""
+    if measure.unit.strip() != "%":
+        return False
+    name = str(measure).lower()
+    if any(word in name for word in CHANGE_WORDS):
+        return False
+    return not any(value < 0 for value in history)
 
 
 def implausibilities(typed: str, value: Decimal | None, measure, history: Sequence[Decimal]) -> list[str]:
@@ -54,7 +68,7 @@ def implausibilities(typed: str, value: Decimal | None, measure, history: Sequen
         )
     if value is None:
         return found
-    if measure.unit.strip() == "%" and not Decimal(0) <= value <= Decimal(100):
+    if _is_share(measure, history) and not Decimal(0) <= value <= Decimal(100):
         found.append(_("A share outside 0–100 %."))
     score = modified_z_score(value, history)
     if score is not None and abs(score) > OUTLIER_Z:

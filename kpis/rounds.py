@@ -88,13 +88,14 @@ def rounds_of_plan(plan: Plan) -> list[RoundSchedule]:
 
 
 def notices_for(plan: Plan, period: Period | None = None, *, today: datetime.date | None = None) -> list[RoundNotice]:
-    """The rounds a page of the plan mentions: the round of the period shown (same months, e.g.
-    the tertial report for "Ack april"), and every round open for entry today."""
+    """The rounds a page of the plan mentions: the round of the period shown (ending the same
+    month: the tertial report for "Ack april", for T1 and for April itself, the month it is
+    entered as), and every round open for entry today."""
     today = today or timezone.localdate()
     notices = []
     for schedule in rounds_of_plan(plan):
-        state = schedule.state(today)
-        same_months = period is not None and schedule.period.span == period.span
-        if same_months or state in (RoundState.OPEN, RoundState.LATE):
-            notices.append(RoundNotice(schedule, state, schedule.working_days_left(today)))
+        notice = RoundNotice(schedule, schedule.state(today), schedule.working_days_left(today))
+        same_end = period is not None and schedule.period.span.end == period.span.end
+        if same_end or notice.is_open:
+            notices.append(notice)
     return notices

@@ -23,6 +23,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from goalplan.models import OrganisationalUnit
+from goalplan.selectors import readable_plans
+from kpis.access import outcome_scope_for
 from kpis.duties import Duty, duties_of
 from kpis.my_reporting import entry_url
 from kpis.rounds import RoundSchedule
@@ -59,8 +61,20 @@ def due_reminders(today: datetime.date) -> list[Reminder]:
                 if person is not None:
                     missing[person].append(duty)
         recipients = get_user_model().objects.filter(pk__in=missing, is_active=True).exclude(email="")
-        reminders += [Reminder(report, schedule, person, missing[person.pk]) for person in recipients.order_by("pk")]
+        for person in recipients.order_by("pk"):
+            if theirs := _theirs(person, report, missing[person.pk]):
+                reminders.append(Reminder(report, schedule, person, theirs))
     return reminders
+
+
+def _theirs(person, report: FollowUpReport, duties: list[Duty]) -> list[Duty]:
+    """The figures the person may both read (the plan) and write (the unit, or the whole plan for
+    an administrator): a unit's former reporter, or a responsible person without the right to
+    enter the figure, is not mailed the plan's names."""
+    if not readable_plans(person).filter(pk=report.plan_id).exists():
+        return []
+    scope = outcome_scope_for(person)
+    return [duty for duty in duties if scope.allows_unit(duty.unit.pk if duty.unit else None)]
 
 
 def _reporters_of(unit_ids: set[int]) -> dict[int, list[int]]:

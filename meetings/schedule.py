@@ -36,4 +36,6 @@ def reminder_days(schedule: RoundSchedule, rule: ReportingRule) -> list[datetime
     deadline, and on it."""
     if schedule.deadline is None:
         return []
-    return sorted({working_days_before(schedule.deadline, rule.reminder_days), schedule.deadline})
+    days = {working_days_before(schedule.deadline, rule.reminder_days), schedule.deadline}
+    # Never before entry opens: a figure cannot be asked for before its period has ended.
+    return sorted(day for day in days if day >= schedule.opens_on)

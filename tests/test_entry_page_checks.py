@@ -157,3 +157,36 @@ def test_the_modified_z_score():
     assert modified_z_score(Decimal(6), flat) is None  # no spread: nothing to judge by
     mostly_flat = [Decimal(5)] * 6 + [Decimal(6), Decimal(7)]  # MAD 0: the mean deviation instead
     assert modified_z_score(Decimal(50), mostly_flat) > 3.5
+
+
+def test_an_english_page_shows_and_reads_values_the_swedish_way(plan, client):
+    client.force_login(get_user_model().objects.create_superuser("controller-en"))
+    Outcome.objects.create(
+        indicator=plan.visits.indicator, year=2026, period_kind=PeriodKind.MONTH, period_number=5, value=Decimal(2950)
+    )
+    response = client.get(URL, query(plan), HTTP_ACCEPT_LANGUAGE="en")
+    assert 'value="2\xa0950"' in response.content.decode()
+    page = response.context["page"]
+    data = entry_post_data(
+        page.formset, lambda form: "2\xa0950" if form.initial["measure_id"] == plan.visits.pk else ""
+    )
+    saved = client.post(f"{URL}?plan={plan.pk}&year=2026&period=month-5", data, HTTP_ACCEPT_LANGUAGE="en")
+    assert saved.status_code == 302
+    assert stored(plan.visits) == Decimal(2950)
+
+
+def test_a_rate_of_change_in_percent_may_be_negative(plan, admin_sv):
+    plan.share.name = "Nettokostnadsutveckling"
+    plan.share.save()
+    assert post(admin_sv, plan, {"Nettokostnadsutveckling": "-1,5"}).status_code == 302
+    assert stored(plan.share) == Decimal("-1.5")
+
+
+def test_an_old_link_with_an_impossible_full_year_number_is_refused(plan, admin_sv):
+    page = admin_sv.get(URL, {"plan": plan.pk, "year": 2026, "period_kind": "year", "period_number": 7})
+    assert "Välj ett giltigt alternativ" in page.content.decode()
+
+
+def test_the_mean_deviation_stand_in_is_not_too_eager():
+    history = [Decimal(v) for v in (10, 10, 10, 10, 12, 14)]  # MAD 0
+    assert abs(modified_z_score(Decimal(13), history) - Decimal("2.39")) < Decimal("0.01")

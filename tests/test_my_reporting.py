@@ -171,3 +171,12 @@ def test_the_page_asks_a_fixed_number_of_queries(region, client, monkeypatch, dj
     client.force_login(region["reporter"])
     with django_assert_max_num_queries(20):
         assert client.get("/min-rapportering/").status_code == 200
+
+
+def test_a_round_without_a_deadline_is_still_to_report(region):
+    report = region["plan"].reports.get()
+    report.meeting = None
+    report.save()
+    (task,) = reporting_tasks(region["reporter"], today=IN_THE_ROUND)
+    assert task.notice.state == "unscheduled"
+    assert task.notice.schedule.deadline is None

@@ -6,9 +6,12 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
-from meetings.models import SentReminder
+from goalplan.roles import REPORTERS
+from meetings.models import Meeting, ReportingRule, SentReminder
+from meetings.schedule import reminder_days
 from tests.test_my_reporting import APRIL, T1, enter, region  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +97,27 @@ def test_the_log_is_read_in_the_admin_and_written_by_no_one(people, admin_client
     page = admin_client_sv.get("/admin/meetings/sentreminder/").content.decode()
     assert "norr@norrby.se" in page
     assert admin_client_sv.get("/admin/meetings/sentreminder/add/").status_code == 403
+
+
+def test_only_people_who_may_read_and_enter_the_figures_are_reminded(people, mailoutbox, settings):
+    settings.COMMITTEE_PAGES_VISIBILITY = "members"
+    people["reporter"].groups.remove(Group.objects.get(name=REPORTERS))  # a former reporter
+    member = people["reporter"].__class__.objects.create_user("ledamot-annan", email="ledamot@annan.se")
+    indicator = people["whole"].indicator
+    indicator.responsible_person = member  # may neither read the plan nor enter its figures
+    indicator.save()
+    send(FIRST_REMINDER)
+    assert [message.to for message in mailoutbox] == []
+
+
+def test_no_reminder_before_entry_opens(people, mailoutbox):
+    # A meeting the day after entry opens: the rule's first reminder (3 working days before the
+    # deadline) would fall in April, before the period has ended.
+    report = people["plan"].reports.get()
+    report.meeting = Meeting.objects.create(body=people["plan"].body, starts_on=D(2026, 5, 5))
+    report.save()
+    schedule = report.schedule()
+    assert (schedule.opens_on, schedule.deadline) == (D(2026, 5, 4), D(2026, 5, 4))
+    assert reminder_days(schedule, ReportingRule.for_body(report.body)) == [D(2026, 5, 4)]
+    send(D(2026, 4, 28))
+    assert mailoutbox == []

@@ -165,4 +165,11 @@ def test_the_entry_page_shows_the_round_of_its_period(admin_client_sv, monkeypat
         "/admin/kpis/outcome/enter/", {"plan": plan.pk, "year": 2025, "period_kind": "tertial", "period_number": 1}
     ).content.decode()
     assert "Tertialrapport per april 2025" in page
-    assert "Sista dag passerad" in page
+    assert "Sista dagen har passerat" in page
+
+
+def test_a_month_s_page_names_the_round_that_month_ends(other_region):
+    april = Period(2026, "month", 4)
+    assert [n.schedule.report_id for n in notices_for(other_region.plan, april, today=D(2026, 11, 1))] == [
+        other_region.pk
+    ]
