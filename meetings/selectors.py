@@ -1,6 +1,7 @@
 """Reads for the meeting calendar page."""
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from goalplan.models import Body
 from kpis.access import LockedMonths
@@ -52,4 +53,18 @@ def approved_months() -> LockedMonths:
         months = report.period.months()
         plan_months.update((report.plan_id, year, month) for year, month in months)
         body_months.update((report.body_id, year, month) for year, month in months)
-    return LockedMonths(plan_months=frozenset(plan_months), body_months=frozenset(body_months))
+    return LockedMonths(
+        plan_months=frozenset(plan_months), body_months=frozenset(body_months), closed_plan_months=closed_months()
+    )
+
+
+def closed_months(today=None) -> frozenset[tuple[int, int, int]]:
+    """(plan, year, month) of every reporting round past its lock date: closed by themselves."""
+    today = today or timezone.localdate()
+    closed = set()
+    reports = FollowUpReport.objects.filter(plan__isnull=False).select_related("meeting", "body__reporting_rule")
+    for report in reports.defer("snapshot", "pdf"):
+        locks_on = report.schedule().locks_on
+        if locks_on is not None and today >= locks_on:
+            closed.update((report.plan_id, year, month) for year, month in report.period.months())
+    return frozenset(closed)

@@ -1,5 +1,6 @@
 """Audit history of outcomes and targets; periods in approved reports are locked."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -58,7 +59,11 @@ def test_measure_page_shows_the_former_target(admin_client_sv):
     assert "Målvärdets historik" in page and "5,8 % helår" in page and "5,5 % helår" in page and "§ 110" in page
 
 
-def test_an_approved_period_is_locked_for_everyone_but_an_administrator_with_a_reason(admin_user, django_user_model):
+def test_an_approved_period_is_locked_for_everyone_but_an_administrator_with_a_reason(
+    admin_user, django_user_model, monkeypatch
+):
+    # In the round per April 2018, before it closed (2018-05-21): what is tested is the approval.
+    monkeypatch.setattr("meetings.selectors.timezone.localdate", lambda: datetime.date(2018, 5, 3))
     measure = Measure.objects.get(plan=rs_plan_2018(), name__startswith="Sjukfrånvaro")
     unit = OrganisationalUnit.objects.get(name="Akutvård")
     reporter = django_user_model.objects.create_user(username="rapportor", is_staff=True)

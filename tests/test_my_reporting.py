@@ -10,14 +10,17 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from goalplan.models import Body, OrganisationalUnit, Plan
 from goalplan.periods import Period, PeriodKind
 from goalplan.roles import ADMINISTRATORS, REPORTERS
+from kpis.access import RoundClosed, write_rules_for
 from kpis.duties import duties_of
 from kpis.models import Measure, Outcome
 from kpis.my_reporting import reporting_tasks
 from meetings.models import FollowUpReport, Meeting
+from tests.entry_forms import entry_post_data
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -180,3 +183,39 @@ def test_a_round_without_a_deadline_is_still_to_report(region):
     (task,) = reporting_tasks(region["reporter"], today=IN_THE_ROUND)
     assert task.notice.state == "unscheduled"
     assert task.notice.schedule.deadline is None
+
+
+def entry_post(client, region, value, *, day, monkeypatch):
+    """The reporter's April entry page for Område Norr, posted with ``value`` for every row."""
+    monkeypatch.setattr("meetings.selectors.timezone.localdate", lambda: day)
+    url = "/admin/kpis/outcome/enter/"
+    query = {"plan": region["plan"].pk, "year": 2026, "period": "month-4", "unit": region["north"].pk}
+    page = client.get(url, query).context["page"]
+    data = entry_post_data(page.formset, lambda form: value)
+    return client.post(f"{url}?plan={region['plan'].pk}&year=2026&period=month-4&unit={region['north'].pk}", data)
+
+
+def test_a_round_closes_by_itself_for_reporters_on_its_lock_date(region, client, monkeypatch):
+    client.force_login(region["reporter"])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    # Locked from 2026-05-26 (the papers for the meeting on 2 June).
+    assert entry_post(client, region, "70", day=D(2026, 5, 25), monkeypatch=monkeypatch).status_code == 302
+    refused = entry_post(client, region, "71", day=D(2026, 5, 26), monkeypatch=monkeypatch)
+    assert refused.status_code == 403  # as for an approved period
+    assert set(Outcome.objects.filter(unit=region["north"]).values_list("value", flat=True)) == {Decimal(70)}
+    # An administrator still corrects it, without a reason (it is not approved).
+    client.force_login(region["admin"])
+    assert entry_post(client, region, "72", day=D(2026, 5, 26), monkeypatch=monkeypatch).status_code == 302
+
+
+def test_the_closed_round_s_refusal_names_it(region):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("meetings.selectors.timezone.localdate", lambda: D(2026, 5, 26))
+        rules = write_rules_for(region["reporter"])
+    with pytest.raises(RoundClosed, match="rapporteringsomgång har stängts"), translation.override("sv"):
+        rules.check(plan_ids=[region["plan"].pk], period=APRIL, unit_id=region["north"].pk)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("meetings.selectors.timezone.localdate", lambda: D(2026, 5, 25))
+        write_rules_for(region["reporter"]).check(
+            plan_ids=[region["plan"].pk], period=APRIL, unit_id=region["north"].pk
+        )

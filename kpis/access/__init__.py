@@ -8,6 +8,8 @@ committee pages.
 Figures that a committee has acted on are *locked*:
 - outcomes, status overrides, goal assessments and budget outcomes of a month in an approved
   follow-up report (budget outcomes for every approved report of the body);
+- for everyone but an administrator, outcomes, status overrides and goal assessments of a month
+  in a reporting round past its lock date (when the papers go out), approved or not;
 - a decided plan and what it decided: goal areas, goals, assignments, measures, targets, budget
   frames and lines, frame changes, investments, savings measures and their planned effects.
 Moving a row that carries locked rows along (a measure to another plan) counts as changing them.
@@ -27,6 +29,7 @@ from kpis.access.scope import (
     DecisionLocked,
     OutcomeScope,
     PeriodLocked,
+    RoundClosed,
     UnitNotAllowed,
     WriteLocked,
     outcome_scope_for,
@@ -45,6 +48,7 @@ __all__ = [
     "LockedMonths",
     "OutcomeScope",
     "PeriodLocked",
+    "RoundClosed",
     "UnitNotAllowed",
     "WriteLocked",
     "WriteRules",

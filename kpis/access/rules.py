@@ -21,6 +21,7 @@ from kpis.access.scope import (
     DecisionLocked,
     OutcomeScope,
     PeriodLocked,
+    RoundClosed,
     UnitNotAllowed,
     WriteLocked,
     outcome_scope_for,
@@ -39,6 +40,7 @@ class WriteRules:
     locked: frozenset[tuple[int, int, int]]  # (plan, year, month)
     decided_plans: frozenset[int] = frozenset()
     locked_body_months: frozenset[tuple[int, int, int]] = frozenset()  # (body, year, month)
+    closed: frozenset[tuple[int, int, int]] = frozenset()  # (plan, year, month) of closed rounds
 
     def is_locked(self, plan_id: int, year: int, month: int) -> bool:
         return (plan_id, year, month) in self.locked
@@ -63,6 +65,15 @@ class WriteRules:
         )
         if guard.by_period and in_approved_report:
             return PeriodLocked(_("The period is in an approved report; only an administrator may change it."))
+        if (
+            guard.by_period
+            and facts.year is not None
+            and not self.scope.is_administrator
+            and any((plan_id, facts.year, facts.end_month) in self.closed for plan_id in facts.plan_ids)
+        ):
+            return RoundClosed(
+                _("The reporting round of the period has closed; only an administrator may change its figures.")
+            )
         if guard.by_decision and facts.plan_ids & self.decided_plans:
             return DecisionLocked(
                 _("The plan is decided; only an administrator may change its targets and budget, with a reason.")
@@ -205,6 +216,9 @@ class LockedMonths:
 
     plan_months: frozenset[tuple[int, int, int]] = frozenset()
     body_months: frozenset[tuple[int, int, int]] = frozenset()
+    # (plan, year, month) of reporting rounds past their lock date, approved or not: closed to
+    # everyone but an administrator (who corrects them without a reason until they are approved).
+    closed_plan_months: frozenset[tuple[int, int, int]] = frozenset()
 
 
 # Who approves what: the meetings app registers its follow-up reports (meetings/apps.py), so the
@@ -226,4 +240,5 @@ def write_rules_for(user) -> WriteRules:
         locked=frozenset().union(*(a.plan_months for a in approved)),
         decided_plans=frozenset(decided),
         locked_body_months=frozenset().union(*(a.body_months for a in approved)),
+        closed=frozenset().union(*(a.closed_plan_months for a in approved)),
     )

@@ -50,5 +50,9 @@ class PeriodLocked(WriteLocked):
     """The period is in an approved report and the person is not an administrator."""
 
 
+class RoundClosed(WriteLocked):
+    """The period's reporting round is past its lock date and the person is not an administrator."""
+
+
 class DecisionLocked(WriteLocked):
     """The figure belongs to a decided plan and the person is not an administrator."""
