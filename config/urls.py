@@ -14,7 +14,7 @@ from kpis.diff_views import plan_diff_page
 from kpis.plan_views import goal_detail, plan_detail
 from kpis.reporting_views import my_reporting
 from kpis.views import measure_detail
-from meetings.views import calendar, completeness, report_detail, report_download
+from meetings.views import calendar, completeness, report_detail, report_download, round_unit
 
 
 class ShortNameConverter:
@@ -52,6 +52,8 @@ urlpatterns = [
     path("rapporter/<int:pk>/", report_detail, name="report_detail"),
     path("rapporter/<int:pk>/pdf/", report_download, name="report_download"),
     path("rapporter/<int:pk>/inrapportering/", completeness, name="completeness_board"),
+    path("rapporter/<int:pk>/rapportering/", round_unit, name="round_whole_plan"),
+    path("rapporter/<int:pk>/rapportering/<int:unit>/", round_unit, name="round_unit"),
     path("min-rapportering/", my_reporting, name="my_reporting"),
 ]
 

@@ -139,9 +139,9 @@ class GoalAssessmentInline(GuardedTabularInline):
 
 @admin.register(Goal)
 class GoalAdmin(GuardedHistoryAdmin):
-    list_display = ["__str__", "kind", "plan", "goal_area", "parent"]
+    list_display = ["__str__", "kind", "plan", "goal_area", "parent", "analysis_owner"]
     list_filter = ["kind", "plan", "shared_with"]
-    list_select_related = ["plan", "goal_area", "parent"]
+    list_select_related = ["plan", "goal_area", "parent", "analysis_owner"]
     search_fields = ["title", "description", "code"]
     autocomplete_fields = ["plan", "goal_area", "parent"]
     filter_horizontal = ["shared_with"]

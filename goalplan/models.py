@@ -387,6 +387,15 @@ class Goal(models.Model):
         related_name="shared_goals",
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    analysis_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner of the analysis"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="analysed_goals",
+        help_text=_("Who writes the goal's analysis at each follow-up."),
+    )
 
     # Moving a goal to another plan carries its assessments: kept with the reason.
     history = HistoricalRecords()

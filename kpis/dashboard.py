@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from goalplan.models import Goal, GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import Period
 from goalplan.templatetags.status_badge import status_badge
+from kpis.approval_changes import changes_after_approval
 from kpis.charts import sparkline_points
 from kpis.models import Measure
 from kpis.selectors import latest_period_with_data, measures_of_plan, monthly_values
@@ -53,6 +54,7 @@ class MeasureRow:
     forecast: str = ""  # empty without a forecast
     forecast_badge: str = ""
     forecast_coverage: str = ""
+    changed_after_approval: str = ""  # who changed the approved figure, when and why
 
     @classmethod
     def of(cls, evaluation: Evaluation, sparkline: str, *, url: str) -> "MeasureRow":
@@ -134,9 +136,12 @@ def plan_dashboard(
         if (not status or e.status == status) and (area is None or e.measure.goal_area_id == area.pk)
     ]
     measure_url = measure_url_maker(period.query)
+    changes = changes_after_approval(plan, period, unit.pk if unit else None)
     for evaluation in shown:
         points = sparkline_points([value for _y, _m, value in series.get(evaluation.measure.pk, [])])
         row = MeasureRow.of(evaluation, points, url=measure_url(evaluation.measure.pk))
+        if changed := changes.get(evaluation.measure.indicator_id):
+            row.changed_after_approval = "; ".join(change.text for change in changed)
         if evaluation.measure.goal_id:
             rows_by_goal[evaluation.measure.goal_id].append(row)
         else:

@@ -199,9 +199,11 @@ class EntryPage:
 
     @cached_property
     def locked(self) -> bool:
-        """Locked by an approved report of any plan the figures feed, read or not."""
+        """Approved in a report of any plan the figures feed, read or not, or for the unit (the
+        whole plan) in a round of one of them."""
         plans = plans_fed_by(row.measure.indicator_id for row in self.entry_rows) | {self.plan.pk}
-        return self.write_rules.is_locked_in_any(plans, self.period.year, self.period.end_month)
+        unit_id = self.unit.pk if self.unit else None
+        return self.write_rules.approval_of(plans, self.period.year, self.period.end_month, unit_id) is not None
 
 
 def entry_page(

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from goalplan.choices import Sex
 from goalplan.models import MAX_YEAR, MIN_YEAR
-from kpis.access import validate_reason, write_rules_for
+from kpis.access import GUARDS, Facts, PeriodLocked, UnitApproved, WriteLocked, validate_reason, write_rules_for
 from kpis.forms import parse_swedish_decimal
 from kpis.import_lookups import columns_of, indicator_lookup, period_parser, unit_lookup
 from kpis.import_writes import BATCH_SIZE, ImportConflict, ImportResult, Key, ParsedRow, RowError, write_rows
@@ -70,6 +70,15 @@ NO = {"nej", "no", "ej genomfört", "ej genomfort"}
 # Outcome.value holds 16 digits, 4 after the comma.
 VALUE_PLACES = Decimal("0.0001")
 VALUE_LIMIT = Decimal("1e12")
+
+
+def _lock_message(lock: WriteLocked) -> str:
+    """A locked row's error: the refusal, and that an administrator may change it with a reason."""
+    if isinstance(lock, UnitApproved):
+        return _("The unit's figures of the period are approved; only an administrator may change them, with a reason.")
+    if isinstance(lock, PeriodLocked):
+        return _("The period is in an approved report; only an administrator may change it, with a reason.")
+    return str(lock.args[0])
 
 
 class _Errors:
@@ -133,9 +142,10 @@ def import_outcomes(
     ]
 
     @cache
-    def is_locked(indicator_id: int, year: int, month: int) -> bool:
-        # Asked once per indicator and month, not once per row: a file repeats them on every unit.
-        return rules.is_locked_in_any(plans_of.get(indicator_id, ()), year, month)
+    def lock_of(indicator_id: int, year: int, month: int, unit_id: int | None) -> WriteLocked | None:
+        # Asked once per indicator, month and unit, not once per row of every sex.
+        facts = Facts(frozenset(plans_of.get(indicator_id, ())), year=year, end_month=month, unit_id=unit_id)
+        return rules.lock_of(facts, GUARDS["kpis.outcome"])
 
     # The rows are streamed: reading stops (UnreadableFile) as soon as the row limit is passed.
     for row_number, values in enumerate(rows, start=2):
@@ -206,15 +216,13 @@ def import_outcomes(
             fail("unit", _("You may not enter outcomes for “%(value)s”.") % {"value": unit_text})
         elif indicator is not None and not unit_text and not rules.scope.allows_unit(None):
             fail("unit", _("You may only enter outcomes for your own units; this row has no unit."))
-        if (
-            indicator is not None
-            and period is not None
-            and is_locked(indicator.pk, year, period.end_month)
-            and not (rules.scope.is_administrator and reason)
-        ):
-            fail(
-                "period", _("The period is in an approved report; only an administrator may change it, with a reason.")
-            )
+        lock = (
+            lock_of(indicator.pk, year, period.end_month, unit_id)
+            if indicator is not None and period is not None and not (unit_text and unit_id is None)
+            else None
+        )
+        if lock is not None and not (rules.scope.is_administrator and reason):
+            fail("period", _lock_message(lock))
         if errors.count > errors_before or indicator is None or period is None:
             continue
         key = (indicator.pk, period.year, str(period.kind), period.number, unit_id, sex)

@@ -21,7 +21,7 @@ from goalplan.roles import is_administrator
 from goalplan.selectors import readable_plans
 from kpis.access import outcome_scope_for
 from kpis.duties import Duty, duties_of
-from kpis.rounds import RoundNotice, notices_for
+from kpis.rounds import ApprovalState, RoundNotice, approval_states, notices_for
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,15 @@ class ReportingTask:
     notice: RoundNotice
     unit: OrganisationalUnit | None
     duties: list[Duty] = field(default_factory=list)
+    approval: ApprovalState | None = None  # None: nothing has happened in the round yet
+
+    @property
+    def round_url(self) -> str:
+        """The unit's page in the round: analyses, marking ready, the controller's answer."""
+        report_id = self.notice.schedule.report_id
+        if self.unit is None:
+            return reverse("round_whole_plan", args=[report_id])
+        return reverse("round_unit", args=[report_id, self.unit.pk])
 
     @property
     def missing(self) -> list[Duty]:
@@ -99,4 +108,7 @@ def reporting_tasks(user, *, today: datetime.date | None = None) -> list[Reporti
                 own = [duty for duty in whole if duty.indicator.responsible_person_id == user.pk]
                 tasks.append(ReportingTask(plan, notice, None, own))
     tasks = [task for task in tasks if task.duties]
+    states = approval_states(sorted({task.notice.schedule.report_id for task in tasks}))
+    for task in tasks:
+        task.approval = states.get((task.notice.schedule.report_id, task.unit.pk if task.unit else None))
     return sorted(tasks, key=lambda t: (t.notice.schedule.deadline or datetime.date.max, t.plan.pk, t.unit is not None))

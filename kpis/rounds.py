@@ -66,6 +66,10 @@ class RoundNotice:
     state: RoundState
     working_days_left: int | None
 
+    @classmethod
+    def of(cls, schedule: RoundSchedule, today: datetime.date) -> "RoundNotice":
+        return cls(schedule, schedule.state(today), schedule.working_days_left(today))
+
     @property
     def is_open(self) -> bool:
         return self.state in (RoundState.OPEN, RoundState.LATE, RoundState.UNSCHEDULED)
@@ -94,8 +98,35 @@ def notices_for(plan: Plan, period: Period | None = None, *, today: datetime.dat
     today = today or timezone.localdate()
     notices = []
     for schedule in rounds_of_plan(plan):
-        notice = RoundNotice(schedule, schedule.state(today), schedule.working_days_left(today))
+        notice = RoundNotice.of(schedule, today)
         same_end = period is not None and schedule.period.span.end == period.span.end
         if same_end or notice.is_open:
             notices.append(notice)
     return notices
+
+
+@dataclass(frozen=True)
+class ApprovalState:
+    """Where a unit's figures stand in a round (the meetings app's approval per unit)."""
+
+    state: str  # "open", "ready", "sent_back", "approved"
+    label: str
+    comment: str = ""  # the controller's, when sent back
+
+
+ApprovalStates = Callable[[list[int]], dict[tuple[int, int | None], ApprovalState]]
+_approval_sources: list[ApprovalStates] = []
+
+
+def register_approval_states(source: ApprovalStates) -> None:
+    """Add a source of approval states by (report, unit or None) (the meetings app's)."""
+    if source not in _approval_sources:
+        _approval_sources.append(source)
+
+
+def approval_states(report_ids: list[int]) -> dict[tuple[int, int | None], ApprovalState]:
+    """(report, unit or None for the whole plan) → its approval state, for the rounds asked."""
+    states: dict[tuple[int, int | None], ApprovalState] = {}
+    for source in _approval_sources:
+        states.update(source(report_ids))
+    return states

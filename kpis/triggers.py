@@ -85,6 +85,7 @@ FIGURES_OF_INDICATOR_OF_SCOPE = PlansOf(
 )
 PLAN_OF_MEASURE = PlansOf("measure_id", "SELECT plan_id FROM kpis_measure WHERE id IN ({keys})")
 PLAN_OF_GOAL = PlansOf("goal_id", "SELECT plan_id FROM goalplan_goal WHERE id IN ({keys})")
+PLAN_OF_REPORT = PlansOf("report_id", "SELECT plan_id FROM meetings_followupreport WHERE id IN ({keys})")
 OWN_PLAN = PlansOf("plan_id", "SELECT row_key AS plan_id FROM ({keys}) AS own_plans")
 
 # The tables whose rows move the versions of plans, and how to find those plans.
@@ -96,6 +97,10 @@ PLAN_TABLES: dict[str, tuple[PlansOf, ...]] = {
     "kpis_target": (PLAN_OF_MEASURE,),
     "kpis_historicaltarget": (PLAN_OF_MEASURE,),  # the measure page lists the target's versions
     "goalplan_goalassessment": (PLAN_OF_GOAL,),
+    # A round's approvals and analyses: the dashboard flags figures changed after approval, the
+    # report prints the analyses.
+    "meetings_unitapproval": (PLAN_OF_REPORT,),
+    "meetings_measureanalysis": (PLAN_OF_REPORT,),
 }
 # The tables whose rows move the global version. Goals and goal areas too: a plan's dashboard
 # shows the goals of the plan above it (Goal.parent), so they are not one plan's alone.

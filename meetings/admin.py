@@ -1,15 +1,12 @@
 """Admin for meetings, agenda items, follow-up reports and internal control."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from config.admin_guard import (
     GuardedHistoryAdmin,
@@ -18,7 +15,7 @@ from config.admin_guard import (
     GuardedTabularInline,
 )
 from goalplan.admin_columns import year_column
-from kpis.access import REASON_MAX_LENGTH
+from meetings.admin_approval import ReportApprovalAdmin
 
 # The reporting rounds' rules and the reminders' log are registered there.
 from meetings.admin_rounds import ReportingRuleAdmin, SentReminderAdmin  # noqa: F401
@@ -30,7 +27,6 @@ from meetings.models import (
     Meeting,
     ProposedAdjustment,
 )
-from meetings.services import APPROVE_PERMISSION, approve_report, unapprove_report
 
 
 class AgendaItemInline(GuardedTabularInline):
@@ -99,14 +95,14 @@ class ProposedAdjustmentInline(GuardedStackedInline):
 
 
 @admin.register(FollowUpReport)
-class FollowUpReportAdmin(GuardedHistoryAdmin):
+class FollowUpReportAdmin(ReportApprovalAdmin, GuardedHistoryAdmin):
     list_display = ["title", "body", "kind", "period_end", "meeting", "deadline", "state", "pdf_link"]
     list_filter = ["kind", "state", "body"]
     list_select_related = ["body", "meeting__body", "body__reporting_rule"]
     search_fields = ["title", "diary_number", "summary"]
     date_hierarchy = "period_end"
     autocomplete_fields = ["plan", "meeting"]
-    readonly_fields = ["state", "approved_at", "approved_by", "round_dates"]
+    readonly_fields = ["state", "approved_at", "approved_by", "approval_override", "round_dates"]
     fieldsets = [
         (
             None,
@@ -121,7 +117,7 @@ class FollowUpReportAdmin(GuardedHistoryAdmin):
                 ),
             },
         ),
-        (gettext_lazy("Approval"), {"fields": ["state", "approved_at", "approved_by"]}),
+        (gettext_lazy("Approval"), {"fields": ["state", "approved_at", "approved_by", "approval_override"]}),
     ]
 
     @admin.display(description=gettext_lazy("entry deadline"))
@@ -147,7 +143,6 @@ class FollowUpReportAdmin(GuardedHistoryAdmin):
         )
 
     inlines = [ProposedAdjustmentInline]
-    actions = ["approve_selected"]
     change_form_template = "admin/meetings/followupreport/change_form.html"
 
     @admin.display(description=gettext_lazy("PDF"))
@@ -164,62 +159,6 @@ class FollowUpReportAdmin(GuardedHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_approved)
 
-    def has_approve_permission(self, request):
-        """Approving (and un-approving) is a right of its own, held by administrators."""
-        return request.user.has_perm(APPROVE_PERMISSION)
-
-    @admin.action(
-        description=gettext_lazy("Approve the selected reports (freezes their content and PDF)"),
-        permissions=["approve"],
-    )
-    def approve_selected(self, request, queryset):
-        approved = 0
-        for report in queryset:
-            try:
-                approve_report(report=report, user=request.user)
-                approved += 1
-            except ValidationError as error:
-                self.message_user(request, f"{report}: {' '.join(error.messages)}", messages.ERROR)
-        if approved:
-            self.message_user(
-                request,
-                ngettext("%(count)d report approved.", "%(count)d reports approved.", approved) % {"count": approved},
-                messages.SUCCESS,
-            )
-
-    def get_urls(self):
-        unapprove = path(
-            "<path:object_id>/unapprove/",
-            self.admin_site.admin_view(self.unapprove_view),
-            name="meetings_followupreport_unapprove",
-        )
-        return [unapprove, *super().get_urls()]
-
-    def unapprove_view(self, request, object_id):
-        """Return an approved report to draft, with the administrator's reason (kept in its history)."""
-        report = self.get_object(request, unquote(object_id))
-        if report is None:
-            raise Http404
-        if not self.has_approve_permission(request):
-            raise PermissionDenied
-        form = UnapproveForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                unapprove_report(report=report, user=request.user, reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                self.message_user(request, _("The report is a draft again; its periods are open."), messages.SUCCESS)
-                return HttpResponseRedirect(reverse("admin:meetings_followupreport_change", args=[report.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": report,
-            "title": _("Un-approve %(report)s") % {"report": report},
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/meetings/followupreport/unapprove.html", context)
-
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A revert would restore the state, content and PDF of another version: approval and
         # un-approval happen only through their own steps, with the right and the reason.
@@ -229,22 +168,6 @@ class FollowUpReportAdmin(GuardedHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        report = self.get_object(request, unquote(object_id))
-        context = {
-            **(extra_context or {}),
-            "can_unapprove": report is not None and report.is_approved and self.has_approve_permission(request),
-        }
-        return super().change_view(request, object_id, form_url, context)
-
-
-class UnapproveForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        max_length=REASON_MAX_LENGTH,
-        help_text=gettext_lazy("Kept in the report's history and the admin log."),
-    )
 
 
 class InternalControlFollowUpInline(GuardedTabularInline):

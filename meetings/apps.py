@@ -17,3 +17,13 @@ class MeetingsConfig(AppConfig):
         register_approvals(approved_months)
         # The reports' reporting rounds, shown by the plan and entry pages.
         register_round_source(plan_rounds)
+        # Approved figures changed afterwards, flagged by the dashboard (the same arrow).
+        from kpis.approval_changes import register_change_source
+        from meetings.changes import changes_in_plan
+
+        register_change_source(changes_in_plan)
+        # Each unit's approval state in a round, for Min rapportering.
+        from kpis.rounds import register_approval_states
+        from meetings.selectors import approval_states
+
+        register_approval_states(approval_states)

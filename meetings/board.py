@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import tablib
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -23,7 +24,7 @@ from kpis.duties import round_figures
 from kpis.models import Measure
 from kpis.rounds import RoundSchedule
 from kpis.tables import safe_cell
-from meetings.models import FollowUpReport
+from meetings.models import FollowUpReport, UnitApproval
 
 REPORTED, REPORTED_LATE, MISSING, OVERDUE, NOT_ASKED = "reported", "late", "missing", "overdue", "none"
 STATE_WORDS = {
@@ -51,6 +52,9 @@ class BoardRow:
     unit: OrganisationalUnit | None
     states: list[str]  # per column, NOT_ASKED where the unit reports no figure of its own
     cells_html: str = ""
+    approval: str = ""  # the unit's approval state in the round ("Godkänd", "Klarmarkerad", …)
+    round_url: str = ""  # the unit's page in the round
+    approved: bool = False
 
     @property
     def asked(self) -> int:
@@ -87,6 +91,11 @@ class Board:
             '<th scope="col" title="{}"><span>{}</span></th>',
             ((str(m), Truncator(m.indicator.code or str(m)).chars(24)) for m in self.measures),
         )
+
+    @property
+    def approved_count(self) -> int:
+        """How many of the rows (units, and the whole plan) a controller has approved."""
+        return sum(row.approved for row in self.rows)
 
     @property
     def count_items(self) -> list[tuple[str, str, int]]:
@@ -135,12 +144,24 @@ def completeness_board(
         for state in counts:
             counts[state] += row.count(state)
     cells = {state: cell_html(state) for state in STATE_WORDS}
-    rows = [
-        BoardRow(
-            scope, grid[scope.pk if scope else None], "".join([cells[s] for s in grid[scope.pk if scope else None]])
+    approvals = {a.unit_id: a for a in UnitApproval.objects.filter(report=report)}
+    open_word = str(UnitApproval.State.OPEN.label)
+    rows = []
+    for scope in figures.scopes:
+        scope_id = scope.pk if scope else None
+        approval = approvals.get(scope_id)
+        rows.append(
+            BoardRow(
+                scope,
+                grid[scope_id],
+                "".join([cells[s] for s in grid[scope_id]]),
+                approval=str(approval.get_state_display()) if approval else open_word,
+                approved=bool(approval and approval.is_approved),
+                round_url=reverse("round_unit", args=[report.pk, scope_id])
+                if scope_id
+                else reverse("round_whole_plan", args=[report.pk]),
+            )
         )
-        for scope in figures.scopes
-    ]
     return Board(report, schedule, measures, rows, today, only_missing, counts)
 
 
@@ -168,7 +189,7 @@ def cell_html(state: str) -> str:
 
 def board_dataset(board: Board) -> tablib.Dataset:
     """The board as a long table for CSV/XLSX: one row per unit and figure asked for."""
-    dataset = tablib.Dataset(headers=[_("Unit"), _("Code"), _("Measure"), _("Period"), _("State")])
+    dataset = tablib.Dataset(headers=[_("Unit"), _("Code"), _("Measure"), _("Period"), _("State"), _("Approval")])
     dataset.title = _("Completeness")
     for row in board.rows:
         for measure, state in zip(board.measures, row.states, strict=True):
@@ -181,6 +202,7 @@ def board_dataset(board: Board) -> tablib.Dataset:
                     safe_cell(str(measure)),
                     safe_cell(board.schedule.period.label()),
                     safe_cell(str(STATE_WORDS[state])),
+                    safe_cell(row.approval),
                 ]
             )
     return dataset

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from goalplan.choices import ASSESSMENT_STATUS_CHOICES, Status
-from goalplan.models import Body, Goal, Plan, year_field, year_in_range
+from goalplan.models import Body, Goal, OrganisationalUnit, Plan, year_field, year_in_range
 from goalplan.periods import Period, PeriodKind
 from goalplan.workdays import working_days_after, working_days_before
 from kpis.models import Measure
@@ -162,6 +162,11 @@ class FollowUpReport(models.Model):
         blank=True,
         help_text=_("From this day only an administrator may change the figures."),
     )
+    # Why the report was approved although some units' figures were not (empty: all were). NULL
+    # rather than "" so that SQLite adds the column without making the table and its triggers anew.
+    approval_override = models.TextField(  # noqa: DJ001
+        _("approved without every unit"), null=True, blank=True, editable=False
+    )
     snapshot = models.JSONField(_("frozen content"), null=True, blank=True, editable=False)
     pdf = models.BinaryField(_("approved PDF"), null=True, blank=True, editable=False)
     # Every approval and un-approval, with who, when and why; an un-approved report's history
@@ -307,6 +312,167 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.recipient} – {self.report} ({self.sent_on.isoformat()})"
+
+
+def _one_per_report_and_unit(prefix: str, message) -> list[models.UniqueConstraint]:
+    """One row per report and unit, and one for the whole plan (NULL units are distinct in SQL)."""
+    return [
+        models.UniqueConstraint(
+            fields=["report"],
+            condition=Q(unit__isnull=True),
+            name=f"{prefix}_one_for_whole_plan",
+            violation_error_message=message,
+        ),
+        models.UniqueConstraint(
+            fields=["report", "unit"],
+            condition=Q(unit__isnull=False),
+            name=f"{prefix}_one_per_unit",
+            violation_error_message=message,
+        ),
+    ]
+
+
+class UnitApproval(models.Model):
+    """Where one unit's figures (without a unit: the whole plan's) stand in one reporting round:
+    the unit marks them ready ("klarmarkera"), a controller approves them or sends them back.
+
+    Approved figures are locked on every write path (kpis.access); every step is an
+    ApprovalEvent. No row means the round is open for the unit."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        READY = "ready", _("Marked ready")
+        SENT_BACK = "sent_back", _("Sent back")
+        APPROVED = "approved", _("Approved")
+
+    report = models.ForeignKey(
+        FollowUpReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="unit_approvals"
+    )
+    unit = models.ForeignKey(
+        OrganisationalUnit,
+        verbose_name=_("organisational unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="round_approvals",
+        help_text=_("Empty for the whole plan's figures."),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    comment = models.TextField(_("controller's comment"), blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("unit approval")
+        verbose_name_plural = _("unit approvals")
+        ordering = ["report", "unit__name", "pk"]
+        constraints = _one_per_report_and_unit(
+            "unit_approval", _("The unit already has an approval row in this round.")
+        )
+
+    def __str__(self):
+        return f"{self.report} – {self.unit or _('Whole plan')}: {self.get_state_display()}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.State.APPROVED
+
+
+class ApprovalEvent(models.Model):
+    """One step of a unit's round: marked ready, approved, sent back (with the controller's
+    comment) or un-approved (with the reason). Written by meetings.approvals only."""
+
+    class Action(models.TextChoices):
+        READY = "ready", _("Marked ready")
+        WITHDRAWN = "withdrawn", _("Ready mark withdrawn")
+        APPROVED = "approved", _("Approved")
+        SENT_BACK = "sent_back", _("Sent back")
+        UNAPPROVED = "unapproved", _("Approval withdrawn")
+
+    approval = models.ForeignKey(
+        UnitApproval, verbose_name=_("unit approval"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("approval event")
+        verbose_name_plural = _("approval events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.approval.report} – {self.approval.unit or _('Whole plan')}: {self.get_action_display()}"
+
+
+class MeasureAnalysis(models.Model):
+    """A unit's (without a unit: the whole plan's) analysis of a measure in a follow-up round, and
+    the actions it plans: asked for when the measure is red or yellow, before the unit may mark
+    the round ready, and printed in the report."""
+
+    report = models.ForeignKey(
+        FollowUpReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="analyses"
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="round_analyses"
+    )
+    unit = models.ForeignKey(
+        OrganisationalUnit,
+        verbose_name=_("organisational unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measure_analyses",
+    )
+    analysis = models.TextField(_("analysis"), blank=True, help_text=_("Why the measure stands where it does."))
+    actions = models.TextField(_("planned actions"), blank=True, help_text=_("What is done about it, and by when."))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("measure analysis")
+        verbose_name_plural = _("measure analyses")
+        ordering = ["report", "measure", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "measure"],
+                condition=Q(unit__isnull=True),
+                name="analysis_one_for_whole_plan",
+                violation_error_message=_("The measure already has an analysis for the whole plan in this round."),
+            ),
+            models.UniqueConstraint(
+                fields=["report", "measure", "unit"],
+                condition=Q(unit__isnull=False),
+                name="analysis_one_per_unit",
+                violation_error_message=_("The measure already has an analysis for this unit in this round."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} – {self.unit or _('Whole plan')}"
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.analysis.strip() and self.actions.strip())
 
 
 class ProposedAdjustment(models.Model):

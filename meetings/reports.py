@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from budget.selectors import budget_overview
 from goalplan.choices import Status
+from kpis.approval_changes import changes_after_approval
 from kpis.charts import line_chart_svg, target_label
 from kpis.dashboard import plan_dashboard
 from kpis.formatting import format_amount_tkr, format_period_value
 from kpis.selectors import chart_series
 from kpis.status import MISSING_VALUE, count_statuses, period_values
-from meetings.models import FollowUpReport
+from meetings.models import FollowUpReport, UnitApproval
 
 # 2: a status is its code ("red"), shown by {% status_badge %}; version 1 froze {"code", "text"}.
 CONTENT_VERSION = 2
@@ -37,6 +38,9 @@ def report_content(report: FollowUpReport) -> dict:
     ytd_values = period_values(measures, ytd) if ytd != period else {}
     not_met = [e.measure for e in evaluations if e.is_not_met]
     charts = chart_series(not_met, year=period.year)
+    analyses = list(report.analyses.select_related("measure", "unit").order_by("unit__name", "measure__order"))
+    plan_analyses = {analysis.measure_id: analysis for analysis in analyses if analysis.unit_id is None}
+    changes = changes_after_approval(plan, period, None)
 
     def measure_row(evaluation) -> dict:
         measure = evaluation.measure
@@ -58,6 +62,9 @@ def report_content(report: FollowUpReport) -> dict:
             if evaluation.forecast and evaluation.forecast.coverage
             else "",
             "comment": (evaluation.override.comment if evaluation.override else evaluation.value.comment) or "",
+            "analysis": plan_analyses[measure.pk].analysis if measure.pk in plan_analyses else "",
+            "actions": plan_analyses[measure.pk].actions if measure.pk in plan_analyses else "",
+            "changed_after_approval": "; ".join(change.text for change in changes.get(measure.indicator_id, [])),
             "chart": "",
         }
         if evaluation.is_not_met:
@@ -151,7 +158,40 @@ def report_content(report: FollowUpReport) -> dict:
         "areas": areas,
         "budget": budget,
         "adjustments": adjustments,
+        "unit_analyses": [
+            {"unit": str(a.unit), "measure": str(a.measure), "analysis": a.analysis, "actions": a.actions}
+            for a in analyses
+            if a.unit_id is not None and (a.analysis or a.actions)
+        ],
+        "changes_after_approval": _unit_changes(report),
+        "unit_approvals": [
+            {
+                "unit": str(a.unit) if a.unit else _("Whole plan"),
+                "state": str(a.get_state_display()),
+                "approved_at": timezone.localtime(a.approved_at).strftime("%Y-%m-%d") if a.approved_at else "",
+            }
+            for a in report.unit_approvals.select_related("unit").order_by("unit__name")
+        ],
+        "approval_override": report.approval_override or "",
     }
+
+
+def _unit_changes(report: FollowUpReport) -> list[dict]:
+    """The changes after approval of the units' figures approved in the round, per unit."""
+    approved_units = report.unit_approvals.filter(state=UnitApproval.State.APPROVED, unit__isnull=False).select_related(
+        "unit"
+    )
+    measures = {}
+    for measure in report.plan.measures.order_by("pk"):
+        measures.setdefault(measure.indicator_id, str(measure))
+    rows = []
+    for approval in approved_units:
+        for indicator_id, changes in changes_after_approval(report.plan, report.period, approval.unit_id).items():
+            rows += [
+                {"unit": str(approval.unit), "measure": measures.get(indicator_id, ""), "text": change.text}
+                for change in changes
+            ]
+    return rows
 
 
 def content_of(report: FollowUpReport) -> dict:

@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from goalplan.models import Body
 from kpis.access import LockedMonths
-from meetings.models import AgendaItem, FollowUpReport, Meeting
+from kpis.duties import round_figures
+from kpis.rounds import ApprovalState
+from meetings.models import AgendaItem, FollowUpReport, Meeting, UnitApproval
 
 
 def calendar_years(body: Body) -> list[int]:
@@ -54,8 +56,23 @@ def approved_months() -> LockedMonths:
         plan_months.update((report.plan_id, year, month) for year, month in months)
         body_months.update((report.body_id, year, month) for year, month in months)
     return LockedMonths(
-        plan_months=frozenset(plan_months), body_months=frozenset(body_months), closed_plan_months=closed_months()
+        plan_months=frozenset(plan_months),
+        body_months=frozenset(body_months),
+        closed_plan_months=closed_months(),
+        unit_months=approved_unit_months(),
     )
+
+
+def approved_unit_months() -> frozenset[tuple[int, int, int, int | None]]:
+    """(plan, year, month, unit or None for the whole plan) of every unit's approved round."""
+    approved = UnitApproval.objects.filter(state=UnitApproval.State.APPROVED, report__plan__isnull=False)
+    months = set()
+    for approval in approved.select_related("report").only(
+        "unit_id", "report__plan_id", "report__kind", "report__period_end"
+    ):
+        report = approval.report
+        months.update((report.plan_id, year, month, approval.unit_id) for year, month in report.period.months())
+    return frozenset(months)
 
 
 def closed_months(today=None) -> frozenset[tuple[int, int, int]]:
@@ -68,3 +85,27 @@ def closed_months(today=None) -> frozenset[tuple[int, int, int]]:
         if locks_on is not None and today >= locks_on:
             closed.update((report.plan_id, year, month) for year, month in report.period.months())
     return frozenset(closed)
+
+
+def unapproved_scopes(report: FollowUpReport) -> list:
+    """The units (None: the whole plan) whose figures the report's round asks for and a controller
+    has not approved: the report is approved only when none are left, or with a recorded override."""
+    figures = round_figures(report.plan, report.period)
+    if not figures.measures:
+        return []
+    approved = set(
+        UnitApproval.objects.filter(report=report, state=UnitApproval.State.APPROVED).values_list("unit_id", flat=True)
+    )
+    return [scope for scope in figures.scopes if (scope.pk if scope else None) not in approved]
+
+
+def approval_states(report_ids: list[int]) -> dict:
+    """(report, unit or None) → ApprovalState of the rounds' units that have one (registered
+    with kpis.rounds in meetings/apps.py, for Min rapportering)."""
+    approvals = UnitApproval.objects.filter(report_id__in=report_ids)
+    return {
+        (a.report_id, a.unit_id): ApprovalState(
+            a.state, str(a.get_state_display()), a.comment if a.state == UnitApproval.State.SENT_BACK else ""
+        )
+        for a in approvals
+    }

@@ -10,6 +10,7 @@ from kpis.access import validate_reason
 from meetings.models import FollowUpReport
 from meetings.pdf import render_report_pdf
 from meetings.reports import report_content
+from meetings.selectors import unapproved_scopes
 
 
 def report_pdf(report: FollowUpReport) -> bytes:
@@ -39,19 +40,38 @@ def _record(report: FollowUpReport, *, user, reason: str, message: str) -> None:
     )
 
 
+def _scope_names(scopes) -> str:
+    return ", ".join(str(scope) if scope else _("Whole plan") for scope in scopes)
+
+
 @transaction.atomic
-def approve_report(*, report: FollowUpReport, user) -> FollowUpReport:
+def approve_report(*, report: FollowUpReport, user, override: str = "") -> FollowUpReport:
     """Approve a draft: freeze every figure, status and comment it shows, and its PDF.
 
+    Only when a controller has approved every unit's figures the round asks for (and the whole
+    plan's), or with ``override``: the reason to approve without them, kept in the report.
     Only a draft can be approved, once: two people approving at the same time cannot both freeze
     (the row is locked and the state checked again inside the transaction).
     """
     _refuse_unless_approver(user)
+    override = validate_reason(override)
     locked = FollowUpReport.objects.select_for_update().get(pk=report.pk)
     if locked.is_approved:
         raise ValidationError(_("The report is already approved; its content is frozen."))
     if locked.plan_id is None:
         raise ValidationError(_("The report has no plan in the system, so there is nothing to approve."))
+    pending = unapproved_scopes(locked)
+    if pending and not override:
+        raise ValidationError(
+            _(
+                "The figures of %(scopes)s are not approved. Approve them first, or give the reason for "
+                "approving the report without them."
+            )
+            % {"scopes": _scope_names(pending)},
+            code="units_not_approved",
+        )
+    override_text = f"{override} ({_('not approved')}: {_scope_names(pending)})" if pending else None
+    locked.approval_override = override_text  # printed in the frozen report
     content = report_content(locked)
     pdf = render_report_pdf(content)
     updated = FollowUpReport.objects.filter(pk=locked.pk, state=FollowUpReport.State.DRAFT).update(
@@ -60,11 +80,15 @@ def approve_report(*, report: FollowUpReport, user) -> FollowUpReport:
         pdf=pdf,
         approved_at=timezone.now(),
         approved_by=user,
+        approval_override=override_text,
     )
     if not updated:
         raise ValidationError(_("The report is already approved; its content is frozen."))
     locked.refresh_from_db()
-    _record(locked, user=user, reason="", message=_("Approved (content and PDF frozen)."))
+    message = _("Approved (content and PDF frozen).")
+    if locked.approval_override:
+        message = f"{message} {_('Without every unit')}: {locked.approval_override}"
+    _record(locked, user=user, reason=override, message=message)
     return locked
 
 
@@ -83,7 +107,12 @@ def unapprove_report(*, report: FollowUpReport, user, reason: str) -> FollowUpRe
     if not locked.is_approved:
         raise ValidationError(_("The report is not approved."))
     FollowUpReport.objects.filter(pk=locked.pk).update(
-        state=FollowUpReport.State.DRAFT, snapshot=None, pdf=None, approved_at=None, approved_by=None
+        state=FollowUpReport.State.DRAFT,
+        snapshot=None,
+        pdf=None,
+        approved_at=None,
+        approved_by=None,
+        approval_override=None,
     )
     locked.refresh_from_db()
     _record(locked, user=user, reason=reason, message=_("Un-approved: %(reason)s") % {"reason": reason})

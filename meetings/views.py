@@ -1,9 +1,10 @@
 """The meeting and follow-up calendar per body and year."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 
 from config.pdf import RATE_WINDOW_SECONDS, TooManyRenders
@@ -16,6 +17,7 @@ from meetings.filters import BoardFilterForm
 from meetings.models import FollowUpReport
 from meetings.pdf_cache import report_pdf_for
 from meetings.reports import content_of
+from meetings.round_page import RoundPage, round_unit_or_404, take_step
 from meetings.selectors import calendar_years_with, meetings_of_year
 
 
@@ -60,6 +62,21 @@ def completeness(request, pk: int):
     if (export_format := request.GET.get("_export")) in BOARD_EXPORT_FORMATS:
         return board_download(board, export_format)
     return render(request, "meetings/completeness.html", {"board": board, "filters": filters})
+
+
+@login_required
+def round_unit(request, pk: int, unit: int | None = None):
+    """A unit's page in a round (no unit: the whole plan's): figures, analyses, ready, approval."""
+    report = _report_or_404(request.user, pk)
+    scope = round_unit_or_404(report, unit, request.user)
+    if request.method == "POST":
+        try:
+            messages.success(request, take_step(report, scope, request.user, request.POST))
+            return redirect(request.path)
+        except ValidationError as error:
+            page = RoundPage(report, scope, request.user, bound=request.POST, errors=error.messages)
+            return render(request, "meetings/round_unit.html", {"page": page}, status=400)
+    return render(request, "meetings/round_unit.html", {"page": RoundPage(report, scope, request.user)})
 
 
 def board_download(board, export_format: str) -> HttpResponse:

@@ -1,9 +1,11 @@
 """Helpers for the browser tests: Debian's Chromium through Playwright, seed data, demo outcomes."""
 
+import importlib
 import os
 from decimal import Decimal
 from pathlib import Path
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -35,6 +37,12 @@ def load_seeds_and_member() -> None:
     call_command("loaddata", *[str(path) for path in seed_fixture_paths()], verbosity=0)
     user = get_user_model().objects.create_user(username=MEMBER[0], password=MEMBER[1])
     assert not user.is_staff
+
+
+def restore_roles() -> None:
+    """A transactional test's flush empties the groups the migrations made: made again as the
+    roles migration makes them (administrators every right of our apps, reporters outcomes)."""
+    importlib.import_module("kpis.migrations.0003_roles").create_roles(django_apps, None)
 
 
 def enter_first_tertial_2025() -> None:

@@ -144,6 +144,7 @@ def test_under_members_only_the_list_filters_name_only_visible_plans(members_mod
         assert str(rs_plan_2018()) not in page, url
 
 
+@pytest.mark.parametrize("locked_april", ["report"], indirect=True)  # what only a report approves
 def test_the_meeting_of_an_approved_report_is_frozen_with_it(locked_april):
     _outcome, _admin, _reporter, clients = locked_april
     report = FollowUpReport.objects.get(plan=rs_plan_2018(), period_end="2018-04-30")

@@ -16,6 +16,7 @@ from kpis.models import Measure, Outcome, Target
 from kpis.services import outcome_save
 from meetings.models import FollowUpReport
 from meetings.services import approve_report
+from tests.round_approvals import approve_every_unit
 from tests.selectors import hsn_plan, rs_plan_2018
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,9 @@ def test_an_approved_period_is_locked_for_everyone_but_an_administrator_with_a_r
         user=reporter,
         expected_version=None,
     )
-    approve_report(report=FollowUpReport.objects.get(plan=rs_plan_2018(), period_end="2018-04-30"), user=admin_user)
+    report = FollowUpReport.objects.get(plan=rs_plan_2018(), period_end="2018-04-30")
+    approve_every_unit(report, admin_user)
+    approve_report(report=report, user=admin_user)
     outcome.value = Decimal("6.0")
     with pytest.raises(PeriodLocked):
         outcome_save(outcome=outcome, user=reporter, expected_version=outcome.version)

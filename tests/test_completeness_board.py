@@ -83,8 +83,8 @@ def test_the_page_exports_and_is_for_administrators_only(region, client, monkeyp
     assert '<td class="m">–<i>Saknas</i></td>' in page
     csv_response = client.get(url, {"_export": "csv"}, HTTP_ACCEPT_LANGUAGE="sv")
     rows = list(csv.reader(io.StringIO(csv_response.content.decode())))
-    assert rows[0] == ["Enhet", "Kod", "Mätetal", "Period", "Läge"]
-    assert ["Område Norr", "", "Sjukfrånvaro", "T1 2026", "Saknas"] in rows
+    assert rows[0] == ["Enhet", "Kod", "Mätetal", "Period", "Läge", "Godkännande"]
+    assert ["Område Norr", "", "Sjukfrånvaro", "T1 2026", "Saknas", "Öppen"] in rows
     assert len(rows) == 1 + 10
     xlsx = client.get(url, {"_export": "xlsx"}, HTTP_ACCEPT_LANGUAGE="sv")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active

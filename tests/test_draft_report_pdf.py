@@ -17,6 +17,7 @@ from meetings.models import FollowUpReport
 from meetings.reports import report_content
 from meetings.services import approve_report
 from tests.browser import enter_first_tertial_2025
+from tests.round_approvals import approve_every_unit
 from tests.selectors import hsn_plan
 from tests.test_report_pdf import hsn_tertial_report, pdf_text
 
@@ -165,6 +166,7 @@ def test_the_seventh_fresh_render_in_a_minute_is_refused_and_others_still_get_th
 
 def test_approved_reports_always_download_from_their_stored_bytes(client, admin_user, fake_renders, monkeypatch):
     monkeypatch.setattr("meetings.services.render_report_pdf", lambda content: b"%PDF-1.7 approved")
+    approve_every_unit(hsn_tertial_report(), admin_user)
     report = approve_report(report=hsn_tertial_report(), user=admin_user)
     drafts = list(
         FollowUpReport.objects.filter(state=FollowUpReport.State.DRAFT, plan__isnull=False).order_by("pk")[:7]

@@ -47,7 +47,9 @@ def admin_models():
 
 # Logs written by the product itself (the reminder command): administrators read them, no one
 # writes them in the admin, and reporters do not see their colleagues' addresses.
-LOGS = {"meetings.sentreminder"}
+# Written by the product's own steps (the reminder command; the round page's approvals, their log
+# and the analyses), read by administrators in the admin.
+LOGS = {"meetings.sentreminder", "meetings.unitapproval", "meetings.approvalevent", "meetings.measureanalysis"}
 
 
 def rights(role: str, model) -> set[str]:
@@ -117,11 +119,29 @@ def sample(model):
         return model.objects.create(
             report=report, recipient=recipient, sent_on="2025-05-05", address=recipient.email, missing=2, text="Hej"
         )
+    if model._meta.label_lower in ("meetings.unitapproval", "meetings.approvalevent", "meetings.measureanalysis"):
+        return round_rows()[model._meta.label_lower]
     if model is Group:
         return Group.objects.create(name="Testgrupp")  # not a role: an administrator may delete it
     if model is get_user_model():
         return model.objects.create_user(username="testperson", password=None)
     return model._base_manager.order_by("pk").first()
+
+
+def round_rows() -> dict:
+    """A unit's approval in the tertial round per April 2025, its step and an analysis."""
+    from meetings.models import ApprovalEvent, FollowUpReport, MeasureAnalysis, UnitApproval
+
+    report = FollowUpReport.objects.get(plan=hsn_plan(2025), kind="tertial")
+    unit = OrganisationalUnit.objects.get(name="Kirurgi")
+    approval = UnitApproval.objects.create(report=report, unit=unit, state=UnitApproval.State.READY)
+    return {
+        "meetings.unitapproval": approval,
+        "meetings.approvalevent": ApprovalEvent.objects.create(approval=approval, action="ready"),
+        "meetings.measureanalysis": MeasureAnalysis.objects.create(
+            report=report, measure=Measure.objects.filter(plan=hsn_plan(2025)).first(), unit=unit, analysis="A"
+        ),
+    }
 
 
 def changed_payload(obj) -> dict:
@@ -184,7 +204,8 @@ def cases_for(model, model_admin, obj, actions: list[str]) -> list[Case]:
         ],
         "kpis_nationalvalue": [("kolada import", url("kpis_nationalvalue_kolada"), {"add"})],
         "meetings_followupreport": [
-            ("unapprove", url("meetings_followupreport_unapprove", obj.pk) if obj else None, {"approve"})
+            ("unapprove", url("meetings_followupreport_unapprove", obj.pk) if obj else None, {"approve"}),
+            ("approve", url("meetings_followupreport_approve", obj.pk) if obj else None, {"approve"}),
         ],
     }.get(info, [])
     for kind, address, needs in extra:
@@ -289,6 +310,7 @@ def test_the_matrix_covers_revert_and_approval_and_every_action():
         assert (label, "history version", "POST") in kinds, label
     assert ("meetings.FollowUpReport", "action approve_selected", "POST") in kinds
     assert ("meetings.FollowUpReport", "unapprove", "POST") in kinds
+    assert ("meetings.FollowUpReport", "approve", "POST") in kinds
     assert ("kpis.Target", "import", "POST") in kinds
 
 
@@ -300,3 +322,62 @@ def test_every_admin_action_declares_its_permission():
         for name, action in model_admin.get_actions(request).items():
             func = action.func if hasattr(action, "func") else action[0]
             assert getattr(func, "allowed_permissions", None), f"{model._meta.label}: {name}"
+
+
+# The round page of a unit (meetings.round_page): who may open it and take which step, outside the
+# admin. A reporter reports (marks ready, writes analyses) for their own unit only; a controller
+# (administrator) also approves, sends back and un-approves; a committee member does nothing.
+ROUND_STEPS = {
+    "ready": {},
+    "withdraw": {},
+    "analysis": {"analysis": "Behörighetstest", "actions": "Behörighetstest"},
+    "approve": {},
+    "send_back": {"comment": "Behörighetstest"},
+    "unapprove": {"reason": "Behörighetstest"},
+}
+CONTROLLER_STEPS = {"approve", "send_back", "unapprove"}
+
+
+def round_page_expected(role: str, scope: str, step: str | None) -> set[int]:
+    if role == "anonymous":
+        return {302}
+    if role == "member" or (role == "reporter" and scope != "own unit"):
+        return {403}
+    if role == "reporter" and step in CONTROLLER_STEPS:
+        return {403}
+    # Allowed to try: done (302), or refused by the round's own rule (400: e.g. closed, not ready).
+    return {200} if step is None else {302, 400}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_round_page_answers_each_role_as_its_rights_say(role):
+    from meetings.models import FollowUpReport
+
+    report = FollowUpReport.objects.get(plan=hsn_plan(2025), kind="tertial")
+    own, other = (OrganisationalUnit.objects.get(name=name) for name in ("Akutvård", "Kirurgi"))
+    addresses = {
+        "own unit": reverse("round_unit", args=[report.pk, own.pk]),
+        "other unit": reverse("round_unit", args=[report.pk, other.pk]),
+        "whole plan": reverse("round_whole_plan", args=[report.pk]),
+    }
+    user = make_user(role) if role != "anonymous" else None
+    client = Client(HTTP_ACCEPT_LANGUAGE="sv")
+    if user is not None:
+        client.force_login(user)
+    measure = Measure.objects.filter(plan=hsn_plan(2025)).order_by("pk").first()
+    failures = []
+    for scope, address in addresses.items():
+        response = client.get(address)
+        if response.status_code not in round_page_expected(role, scope, None):
+            failures.append(f"GET {scope}: {response.status_code}")
+        for step, fields in ROUND_STEPS.items():
+            data = {"step": step, "measure": measure.pk, **{f"m{measure.pk}-{k}": v for k, v in fields.items()}}
+            data.update(fields)
+            expected = round_page_expected(role, scope, step)
+            before = fingerprint(Outcome)
+            response = client.post(address, data)
+            if response.status_code not in expected:
+                failures.append(f"POST {step} {scope}: {response.status_code}, expected {expected}")
+            if response.status_code != 302 and fingerprint(Outcome) != before:
+                failures.append(f"POST {step} {scope}: refused for {role} but the database changed")
+    assert failures == []

@@ -85,6 +85,7 @@ def test_goal_areas_and_assignments_of_a_decided_plan_keep_their_former_values(l
     assert history.status_code == 200 and REASON in history.content.decode()
 
 
+@pytest.mark.parametrize("locked_april", ["report"], indirect=True)  # budget: locked by reports
 def test_moving_a_budget_frame_to_another_body_needs_the_reason_its_locked_outcomes_ask(locked_april):
     _outcome, _admin, _reporter, clients = locked_april
     plan = rs_plan_2018()
@@ -103,6 +104,7 @@ def test_moving_a_budget_frame_to_another_body_needs_the_reason_its_locked_outco
     assert stored(_outcome).value == Decimal("6.4")
 
 
+@pytest.mark.parametrize("locked_april", ["report"], indirect=True)  # budget: locked by reports
 def test_moving_a_budget_frame_into_a_body_whose_months_are_locked_needs_a_reason(locked_april):
     _outcome, _admin, _reporter, clients = locked_april
     plan = rs_plan_2018()

@@ -19,6 +19,7 @@ from kpis.models import Measure, Outcome
 from kpis.services import outcome_save
 from meetings.models import FollowUpReport
 from meetings.services import approve_report, unapprove_report
+from tests.round_approvals import approve_every_unit
 from tests.selectors import rs_plan_2018
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,7 @@ def test_a_reporter_cannot_approve_through_the_admin_action_or_the_service(peopl
 def test_approval_is_logged_and_kept_in_the_history(people):
     administrator, _reporter, clients = people
     report = rs_report()
+    approve_every_unit(report, administrator)
     response = clients["admin"].post(
         reverse("admin:meetings_followupreport_changelist"),
         {"action": "approve_selected", "_selected_action": [report.pk]},
@@ -88,6 +90,7 @@ def test_unapproval_needs_the_right_and_a_reason_and_reopens_the_periods(people,
         period_number=2,
         value=Decimal("6.4"),
     )
+    approve_every_unit(rs_report(), administrator)
     approve_report(report=rs_report(), user=administrator)
     frozen_pdf = bytes(rs_report().pdf)
     url = reverse("admin:meetings_followupreport_unapprove", args=[rs_report().pk])

@@ -12,6 +12,7 @@ from kpis.models import Measure, Outcome
 from meetings.models import FollowUpReport
 from meetings.services import approve_report, report_pdf
 from tests.browser import enter_first_tertial_2025
+from tests.round_approvals import approve_every_unit
 from tests.selectors import hsn_plan, rs_plan_2018
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,7 @@ def test_an_approved_report_does_not_change_when_an_outcome_is_corrected(admin_u
     april = Outcome.objects.get(
         indicator=measure.indicator, year=2025, period_kind=PeriodKind.MONTH, period_number=4, sex=Sex.TOTAL
     )
+    approve_every_unit(report, admin_user)
     approved = approve_report(report=report, user=admin_user)
     assert approved.is_approved and approved.snapshot and approved.pdf
     frozen_pdf = report_pdf(approved)
@@ -85,6 +87,7 @@ def test_an_approved_report_does_not_change_when_an_outcome_is_corrected(admin_u
 
 def test_a_report_is_approved_once_and_then_frozen_in_the_admin(admin_user, admin_client_sv):
     report = rs_report()
+    approve_every_unit(report, admin_user)
     approve_report(report=report, user=admin_user)
     with pytest.raises(ValidationError):
         approve_report(report=report, user=admin_user)
@@ -97,6 +100,7 @@ def test_a_report_is_approved_once_and_then_frozen_in_the_admin(admin_user, admi
 
 def test_admin_action_approves_drafts(admin_client_sv):
     report = rs_report()
+    approve_every_unit(report)
     response = admin_client_sv.post(
         "/admin/meetings/followupreport/",
         {

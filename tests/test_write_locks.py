@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from goalplan.choices import Sex, Status
 from goalplan.models import GoalAssessment, OrganisationalUnit, Plan
@@ -25,7 +26,7 @@ from goalplan.roles import ADMINISTRATORS, REPORTERS
 from kpis.access import PeriodLocked
 from kpis.models import Indicator, Measure, Outcome, StatusOverride, Target
 from kpis.resources import TargetResource
-from meetings.models import FollowUpReport
+from meetings.models import FollowUpReport, UnitApproval
 from tests.selectors import rs_plan_2018
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +34,10 @@ pytestmark = pytest.mark.django_db
 REASON = "Felräknat i källan"
 
 
-@pytest.fixture
-def locked_april(django_user_model):
-    """The RS follow-up per April 2018 approved: January–April 2018 of the RS plan are locked.
+@pytest.fixture(params=["report", "units"])
+def locked_april(request, django_user_model):
+    """The RS follow-up per April 2018 approved (or, in its reporting round, the figures of
+    Akutvård and of the whole plan approved): January–April 2018 of the RS plan are locked.
 
     Returns an outcome in that window (Akutvård, March), an administrator and a reporter of
     Akutvård, each with a logged-in client.
@@ -56,10 +58,16 @@ def locked_april(django_user_model):
     reporter = django_user_model.objects.create_user(username="rapportor", is_staff=True)
     reporter.groups.add(Group.objects.get(name=REPORTERS))
     unit.reporters.add(reporter)
-    # The state is what locks; the approval service itself is tested in test_report_approval.
-    FollowUpReport.objects.filter(plan=rs_plan_2018(), period_end="2018-04-30").update(
-        state=FollowUpReport.State.APPROVED
-    )
+    # The state is what locks; the approval services are tested in test_report_approval and
+    # test_unit_approval.
+    reports = FollowUpReport.objects.filter(plan=rs_plan_2018(), period_end="2018-04-30")
+    if request.param == "report":
+        reports.update(state=FollowUpReport.State.APPROVED)
+    else:
+        for scope in (unit, None):
+            UnitApproval.objects.create(
+                report=reports.get(), unit=scope, state=UnitApproval.State.APPROVED, approved_at=timezone.now()
+            )
     clients = {}
     for name, user in (("admin", administrator), ("reporter", reporter)):
         clients[name] = Client(HTTP_ACCEPT_LANGUAGE="sv")
@@ -486,6 +494,7 @@ def test_un_deciding_a_plan_needs_a_reason(locked_april):
     assert plan.state == "draft" and plan.history.latest("history_id").history_change_reason == REASON
 
 
+@pytest.mark.parametrize("locked_april", ["report"], indirect=True)  # what only a report approves
 def test_an_approved_reports_proposals_are_frozen_on_their_own_admin_page(locked_april):
     from meetings.models import ProposedAdjustment
 
@@ -534,6 +543,7 @@ def test_an_entry_page_posted_with_other_rows_than_the_plan_has_saves_nothing(lo
     assert response.status_code == 302 and stored(outcome).value == Decimal("6.4")
 
 
+@pytest.mark.parametrize("locked_april", ["report"], indirect=True)  # what only a report approves
 def test_a_meeting_of_an_approved_report_cannot_be_deleted(locked_april):
     _outcome, _admin, _reporter, clients = locked_april
     report = FollowUpReport.objects.get(plan=rs_plan_2018(), period_end="2018-04-30")
@@ -609,6 +619,7 @@ def test_a_locked_status_override_keeps_the_reason_in_its_history(locked_april):
     assert last_reason(override) == REASON
 
 
+@pytest.mark.parametrize("locked_april", ["report"], indirect=True)  # what only a report approves
 def test_a_budget_outcome_printed_by_an_approved_report_of_the_body_is_locked(locked_april):
     from budget.models import BudgetFrame, BudgetLine, BudgetOutcome
 

@@ -8,6 +8,8 @@ committee pages.
 Figures that a committee has acted on are *locked*:
 - outcomes, status overrides, goal assessments and budget outcomes of a month in an approved
   follow-up report (budget outcomes for every approved report of the body);
+- outcomes and status overrides of a unit (goal assessments: of the whole plan) in a month of a
+  reporting round in which a controller approved that unit's (the whole plan's) figures;
 - for everyone but an administrator, outcomes, status overrides and goal assessments of a month
   in a reporting round past its lock date (when the papers go out), approved or not;
 - a decided plan and what it decided: goal areas, goals, assignments, measures, targets, budget
@@ -30,6 +32,7 @@ from kpis.access.scope import (
     OutcomeScope,
     PeriodLocked,
     RoundClosed,
+    UnitApproved,
     UnitNotAllowed,
     WriteLocked,
     outcome_scope_for,
@@ -49,6 +52,7 @@ __all__ = [
     "OutcomeScope",
     "PeriodLocked",
     "RoundClosed",
+    "UnitApproved",
     "UnitNotAllowed",
     "WriteLocked",
     "WriteRules",

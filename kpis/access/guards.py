@@ -61,6 +61,8 @@ GUARDS: dict[str, Guard] = {
 # not changing what was decided.
 FOLLOW_UP_FIELDS: dict[str, frozenset[str]] = {
     "budget.savingseffect": frozenset({"outcome_tkr", "comment"}),
+    # Who writes a goal's analysis is follow-up work, not what the plan decided.
+    "goalplan.goal": frozenset({"analysis_owner"}),
 }
 
 # Rows whose change of these fields moves their guarded rows elsewhere (a measure to another

@@ -22,6 +22,7 @@ from kpis.access.scope import (
     OutcomeScope,
     PeriodLocked,
     RoundClosed,
+    UnitApproved,
     UnitNotAllowed,
     WriteLocked,
     outcome_scope_for,
@@ -41,6 +42,8 @@ class WriteRules:
     decided_plans: frozenset[int] = frozenset()
     locked_body_months: frozenset[tuple[int, int, int]] = frozenset()  # (body, year, month)
     closed: frozenset[tuple[int, int, int]] = frozenset()  # (plan, year, month) of closed rounds
+    # (plan, year, month, unit or None for the whole plan) of units' approved rounds
+    approved_units: frozenset[tuple[int, int, int, int | None]] = frozenset()
 
     def is_locked(self, plan_id: int, year: int, month: int) -> bool:
         return (plan_id, year, month) in self.locked
@@ -57,6 +60,16 @@ class WriteRules:
     def is_locked_in_any(self, plan_ids: Iterable[int], year: int, month: int) -> bool:
         return any(self.is_locked(plan_id, year, month) for plan_id in plan_ids)
 
+    def approval_of(self, plan_ids: Iterable[int], year: int, month: int, unit_id: int | None) -> type | None:
+        """What approved the figures of the unit (None: the whole plan) in the month, if anything:
+        a report of one of the plans (PeriodLocked) or the unit's round (UnitApproved)."""
+        plan_ids = list(plan_ids)
+        if self.is_locked_in_any(plan_ids, year, month):
+            return PeriodLocked
+        if any((plan_id, year, month, unit_id) in self.approved_units for plan_id in plan_ids):
+            return UnitApproved
+        return None
+
     def lock_of(self, facts: Facts, guard: Guard) -> WriteLocked | None:
         """Why the row is locked (the exception a non-administrator gets), or None."""
         in_approved_report = facts.year is not None and (
@@ -65,6 +78,18 @@ class WriteRules:
         )
         if guard.by_period and in_approved_report:
             return PeriodLocked(_("The period is in an approved report; only an administrator may change it."))
+        if (
+            guard.by_period
+            and not guard.month_field
+            and facts.year is not None
+            and any(
+                (plan_id, facts.year, facts.end_month, facts.unit_id) in self.approved_units
+                for plan_id in facts.plan_ids
+            )
+        ):
+            return UnitApproved(
+                _("The figures of the period are approved for the unit; only an administrator may change them.")
+            )
         if (
             guard.by_period
             and facts.year is not None
@@ -91,11 +116,12 @@ class WriteRules:
         if not self.scope.is_administrator:
             raise lock
         if not reason:
-            message = (
-                _("The period is in an approved report: give the reason for the change.")
-                if isinstance(lock, PeriodLocked)
-                else _("The plan is decided: give the reason for the change.")
-            )
+            if isinstance(lock, UnitApproved):
+                message = _("The figures are approved: give the reason for the change.")
+            elif isinstance(lock, PeriodLocked):
+                message = _("The period is in an approved report: give the reason for the change.")
+            else:
+                message = _("The plan is decided: give the reason for the change.")
             raise ValidationError(message, code="reason_required")
 
     def may_write(self, obj: Model) -> bool:
@@ -153,7 +179,10 @@ class WriteRules:
         for measure in (stored, new):
             if measure is None or measure.plan_id is None or measure.indicator_id is None:
                 continue
-            if not any(plan_id == measure.plan_id for plan_id, _year, _month in self.locked):
+            approved_plans = {plan_id for plan_id, *_month in self.locked} | {
+                plan_id for plan_id, *_month_and_unit in self.approved_units
+            }
+            if measure.plan_id not in approved_plans:
                 continue  # nothing of the plan is approved: nothing to judge
             if (
                 measure_model._base_manager.filter(plan_id=measure.plan_id, indicator_id=measure.indicator_id)
@@ -219,6 +248,9 @@ class LockedMonths:
     # (plan, year, month) of reporting rounds past their lock date, approved or not: closed to
     # everyone but an administrator (who corrects them without a reason until they are approved).
     closed_plan_months: frozenset[tuple[int, int, int]] = frozenset()
+    # (plan, year, month, unit or None) of the rounds a unit's (or the whole plan's) figures are
+    # approved in: locked like an approved report's, for that unit only.
+    unit_months: frozenset[tuple[int, int, int, int | None]] = frozenset()
 
 
 # Who approves what: the meetings app registers its follow-up reports (meetings/apps.py), so the
@@ -241,4 +273,5 @@ def write_rules_for(user) -> WriteRules:
         decided_plans=frozenset(decided),
         locked_body_months=frozenset().union(*(a.body_months for a in approved)),
         closed=frozenset().union(*(a.closed_plan_months for a in approved)),
+        approved_units=frozenset().union(*(a.unit_months for a in approved)),
     )

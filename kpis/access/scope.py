@@ -50,6 +50,11 @@ class PeriodLocked(WriteLocked):
     """The period is in an approved report and the person is not an administrator."""
 
 
+class UnitApproved(PeriodLocked):
+    """The unit's (or the whole plan's) figures of the period are approved in a reporting round and
+    the person is not an administrator."""
+
+
 class RoundClosed(WriteLocked):
     """The period's reporting round is past its lock date and the person is not an administrator."""
 

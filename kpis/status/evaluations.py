@@ -46,6 +46,11 @@ class Evaluation:
         return Status(self.override.status) if self.override else self.result.status
 
     @property
+    def needs_analysis(self) -> bool:
+        """Red or yellow: what a follow-up round asks an analysis and planned actions of."""
+        return self.status in (Status.RED, Status.YELLOW)
+
+    @property
     def is_not_met(self) -> bool:
         """Red: the measures a report explains with a chart."""
         return self.status == Status.RED
