@@ -67,7 +67,7 @@ class RoundNotice:
     working_days_left: int | None
 
     @classmethod
-    def of(cls, schedule: RoundSchedule, today: datetime.date) -> "RoundNotice":
+    def of(cls, schedule: RoundSchedule, today: datetime.date) -> RoundNotice:
         return cls(schedule, schedule.state(today), schedule.working_days_left(today))
 
     @property
