@@ -117,9 +117,7 @@ def duties_of(plan: Plan, period: Period, **options) -> list[Duty]:
 def _first_measure_per_indicator(plan: Plan) -> list[Measure]:
     """The plan's measures in its order, one per indicator (an indicator adopted twice, like HSE
     under two goal areas, is one figure to report)."""
-    measures = Measure.objects.filter(plan=plan).order_by(
-        "goal_area__order", "goal_area__pk", "goal__order", "goal__pk", "order", "pk"
-    )
+    measures = Measure.objects.filter(plan=plan).order_by(*Measure.DOCUMENT_ORDER)
     first: dict[int, Measure] = {}
     for measure in measures:
         first.setdefault(measure.indicator_id, measure)

@@ -198,6 +198,10 @@ class Measure(models.Model):
     """An indicator adopted in a plan: where the plan places it, how it words it, who decided it,
     and (through Target) what the plan asks of it each year."""
 
+    # The order a plan document lists its measures in: by goal area, then goal, then the measure's
+    # own place (every page and export of a plan reads them so).
+    DOCUMENT_ORDER = ("goal_area__order", "goal_area__pk", "goal__order", "goal__pk", "order", "pk")
+
     Kind = Kind
     Horizon = Horizon
     Direction = Direction

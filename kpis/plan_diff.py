@@ -56,7 +56,7 @@ def plan_diff(*, old_plan: Plan, new_plan: Plan) -> PlanDiff:
     measures = list(
         Measure.objects.filter(plan__in=plan_ids)
         .select_related("indicator", "goal_area", "goal", "decided_by")
-        .order_by("goal_area__order", "goal_area__pk", "goal__order", "goal__pk", "order", "pk")
+        .order_by(*Measure.DOCUMENT_ORDER)
     )
     targets = list(
         Target.objects.filter(

@@ -35,7 +35,7 @@ def measures_of_plan(*, plan: Plan) -> QuerySet[Measure]:
     return (
         Measure.objects.filter(plan=plan)
         .select_related("goal_area", "goal", "decided_by")
-        .order_by("goal_area__order", "goal_area__pk", "goal__order", "goal__pk", "order", "pk")
+        .order_by(*Measure.DOCUMENT_ORDER)
     )
 
 

@@ -49,7 +49,7 @@ def missing_analyses(report: FollowUpReport, unit: OrganisationalUnit | None) ->
         for analysis in MeasureAnalysis.objects.filter(report=report, unit=unit, measure_id__in=list(needed))
         if analysis.is_complete
     }
-    return list(Measure.objects.filter(pk__in=[pk for pk in needed if pk not in complete]).order_by("order", "pk"))
+    return list(Measure.objects.filter(pk__in=[pk for pk in needed if pk not in complete]).order_by(*Measure.DOCUMENT_ORDER))
 
 
 @transaction.atomic

@@ -72,7 +72,7 @@ class RoundPage:
             for a in MeasureAnalysis.objects.filter(report=self.report, unit=self.unit, measure_id__in=list(statuses))
         }
         items = []
-        for measure in Measure.objects.filter(pk__in=list(statuses)).order_by("order", "pk"):
+        for measure in Measure.objects.filter(pk__in=list(statuses)).order_by(*Measure.DOCUMENT_ORDER):
             posted = self.bound if self.bound and self.bound.get("measure") == str(measure.pk) else None
             row = saved.get(measure.pk)
             initial = {

@@ -233,9 +233,5 @@ def _evaluate_measures(measures, period, unit, with_trend, with_forecast, total_
 
 def evaluate_plan(plan: Plan, period: Period, *, unit=None, **options) -> list[Evaluation]:
     """Evaluate every measure of a plan for a period (see ``evaluate_measures``)."""
-    measures = (
-        Measure.objects.filter(plan=plan)
-        .select_related("goal_area", "goal")
-        .order_by("goal_area__order", "goal_area__pk", "goal__order", "goal__pk", "order", "pk")
-    )
+    measures = Measure.objects.filter(plan=plan).select_related("goal_area", "goal").order_by(*Measure.DOCUMENT_ORDER)
     return evaluate_measures(measures, period, unit=unit, **options)
