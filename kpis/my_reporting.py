@@ -2,7 +2,8 @@
 when, and one click into the entry page set to the plan, period and unit.
 
 A reporter reports the figures of their units (indicators reported per unit); an administrator
-also the whole plan's figures of the indicators they are the responsible person of.
+also the whole plan's figures of the indicators they are the responsible person of. The owner of a
+goal's analysis sees the goal in each open round, with its assessment for the round's period.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
-from goalplan.models import OrganisationalUnit, Plan
+from goalplan.models import Goal, GoalAssessment, OrganisationalUnit, Plan
 from goalplan.periods import Period
 from goalplan.roles import is_administrator
 from goalplan.selectors import readable_plans
@@ -112,3 +113,53 @@ def reporting_tasks(user, *, today: datetime.date | None = None) -> list[Reporti
     for task in tasks:
         task.approval = states.get((task.notice.schedule.report_id, task.unit.pk if task.unit else None))
     return sorted(tasks, key=lambda t: (t.notice.schedule.deadline or datetime.date.max, t.plan.pk, t.unit is not None))
+
+
+@dataclass
+class GoalAnalysisTask:
+    """A goal whose analysis the person owns, in one open round: assessed for its period or not."""
+
+    goal: Goal
+    notice: RoundNotice
+    assessment: GoalAssessment | None
+
+    @property
+    def is_written(self) -> bool:
+        return self.assessment is not None and bool(self.assessment.comment.strip())
+
+    @property
+    def goal_url(self) -> str:
+        return f"{reverse('goal_detail', args=[self.goal.pk])}?{self.notice.schedule.period.query}"
+
+    @property
+    def assessment_url(self) -> str:
+        """The admin's form of the goal's assessment for the round's period (new or stored)."""
+        if self.assessment is not None:
+            return reverse("admin:goalplan_goalassessment_change", args=[self.assessment.pk])
+        period = self.notice.schedule.period
+        query = {"goal": self.goal.pk, "year": period.year, "period_kind": period.kind, "period_number": period.number}
+        return f"{reverse('admin:goalplan_goalassessment_add')}?{urlencode(query)}"
+
+
+def goal_analysis_tasks(user, *, today: datetime.date | None = None) -> list[GoalAnalysisTask]:
+    """The goals whose analysis the person owns, in every round open today of their plans."""
+    today = today or timezone.localdate()
+    goals = list(
+        Goal.objects.filter(analysis_owner=user, plan__in=readable_plans(user))
+        .select_related("plan")
+        .order_by("plan", "goal_area__order", "order", "pk")
+    )
+    by_plan: dict[int, list[Goal]] = defaultdict(list)
+    for goal in goals:
+        by_plan[goal.plan_id].append(goal)
+    tasks = []
+    for plan_goals in by_plan.values():
+        for notice in notices_for(plan_goals[0].plan, today=today):
+            if not notice.is_open:
+                continue
+            assessments = {
+                assessment.goal_id: assessment
+                for assessment in GoalAssessment.objects.in_period(notice.schedule.period).filter(goal__in=plan_goals)
+            }
+            tasks += [GoalAnalysisTask(goal, notice, assessments.get(goal.pk)) for goal in plan_goals]
+    return tasks

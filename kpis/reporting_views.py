@@ -3,9 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from kpis.my_reporting import reporting_tasks
+from kpis.my_reporting import goal_analysis_tasks, reporting_tasks
 
 
 @login_required
 def my_reporting(request):
-    return render(request, "kpis/my_reporting.html", {"tasks": reporting_tasks(request.user)})
+    context = {"tasks": reporting_tasks(request.user), "goal_tasks": goal_analysis_tasks(request.user)}
+    return render(request, "kpis/my_reporting.html", context)

@@ -11,12 +11,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from goalplan.models import OrganisationalUnit
+from goalplan.models import Goal, GoalAssessment, OrganisationalUnit
 from goalplan.periods import Period, PeriodKind
 from kpis.access import RoundClosed, write_rules_for
 from kpis.duties import duties_of
 from kpis.models import Measure, Outcome
-from kpis.my_reporting import reporting_tasks
+from kpis.my_reporting import goal_analysis_tasks, reporting_tasks
 from tests.entry_forms import entry_post_data
 from tests.round_region import enter, make_region
 
@@ -173,3 +173,27 @@ def test_the_closed_round_s_refusal_names_it(region):
         write_rules_for(region["reporter"]).check(
             plan_ids=[region["plan"].pk], period=APRIL, unit_id=region["north"].pk
         )
+
+
+def test_the_owner_of_a_goal_s_analysis_sees_it_in_each_open_round(region, client, monkeypatch):
+    goal = Goal.objects.create(
+        plan=region["plan"], kind=Goal.Kind.RESULT_GOAL, title="Kortare väntetider", analysis_owner=region["admin"]
+    )
+    Goal.objects.create(plan=region["plan"], kind=Goal.Kind.RESULT_GOAL, title="Någon annans mål")
+    [task] = goal_analysis_tasks(region["admin"], today=IN_THE_ROUND)
+    assert (task.goal, task.notice.schedule.period, task.is_written) == (goal, T1, False)
+    assert "goal=" in task.assessment_url and "period_kind=tertial" in task.assessment_url
+    assert goal_analysis_tasks(region["reporter"], today=IN_THE_ROUND) == []
+    assert goal_analysis_tasks(region["admin"], today=D(2026, 6, 20)) == []  # no round open
+    GoalAssessment.objects.create(
+        goal=goal, year=2026, period_kind="tertial", period_number=1, comment="Kortare köer i maj."
+    )
+    [task] = goal_analysis_tasks(region["admin"], today=IN_THE_ROUND)
+    assert task.is_written and task.assessment_url.endswith(f"/{task.assessment.pk}/change/")
+    monkeypatch.setattr("kpis.rounds.timezone.localdate", lambda: IN_THE_ROUND)
+    monkeypatch.setattr("kpis.my_reporting.timezone.localdate", lambda: IN_THE_ROUND)
+    client.force_login(region["admin"])
+    page = client.get("/min-rapportering/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert (
+        "Mål där du ansvarar för analysen" in page and "Kortare väntetider" in page and "Någon annans mål" not in page
+    )
