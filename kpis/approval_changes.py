@@ -43,7 +43,7 @@ class ChangeAfterApproval:
         }
 
 
-ChangeSource = Callable[[Plan, Period, int | None], list[ChangeAfterApproval]]
+ChangeSource = Callable[[Plan, Period, list[int | None]], list[ChangeAfterApproval]]
 _sources: list[ChangeSource] = []
 
 
@@ -52,13 +52,16 @@ def register_change_source(source: ChangeSource) -> None:
         _sources.append(source)
 
 
+def changes_of_units(plan: Plan, period: Period, unit_ids: list[int | None]) -> list[ChangeAfterApproval]:
+    """The changes, after their approval, of the plan's figures of these units (None: the whole
+    plan) whose period ends in a month of ``period``; earliest first."""
+    changes = [change for source in _sources for change in source(plan, period, list(unit_ids))]
+    return sorted(changes, key=lambda change: change.changed_at)
+
+
 def changes_after_approval(plan: Plan, period: Period, unit_id: int | None) -> dict[int, list[ChangeAfterApproval]]:
-    """Indicator id → the changes, after their approval, of the plan's figures of the unit (None:
-    the whole plan) in a month of the period; earliest first."""
+    """Indicator id → the changes after approval of the unit's (None: the whole plan's) figures."""
     changes: dict[int, list[ChangeAfterApproval]] = defaultdict(list)
-    for source in _sources:
-        for change in source(plan, period, unit_id):
-            changes[change.indicator_id].append(change)
-    for found in changes.values():
-        found.sort(key=lambda change: change.changed_at)
+    for change in changes_of_units(plan, period, [unit_id]):
+        changes[change.indicator_id].append(change)
     return dict(changes)

@@ -151,6 +151,11 @@ class FollowUpReportAdmin(ReportApprovalAdmin, GuardedHistoryAdmin):
             return "–"
         return format_html('<a href="{}">{}</a>', reverse("report_download", args=[obj.pk]), gettext_lazy("Download"))
 
+    def get_readonly_fields(self, request, obj=None):
+        # A round's approvals are of its plan and period: fixed once a unit has acted in it.
+        fixed = list(FollowUpReport.ROUND_FIELDS) if obj is not None and obj.has_unit_steps() else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
     def has_change_permission(self, request, obj=None):
         # An approved report is frozen: nothing it says may change afterwards (its page is a
         # view; un-approving, with a reason, is the way back to a draft).

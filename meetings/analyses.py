@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from goalplan.choices import Status
 from goalplan.models import OrganisationalUnit
 from kpis.access import RoundClosed, UnitApproved, outcome_scope_for, reason_in_history, validate_reason
-from kpis.duties import round_figures
+from kpis.duties import Duty, duties_of
 from kpis.models import Measure
 from kpis.rounds import RoundState
 from kpis.status import evaluate_measures
@@ -23,10 +23,14 @@ from meetings.models import FollowUpReport, MeasureAnalysis, UnitApproval
 ANALYSED_KINDS = frozenset({FollowUpReport.Kind.TERTIAL, FollowUpReport.Kind.INTERIM, FollowUpReport.Kind.ANNUAL})
 
 
+def duties_of_unit(report: FollowUpReport, unit: OrganisationalUnit | None) -> list[Duty]:
+    """The figures the round asks of the unit (None: of the whole plan), reported or not."""
+    return duties_of(report.plan, report.period, units=[unit] if unit else [], whole_plan=unit is None)
+
+
 def round_measures(report: FollowUpReport, unit: OrganisationalUnit | None) -> list[Measure]:
     """The measures whose figures the round asks of the unit (None: of the whole plan)."""
-    figures = round_figures(report.plan, report.period, units=[unit] if unit else [], whole_plan=unit is None)
-    return [measure for measure in figures.measures if figures.asks(measure, unit)]
+    return [duty.measure for duty in duties_of_unit(report, unit)]
 
 
 def analysed_statuses(report: FollowUpReport, unit: OrganisationalUnit | None) -> dict[int, Status]:
@@ -49,7 +53,9 @@ def missing_analyses(report: FollowUpReport, unit: OrganisationalUnit | None) ->
         for analysis in MeasureAnalysis.objects.filter(report=report, unit=unit, measure_id__in=list(needed))
         if analysis.is_complete
     }
-    return list(Measure.objects.filter(pk__in=[pk for pk in needed if pk not in complete]).order_by(*Measure.DOCUMENT_ORDER))
+    return list(
+        Measure.objects.filter(pk__in=[pk for pk in needed if pk not in complete]).order_by(*Measure.DOCUMENT_ORDER)
+    )
 
 
 @transaction.atomic
@@ -71,6 +77,8 @@ def save_analysis(
         raise PermissionDenied(_("You may only write analyses for your own units."))
     if measure.plan_id != report.plan_id:
         raise ValidationError(_("The measure belongs to another plan."))
+    if measure.pk not in {asked.pk for asked in round_measures(report, unit)}:
+        raise ValidationError(_("The round asks no figure of this measure of the unit."))
     locked_report = FollowUpReport.objects.select_for_update().get(pk=report.pk)
     if locked_report.is_approved:
         raise ValidationError(_("The report is approved; un-approve it first."))

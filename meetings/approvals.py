@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from goalplan.models import OrganisationalUnit
 from kpis.access import outcome_scope_for, validate_reason
 from kpis.rounds import RoundState
-from meetings.analyses import missing_analyses
+from meetings.analyses import duties_of_unit, missing_analyses
 from meetings.models import ApprovalEvent, FollowUpReport, UnitApproval
 from meetings.services import APPROVE_PERMISSION
 
@@ -71,9 +71,18 @@ def mark_ready(*, report: FollowUpReport, unit: OrganisationalUnit | None, user)
     approval = _locked_approval(report, unit)
     if approval.state not in (State.OPEN, State.SENT_BACK):
         raise ValidationError(_("The figures are already marked ready or approved."))
-    closed = report.schedule().state(timezone.localdate()) == RoundState.LOCKED
-    if closed and not outcome_scope_for(user).is_administrator:
-        raise ValidationError(_("The round has closed; only an administrator may mark the figures ready."))
+    _refuse_closed_to_reporters(report, user)
+    if missing := [duty for duty in duties_of_unit(report, unit) if not duty.reported]:
+        names = ", ".join(str(duty.measure) for duty in missing)
+        raise ValidationError(
+            _("Enter every figure the round asks for first; missing: %(measures)s.") % {"measures": names},
+            code="figures_missing",
+        )
+    _refuse_unexplained(report, unit)
+    return _step(approval, to=State.READY, action=Action.READY, user=user)
+
+
+def _refuse_unexplained(report: FollowUpReport, unit: OrganisationalUnit | None) -> None:
     if missing := missing_analyses(report, unit):
         names = ", ".join(str(measure) for measure in missing)
         raise ValidationError(
@@ -81,7 +90,12 @@ def mark_ready(*, report: FollowUpReport, unit: OrganisationalUnit | None, user)
             % {"measures": names},
             code="analysis_missing",
         )
-    return _step(approval, to=State.READY, action=Action.READY, user=user)
+
+
+def _refuse_closed_to_reporters(report: FollowUpReport, user) -> None:
+    closed = report.schedule().state(timezone.localdate()) == RoundState.LOCKED
+    if closed and not outcome_scope_for(user).is_administrator:
+        raise ValidationError(_("The round has closed; only an administrator may mark the figures ready."))
 
 
 @transaction.atomic
@@ -92,6 +106,7 @@ def withdraw_ready(*, report: FollowUpReport, unit: OrganisationalUnit | None, u
     approval = _locked_approval(report, unit)
     if approval.state != State.READY:
         raise ValidationError(_("The figures are not marked ready."))
+    _refuse_closed_to_reporters(report, user)
     return _step(approval, to=State.OPEN, action=Action.WITHDRAWN, user=user)
 
 
@@ -112,6 +127,8 @@ def _controller_step(report, unit, user, *, expected: str) -> UnitApproval:
 def approve(*, report: FollowUpReport, unit: OrganisationalUnit | None, user) -> UnitApproval:
     """A controller approves the figures the unit marked ready: from now on they are locked."""
     approval = _controller_step(report, unit, user, expected=State.READY)
+    # Asked again: an analysis emptied, or a figure changed to red, since the unit marked ready.
+    _refuse_unexplained(report, unit)
     return _step(approval, to=State.APPROVED, action=Action.APPROVED, user=user)
 
 

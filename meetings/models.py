@@ -195,7 +195,25 @@ class FollowUpReport(models.Model):
     def is_approved(self) -> bool:
         return self.state == self.State.APPROVED
 
+    # What a unit's approval in the round is of: fixed once a unit has marked ready or been approved.
+    ROUND_FIELDS = ("plan", "kind", "period_end")
+
+    def has_unit_steps(self) -> bool:
+        """Has any unit marked its figures ready (or been approved, or sent back) in the round?"""
+        return self.pk is not None and self.unit_approvals.exclude(state=UnitApproval.State.OPEN).exists()
+
     def clean(self):
+        if self.has_unit_steps():
+            stored = (
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values(*(f"{f}_id" if f == "plan" else f for f in self.ROUND_FIELDS))
+                .first()
+            )
+            if stored and any(stored[key] != getattr(self, key) for key in stored):
+                raise ValidationError(
+                    _("Units have marked ready or been approved in the round: its plan, kind and period are fixed.")
+                )
         opens, deadline, locks = self.entry_opens_on, self.entry_deadline, self.locks_on
         if opens and deadline and deadline < opens:
             raise ValidationError({"entry_deadline": _("The deadline cannot be before entry opens.")})

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from budget.selectors import budget_overview
 from goalplan.choices import Status
-from kpis.approval_changes import changes_after_approval
+from kpis.approval_changes import changes_after_approval, changes_of_units
 from kpis.charts import line_chart_svg, target_label
 from kpis.dashboard import plan_dashboard
 from kpis.formatting import format_amount_tkr, format_period_value
 from kpis.selectors import chart_series
 from kpis.status import MISSING_VALUE, count_statuses, period_values
+from meetings.changes import goal_assessment_changes
 from meetings.models import FollowUpReport, UnitApproval
 
 # 2: a status is its code ("red"), shown by {% status_badge %}; version 1 froze {"code", "text"}.
@@ -177,21 +178,28 @@ def report_content(report: FollowUpReport) -> dict:
 
 
 def _unit_changes(report: FollowUpReport) -> list[dict]:
-    """The changes after approval of the units' figures approved in the round, per unit."""
-    approved_units = report.unit_approvals.filter(state=UnitApproval.State.APPROVED, unit__isnull=False).select_related(
-        "unit"
-    )
+    """The changes after approval of the goal assessments, and of the units' figures approved in
+    the round (read at once for every unit: a region's round has 60)."""
+    units = {
+        approval.unit_id: str(approval.unit)
+        for approval in report.unit_approvals.filter(
+            state=UnitApproval.State.APPROVED, unit__isnull=False
+        ).select_related("unit")
+    }
+    goals = [
+        {"unit": _("Whole plan"), "measure": title, "text": change.text}
+        for title, change in goal_assessment_changes(report.plan, report.period)
+    ]
+    if not units:
+        return goals
     measures = {}
     for measure in report.plan.measures.order_by("pk"):
         measures.setdefault(measure.indicator_id, str(measure))
-    rows = []
-    for approval in approved_units:
-        for indicator_id, changes in changes_after_approval(report.plan, report.period, approval.unit_id).items():
-            rows += [
-                {"unit": str(approval.unit), "measure": measures.get(indicator_id, ""), "text": change.text}
-                for change in changes
-            ]
-    return rows
+    changes = changes_of_units(report.plan, report.period, list(units))
+    return goals + [
+        {"unit": units[change.unit_id], "measure": measures.get(change.indicator_id, ""), "text": change.text}
+        for change in sorted(changes, key=lambda change: (units[change.unit_id], change.changed_at))
+    ]
 
 
 def content_of(report: FollowUpReport) -> dict:

@@ -8,6 +8,7 @@ page and routes a form to the step it names.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -135,7 +136,7 @@ def round_unit_or_404(report: FollowUpReport, unit_pk: int | None, user) -> Orga
 def _analysis_step(report, unit, user, data) -> str:
     measure_pk = data.get("measure") or ""
     form = AnalysisForm(data, prefix=f"m{measure_pk}")
-    if not measure_pk.isdecimal():
+    if not re.fullmatch(r"[0-9]{1,18}", measure_pk):
         raise ValidationError(_("Choose a measure."))
     _refuse_invalid(form)
     measure = Measure.objects.filter(pk=int(measure_pk), plan=report.plan).first()

@@ -88,7 +88,7 @@ def approve_report(*, report: FollowUpReport, user, override: str = "") -> Follo
     message = _("Approved (content and PDF frozen).")
     if locked.approval_override:
         message = f"{message} {_('Without every unit')}: {locked.approval_override}"
-    _record(locked, user=user, reason=override, message=message)
+    _record(locked, user=user, reason=override if pending else "", message=message)
     return locked
 
 

@@ -9,9 +9,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
 
-from goalplan.models import Plan
+from goalplan.models import Goal, GoalAssessment, Plan
 from goalplan.periods import Period, PeriodKind
 from kpis.access import UnitApproved, write_rules_for
 from kpis.approval_changes import changes_after_approval
@@ -38,9 +41,11 @@ def region(monkeypatch):
     Target.objects.create(
         measure=region["monthly"], year=2026, kind="at_least", value=Decimal(90), wording="Minst 90 %"
     )
-    for name in ("monthly", "tertial", "by_sex"):
-        for sex in ("T", "K", "M") if name == "by_sex" else ("T",):
-            enter(region, name, T1 if name == "tertial" else APRIL, unit=region["north"], sex=sex, value="95")
+    # Every figure the round asks for, of both units and the whole plan; north's visits are red.
+    for unit in (region["north"], region["south"], None):
+        for name in ("monthly", "tertial", "by_sex", *(("whole",) if unit is None else ())):
+            for sex in ("T", "K", "M") if name == "by_sex" else ("T",):
+                enter(region, name, T1 if name == "tertial" else APRIL, unit=unit, sex=sex, value="95")
     Outcome.objects.filter(indicator=region["monthly"].indicator, unit=region["north"]).update(value=Decimal(70))
     for module in ("meetings.approvals", "meetings.analyses", "meetings.round_page", "meetings.selectors"):
         monkeypatch.setattr(f"{module}.timezone.localdate", lambda: IN_THE_ROUND)
@@ -326,3 +331,122 @@ def test_a_measure_of_another_plan_cannot_be_analysed_through_the_page(region, c
     )
     assert response.status_code == 400 and "Mätetalet hör till en annan plan." in response.content.decode()
     assert not MeasureAnalysis.objects.exists()
+
+
+# Found by an adversarial review: each was a defect.
+
+
+def test_a_unit_marks_ready_only_when_every_figure_is_in(region):
+    Outcome.objects.filter(indicator=region["tertial"].indicator, unit=region["south"]).delete()
+    with pytest.raises(ValidationError, match="Patientnöjdhet"):
+        approvals.mark_ready(report=region["report"], unit=region["south"], user=region["admin"])
+
+
+def test_approval_asks_again_for_analyses_emptied_or_newly_needed_since_ready(region):
+    report, north = region["report"], region["north"]
+    ready(region)
+    analyses.save_analysis(
+        report=report, measure=region["monthly"], unit=north, user=region["reporter"], analysis="", actions=""
+    )
+    with pytest.raises(ValidationError, match="Andel besök"):
+        approvals.approve(report=report, unit=north, user=region["admin"])
+    ready_again = MeasureAnalysis.objects.get(unit=north)
+    ready_again.analysis, ready_again.actions = "A", "B"
+    ready_again.save()
+    # A figure that turns red after the mark needs its analysis too.
+    Target.objects.create(measure=region["tertial"], year=2026, kind="at_least", value=Decimal(99), wording="99")
+    with pytest.raises(ValidationError, match="Patientnöjdhet"):
+        approvals.approve(report=report, unit=north, user=region["admin"])
+
+
+def test_the_round_s_plan_and_period_are_fixed_once_a_unit_has_acted(region, client):
+    report = region["report"]
+    approve_north(region)
+    report.refresh_from_db()
+    report.period_end = D(2026, 8, 31)
+    with pytest.raises(ValidationError):
+        report.full_clean()
+    client.force_login(region["admin"])
+    page = client.get(reverse("admin:meetings_followupreport_change", args=[report.pk]))
+    assert page.status_code == 200
+    assert not {"plan", "kind", "period_end"} & set(page.context["adminform"].form.fields)
+
+
+def test_a_figure_not_locked_by_the_approval_is_not_flagged(region):
+    plan, north = region["plan"], region["north"]
+    approve_north(region)
+    year = Period.full_year(2026)  # ends in December: not in T1, so not locked
+    write_rules_for(region["reporter"]).check(plan_ids=[plan.pk], period=year, unit_id=north.pk)
+    enter(region, "monthly", year, unit=north, value="50")
+    assert changes_after_approval(plan, T1, north.pk) == {}
+
+
+@pytest.mark.parametrize("measure", ["9" * 5000, "9" * 30, "\u0663"])
+def test_an_odd_measure_id_on_the_round_page_is_a_400(region, client, measure):
+    client.force_login(region["reporter"])
+    url = reverse("round_unit", args=[region["report"].pk, region["north"].pk])
+    assert client.post(url, {"step": "analysis", "measure": measure}).status_code == 400
+
+
+def test_an_analysis_only_of_a_measure_the_round_asks_of_the_unit(region):
+    # "whole" is reported for the whole plan only; "yearly" is not due in T1.
+    for name in ("whole", "yearly"):
+        with pytest.raises(ValidationError):
+            analyses.save_analysis(
+                report=region["report"],
+                measure=region[name],
+                unit=region["north"],
+                user=region["reporter"],
+                analysis="x",
+                actions="y",
+            )
+    assert not MeasureAnalysis.objects.exists()
+
+
+def test_a_reporter_may_not_withdraw_the_ready_mark_after_the_round_locked(region, monkeypatch):
+    ready(region)
+    monkeypatch.setattr("meetings.approvals.timezone.localdate", lambda: D(2026, 5, 26))
+    with pytest.raises(ValidationError):
+        approvals.withdraw_ready(report=region["report"], unit=region["north"], user=region["reporter"])
+
+
+def test_the_report_reads_the_units_changes_in_a_fixed_number_of_queries(region):
+    report = region["report"]
+    UnitApproval.objects.create(report=report, unit=region["north"], state="approved", approved_at=timezone.now())
+    with CaptureQueriesContext(connection) as one:
+        report_content(report)
+    UnitApproval.objects.create(report=report, unit=region["south"], state="approved", approved_at=timezone.now())
+    with CaptureQueriesContext(connection) as two:
+        report_content(report)
+    assert len(two) == len(one)
+
+
+def test_a_delete_after_approval_is_flagged_and_other_plans_and_units_are_not(region):
+    north, plan = region["north"], region["plan"]
+    other = Plan.objects.create(
+        title="Annan", kind=Plan.Kind.OPERATIONAL_PLAN, body=plan.body, start_year=2025, end_year=2026
+    )
+    Measure.objects.create(plan=other, name="Samma", unit="%", indicator=region["monthly"].indicator)
+    approve_north(region)
+    outcome = Outcome.objects.get(indicator=region["monthly"].indicator, unit=north)
+    outcome._change_reason = "Dubblett"
+    outcome.delete()
+    assert [c.reason for c in changes_after_approval(plan, T1, north.pk)[region["monthly"].indicator_id]] == [
+        "Dubblett"
+    ]
+    assert changes_after_approval(other, T1, north.pk) == {}
+    assert changes_after_approval(plan, T1, region["south"].pk) == {}
+
+
+def test_a_goal_assessment_changed_after_the_whole_plan_was_approved_is_listed_in_the_report(region):
+    report = region["report"]
+    goal = Goal.objects.create(plan=region["plan"], kind=Goal.Kind.RESULT_GOAL, title="Kortare väntetider")
+    assessment = GoalAssessment.objects.create(goal=goal, year=2026, period_kind="tertial", period_number=1)
+    UnitApproval.objects.create(report=report, unit=None, state="approved", approved_at=timezone.now())
+    assessment.comment = "Bättre i april"
+    assessment._change_reason = "Kompletterad bedömning"
+    assessment.save()
+    with translation.override("sv"):
+        [change] = report_content(report)["changes_after_approval"]
+    assert change["unit"] == "Hela planen"
+    assert change["measure"] == "Kortare väntetider" and "Kompletterad bedömning" in change["text"]
