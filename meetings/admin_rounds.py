@@ -22,8 +22,23 @@ class ReportingRuleAdmin(GuardedModelAdmin):
     list_select_related = ["body"]
 
 
+class ReadOnlyLogAdmin(GuardedModelAdmin):
+    """Rows written by the product's own steps only (the reminder command, meetings.approvals,
+    meetings.analyses): read here; approvals and analyses change on the round's page, where the
+    write rule and the log apply."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SentReminder)
-class SentReminderAdmin(GuardedModelAdmin):
+class SentReminderAdmin(ReadOnlyLogAdmin):
     """The log of reminders sent: written by the reminder command only, read here."""
 
     list_display = ["sent_at", "recipient", "address", "report", "missing"]
@@ -32,29 +47,6 @@ class SentReminderAdmin(GuardedModelAdmin):
     search_fields = ["address", "recipient__username", "report__title"]
     date_hierarchy = "sent_on"
     readonly_fields = ["report", "recipient", "sent_on", "address", "missing", "text", "sent_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyLogAdmin(GuardedModelAdmin):
-    """Rows written by the product's own steps only (meetings.approvals, meetings.analyses): read
-    here, changed on the round's page, where the write rule and the log apply."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ApprovalEventInline(admin.TabularInline):

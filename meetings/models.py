@@ -332,17 +332,17 @@ class SentReminder(models.Model):
         return f"{self.recipient} – {self.report} ({self.sent_on.isoformat()})"
 
 
-def _one_per_report_and_unit(prefix: str, message) -> list[models.UniqueConstraint]:
-    """One row per report and unit, and one for the whole plan (NULL units are distinct in SQL)."""
+def _one_per_unit(prefix: str, fields: list[str], message) -> list[models.UniqueConstraint]:
+    """One row per ``fields`` and unit, and one for the whole plan (NULL units are distinct in SQL)."""
     return [
         models.UniqueConstraint(
-            fields=["report"],
+            fields=fields,
             condition=Q(unit__isnull=True),
             name=f"{prefix}_one_for_whole_plan",
             violation_error_message=message,
         ),
         models.UniqueConstraint(
-            fields=["report", "unit"],
+            fields=[*fields, "unit"],
             condition=Q(unit__isnull=False),
             name=f"{prefix}_one_per_unit",
             violation_error_message=message,
@@ -392,8 +392,8 @@ class UnitApproval(models.Model):
         verbose_name = _("unit approval")
         verbose_name_plural = _("unit approvals")
         ordering = ["report", "unit__name", "pk"]
-        constraints = _one_per_report_and_unit(
-            "unit_approval", _("The unit already has an approval row in this round.")
+        constraints = _one_per_unit(
+            "unit_approval", ["report"], _("The unit already has an approval row in this round.")
         )
 
     def __str__(self):
@@ -470,20 +470,9 @@ class MeasureAnalysis(models.Model):
         verbose_name = _("measure analysis")
         verbose_name_plural = _("measure analyses")
         ordering = ["report", "measure", "unit__name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["report", "measure"],
-                condition=Q(unit__isnull=True),
-                name="analysis_one_for_whole_plan",
-                violation_error_message=_("The measure already has an analysis for the whole plan in this round."),
-            ),
-            models.UniqueConstraint(
-                fields=["report", "measure", "unit"],
-                condition=Q(unit__isnull=False),
-                name="analysis_one_per_unit",
-                violation_error_message=_("The measure already has an analysis for this unit in this round."),
-            ),
-        ]
+        constraints = _one_per_unit(
+            "analysis", ["report", "measure"], _("The measure already has an analysis for this unit in this round.")
+        )
 
     def __str__(self):
         return f"{self.measure} – {self.unit or _('Whole plan')}"

@@ -123,3 +123,32 @@ def test_unapproval_needs_the_right_and_a_reason_and_reopens_the_periods(people,
     assert states[0] == (FollowUpReport.State.DRAFT, "Fel siffror för februari")
     assert states[1][0] == FollowUpReport.State.APPROVED
     assert bytes(report.history.filter(state=FollowUpReport.State.APPROVED).latest("history_id").pdf) == frozen_pdf
+
+
+def test_the_approve_page_names_the_units_not_approved_and_takes_an_override(people):
+    administrator, _reporter, clients = people
+    report = rs_report()
+    url = reverse("admin:meetings_followupreport_approve", args=[report.pk])
+    page = clients["admin"].get(url).content.decode()
+    assert "Hela planen" in page and "Skäl att godkänna utan alla enheter" in page
+    refused = clients["admin"].post(url, {"override": ""})
+    assert refused.status_code == 200 and "inte godkända" in refused.content.decode()
+    assert not rs_report().is_approved
+    accepted = clients["admin"].post(url, {"override": "Beslut i presidiet"})
+    assert accepted.status_code == 302 and rs_report().is_approved
+    assert rs_report().approval_override.startswith("Beslut i presidiet")
+    entry = LogEntry.objects.filter(object_id=str(report.pk), user=administrator).latest("action_time")
+    assert "Beslut i presidiet" in entry.get_change_message()
+    change_page = clients["admin"].get(reverse("admin:meetings_followupreport_change", args=[report.pk]))
+    assert "Beslut i presidiet" in change_page.content.decode()
+
+
+def test_the_bulk_action_refuses_a_report_whose_units_are_not_approved(people):
+    _administrator, _reporter, clients = people
+    report = rs_report()
+    response = clients["admin"].post(
+        reverse("admin:meetings_followupreport_changelist"),
+        {"action": "approve_selected", "_selected_action": [report.pk]},
+        follow=True,
+    )
+    assert "inte godkända" in response.content.decode() and not rs_report().is_approved

@@ -304,7 +304,7 @@ class Migration(migrations.Migration):
                         condition=models.Q(("unit__isnull", True)),
                         fields=("report", "measure"),
                         name="analysis_one_for_whole_plan",
-                        violation_error_message="The measure already has an analysis for the whole plan in this round.",
+                        violation_error_message="The measure already has an analysis for this unit in this round.",
                     ),
                     models.UniqueConstraint(
                         condition=models.Q(("unit__isnull", False)),
