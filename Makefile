@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed
+	$(BIN)/python manage.py seed --address $(HOST)
 	$(BIN)/python manage.py runserver $(HOST)
 
 # The browser tests drive Debian's Chromium and the PDF tests read PDFs with poppler's pdftotext;

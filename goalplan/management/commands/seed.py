@@ -17,6 +17,16 @@ from goalplan.seeds import seed_fixture_paths
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".admin-password"
 
 
+def login_url(address: str) -> str:
+    """The site's address for what runserver is told to listen on: a bare port is on 127.0.0.1,
+    and "all addresses" (0.0.0.0, ::) is reached on this machine as 127.0.0.1 (or ::1)."""
+    host, _sep, port = address.rpartition(":")
+    if not host:
+        host, port = "127.0.0.1", address
+    host = {"0.0.0.0": "127.0.0.1", "[::]": "[::1]", "::": "[::1]"}.get(host, host)
+    return f"http://{host}:{port}/"
+
+
 class Command(BaseCommand):
     help = "Load the seed fixtures into an empty database and print the administrator's login."
 
@@ -27,8 +37,13 @@ class Command(BaseCommand):
             help="Load the fixtures even if the database already holds plans (overwrites seeded rows).",
         )
         parser.add_argument("--username", default="admin")
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="Where runserver listens (as make run's HOST: 8080, 0.0.0.0:8080, [::1]:8000): the printed login's address.",
+        )
 
-    def handle(self, *args, force: bool, username: str, **options):
+    def handle(self, *args, force: bool, username: str, address: str, **options):
         if Plan.objects.exists() and not force:
             self.stdout.write(_("The database already holds plans; the seed fixtures were not reloaded (use --force)."))
         else:
@@ -42,7 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 _("Log in at %(url)s as user '%(username)s' with password '%(password)s'.")
-                % {"url": "http://127.0.0.1:8000/admin/", "username": username, "password": password}
+                % {"url": f"{login_url(address)}admin/", "username": username, "password": password}
             )
         )
 
