@@ -3,9 +3,10 @@
 import ipaddress
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 
 def client_ip_address(request) -> str | None:
@@ -66,3 +67,22 @@ class RefuseNulInAddressMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class FriendlyNotFoundMiddleware:
+    """A page that does not exist answers our Swedish 404 page, with DEBUG too.
+
+    ``make run`` runs with DEBUG for the developer's sake, and a person trying the product should
+    not meet Django's technical "Page not found" listing every URL pattern for a mistyped address
+    (an address that resolves to nothing never reaches a view, so this looks at the response).
+    Errors (500) keep the debug page under DEBUG: that one is for the developer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and response.get("Content-Type", "").startswith("text/html"):
+            return page_not_found(request, Http404())
+        return response

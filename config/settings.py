@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Our Swedish 404 page rather than Django's technical one, under DEBUG too: outside the rest,
+    # so it sees every response (the security headers and CSP still wrap it).
+    "config.middleware.FriendlyNotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # A NUL in an address is refused before any page or filter sends it to the database.

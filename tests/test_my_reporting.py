@@ -155,7 +155,8 @@ def test_a_round_closes_by_itself_for_reporters_on_its_lock_date(region, client,
     # Locked from 2026-05-26 (the papers for the meeting on 2 June).
     assert entry_post(client, region, "70", day=D(2026, 5, 25), monkeypatch=monkeypatch).status_code == 302
     refused = entry_post(client, region, "71", day=D(2026, 5, 26), monkeypatch=monkeypatch)
-    assert refused.status_code == 403  # as for an approved period
+    assert refused.status_code == 403  # as for an approved period, and the page says why
+    assert "Periodens rapporteringsomgång har stängts" in refused.content.decode()
     assert set(Outcome.objects.filter(unit=region["north"]).values_list("value", flat=True)) == {Decimal(70)}
     # An administrator still corrects it, without a reason (it is not approved).
     client.force_login(region["admin"])
