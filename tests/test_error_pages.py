@@ -38,3 +38,10 @@ def test_the_500_page_is_swedish_and_stands_alone():
     html = response.content.decode()
     assert response.status_code == 500
     assert "Något gick fel" in html and "Inget du skrev in på sidan sparades" in html and 'href="/"' in html
+
+
+def test_the_favicon_is_there_on_the_site_and_in_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/favicon.ico").status_code == 301
+    assert "img/favicon.svg" in client.get("/planer/").content.decode()
+    assert "img/favicon.svg" in client.get("/admin/").content.decode()
