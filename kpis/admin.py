@@ -231,7 +231,7 @@ class TargetAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
         "decided_by",
     ]
     list_filter = ["year", "kind", "measure__plan", "decided_by"]
-    list_select_related = ["measure", "decided_by"]
+    list_select_related = ["measure__indicator", "decided_by"]
     search_fields = ["wording", "measure__name", "measure__short_name"]
     autocomplete_fields = ["measure"]
 
