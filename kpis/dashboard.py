@@ -5,7 +5,6 @@ does not grow with the plan."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import tablib
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from goalplan.periods import Period
 from goalplan.templatetags.status_badge import status_badge
 from kpis.approval_changes import changes_after_approval
 from kpis.charts import sparkline_points
+from kpis.exports import Number, Sheet
 from kpis.models import Measure
 from kpis.selectors import latest_period_with_data, measures_of_plan, monthly_values
 from kpis.status import (
@@ -26,7 +26,6 @@ from kpis.status import (
     evaluate_goals,
     evaluate_measures,
 )
-from kpis.tables import safe_cell
 
 
 def default_period(plan: Plan) -> Period:
@@ -176,47 +175,48 @@ def plan_dashboard(
     )
 
 
-DASHBOARD_EXPORT_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def dashboard_dataset(dashboard: Dashboard):
-    """The dashboard grid as a table for CSV/XLSX: outcomes as numbers, text safe from formulas."""
-    dataset = tablib.Dataset(
+def dashboard_sheet(dashboard: Dashboard) -> Sheet:
+    """The dashboard grid as a spreadsheet (kpis.exports): outcomes and forecasts as numbers with
+    the measure's decimals, the scope named on every row."""
+    scope = str(dashboard.unit) if dashboard.unit else _("Whole plan")
+    sheet = Sheet(
+        title=_("Dashboard"),
         headers=[
             _("Goal area"),
             _("Goal"),
             _("Measure"),
+            _("Organisational unit"),
+            _("Period"),
             _("Target"),
             _("Limit"),
             _("Outcome"),
-            _("Unit"),
+            _("Unit of measure"),
             _("Coverage"),
             _("Status"),
             _("Trend"),
             _("Forecast for the year"),
-        ]
+        ],
     )
+    period = dashboard.period.label()
 
     def add(area_name: str, goal_title: str, row: MeasureRow) -> None:
         e = row.evaluation
-        # Every text cell goes through safe_cell, our own labels too: one rule for the whole row
-        # rather than a judgement per column of which texts a person can write.
-        dataset.append(
+        decimals = e.measure.decimals
+        sheet.append(
             [
-                safe_cell(area_name),
-                safe_cell(goal_title),
-                safe_cell(str(e.measure)),
-                safe_cell(e.target_text),
-                safe_cell(e.threshold_text),
-                e.value.value,
-                safe_cell(e.measure.unit),
-                safe_cell(e.coverage_text),
-                safe_cell(str(e.status.label)),
-                safe_cell(str(e.trend.label)),
-                e.forecast.value if e.forecast else None,
+                area_name,
+                goal_title,
+                str(e.measure),
+                scope,
+                period,
+                e.target_text,
+                e.threshold_text,
+                Number(e.value.value, decimals),
+                e.measure.unit,
+                e.coverage_text,
+                str(e.status.label),
+                str(e.trend.label),
+                Number(e.forecast.value, decimals) if e.forecast else None,
             ]
         )
 
@@ -227,4 +227,4 @@ def dashboard_dataset(dashboard: Dashboard):
         for goal in block.goals:
             for row in goal.rows:
                 add(name, goal.goal.goal.title, row)
-    return dataset
+    return sheet

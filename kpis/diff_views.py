@@ -11,7 +11,8 @@ from config.pdf import PDF_STYLESHEETS, RATE_WINDOW_SECONDS, TooManyRenders, ref
 from config.routers import reads_from_replica
 from goalplan.models import Plan
 from goalplan.selectors import visible_to
-from kpis.plan_diff import ChangeKind, PlanDiff, plan_diff, plan_diff_dataset, previous_plan
+from kpis.exports import EXPORT_FORMATS, download
+from kpis.plan_diff import ChangeKind, PlanDiff, plan_diff, plan_diff_sheet, previous_plan
 
 
 @login_required
@@ -23,12 +24,9 @@ def plan_diff_page(request):
     )
     context = _diff_context(request.GET, plans)
     diff, export_format = context["diff"], request.GET.get("format")
-    if diff is not None and export_format == "csv":
-        # Swedish Excel reads semicolons, and UTF-8 only after a byte-order mark.
-        text = "\ufeff" + plan_diff_dataset(diff, include_unchanged=context["include_unchanged"]).export(
-            "csv", delimiter=";"
-        )
-        return _download(text.encode("utf-8"), "text/csv; charset=utf-8", diff, "csv")
+    if diff is not None and export_format in EXPORT_FORMATS:
+        sheet = plan_diff_sheet(diff, include_unchanged=context["include_unchanged"])
+        return download(sheet, export_format, f"{_('Comparison')} {diff.old_plan} – {diff.new_plan}")
     if diff is not None and export_format == "pdf":
         return _pdf_response(request, diff, include_unchanged=context["include_unchanged"])
     return render(request, "kpis/plan_diff.html", context)

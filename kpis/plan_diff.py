@@ -18,16 +18,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-import tablib
 from django.db.models import Q, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from goalplan.models import Goal, GoalArea, Plan
+from kpis.exports import Sheet
 from kpis.formatting import format_number
 from kpis.models import Measure, Target
 from kpis.plan_diff_types import ChangeKind, DiffEntry, DiffSection, FieldChange, PlanDiff, normalised
-from kpis.tables import safe_cell
 
 
 def _collapsed(text: str) -> str:
@@ -238,10 +237,11 @@ def _name(item) -> str:
     return item.title if isinstance(item, Goal) else item.name
 
 
-def plan_diff_dataset(diff: PlanDiff, *, include_unchanged: bool = False) -> tablib.Dataset:
-    """The diff as a table for CSV: one row per changed field, one per added or removed item;
-    every text cell safe from formulas."""
-    dataset = tablib.Dataset(
+def plan_diff_sheet(diff: PlanDiff, *, include_unchanged: bool = False) -> Sheet:
+    """The diff as a spreadsheet (kpis.exports): one row per changed field, one per added or
+    removed item."""
+    dataset = Sheet(
+        title=_("Comparison"),
         headers=[
             _("Section"),
             _("Status"),
@@ -250,12 +250,12 @@ def plan_diff_dataset(diff: PlanDiff, *, include_unchanged: bool = False) -> tab
             _("Field"),
             _("Old value"),
             _("New value"),
-        ]
+        ],
     )
     for section in diff.sections:
         for entry in section.listed(include_unchanged=include_unchanged):
             start = [section.title, str(entry.kind.label), entry.old_label, entry.new_label]
             for change in entry.changes or [None]:
                 rest = [change.label, change.old, change.new] if change else ["", "", ""]
-                dataset.append([safe_cell(text) for text in start + rest])
+                dataset.append(start + rest)
     return dataset

@@ -11,7 +11,8 @@ from goalplan.models import Plan
 from goalplan.periods import Period
 from goalplan.selectors import readable_plans
 from kpis.cache import cached_fragment
-from kpis.dashboard import DASHBOARD_EXPORT_FORMATS, Dashboard, dashboard_dataset, default_period, plan_dashboard
+from kpis.dashboard import Dashboard, dashboard_sheet, default_period, plan_dashboard
+from kpis.exports import EXPORT_FORMATS, download
 from kpis.pages import goal_page, plan_page, readable_goals
 from kpis.rounds import notices_for
 
@@ -23,7 +24,7 @@ def plan_detail(request, pk: int):
     plan = get_object_or_404(readable_plans(request.user), pk=pk)
     form = DashboardFilterForm(request.GET, plan=plan, default_period=period_from_request(request, plan))
     valid = form.is_valid()
-    if valid and (export_format := request.GET.get("_export")) in DASHBOARD_EXPORT_FORMATS:
+    if valid and (export_format := request.GET.get("_export")) in EXPORT_FORMATS:
         return dashboard_download(filtered_dashboard(plan, form), export_format)
     content_html = plan_content(request, plan, form) if valid else render_plan_content(request, plan, form)
     context = {
@@ -64,13 +65,9 @@ def filtered_dashboard(plan: Plan, form: DashboardFilterForm) -> Dashboard:
 
 
 def dashboard_download(dashboard: Dashboard, export_format: str) -> HttpResponse:
-    """The dashboard grid as a CSV or XLSX attachment."""
-    response = HttpResponse(
-        dashboard_dataset(dashboard).export(export_format), content_type=DASHBOARD_EXPORT_FORMATS[export_format]
-    )
-    name = f"oversikt-{dashboard.plan.pk}-{dashboard.period.token}.{export_format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    """The dashboard grid as a CSV or XLSX attachment, named by the plan, period and scope."""
+    scope = f" {dashboard.unit}" if dashboard.unit else ""
+    return download(dashboard_sheet(dashboard), export_format, f"{dashboard.plan} {dashboard.period.label()}{scope}")
 
 
 def period_from_request(request, plan: Plan) -> Period:

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from import_export import resources
 
 from kpis.access import guard_of, write_rules_for
+from kpis.exports import neutralised
 from kpis.models import Measure, Target
-from kpis.tables import safe_cell
 
 
 class SafeResource(resources.ModelResource):
@@ -46,7 +46,7 @@ class SafeResource(resources.ModelResource):
             try:
                 Decimal(value)  # a number such as "-0.7" stays a number
             except InvalidOperation:
-                return safe_cell(value)
+                return neutralised(value)
         return value
 
 

@@ -5,16 +5,9 @@ from django.core.paginator import Paginator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from kpis.exports import Number, Sheet
 from kpis.formatting import format_measure_value
 from kpis.models import Outcome
-
-# A cell a spreadsheet would read as a formula (=, +, -, @, tab, CR) is prefixed with ' on export.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(text: str) -> str:
-    """Text for an exported cell that a spreadsheet cannot run as a formula."""
-    return f"'{text}" if text and text.startswith(FORMULA_STARTS) else text
 
 
 class OutcomeTable(tables.Table):
@@ -84,18 +77,19 @@ class OutcomeTable(tables.Table):
         getters = [(texts[column.name], column.name == "value") for column in self.columns]
         return [[(text(row.record), number) for text, number in getters] for row in self.paginated_rows]
 
-    # Export: numbers as numbers, text that cannot run as a formula.
-    def value_period(self, record):
-        return record.period_label
-
-    def value_value(self, record):
-        return record.value
-
-    def value_comment(self, value):
-        return safe_cell(value or "")
-
-    def value_updated_at(self, value):
-        return value.isoformat(sep=" ")
-
-    def value_unit(self, record):
-        return safe_cell(record.unit.name) if record.unit else ""
+    def sheet(self) -> Sheet:
+        """Every outcome of the table (not only the page shown) as a spreadsheet (kpis.exports):
+        values as numbers with the measure's decimals, the whole plan's rows named as such."""
+        columns = self.columns
+        sheet = Sheet(title=_("Outcomes"), headers=[str(columns[name].header) for name in self.Meta.fields])
+        whole_plan = str(columns["unit"].default)
+        for record in self.data:
+            if record.value is None and record.accomplished is not None:
+                value = _("Yes") if record.accomplished else _("No")
+            else:
+                value = Number(record.value, self.measure.decimals)
+            unit = record.unit.name if record.unit else whole_plan
+            sheet.append(
+                [record.period_label, unit, record.get_sex_display(), value, record.comment, record.updated_at]
+            )
+        return sheet

@@ -3,14 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django_tables2.export import TableExport
 
 from config.routers import reads_from_replica
 from kpis.cache import cached_fragment
+from kpis.exports import EXPORT_FORMATS, download
 from kpis.pages import measure_page, outcome_table, readable_measures
 from kpis.plan_views import period_from_request
-
-EXPORT_FORMATS = ("csv", "xlsx")
 
 
 @login_required
@@ -20,8 +18,7 @@ def measure_detail(request, pk: int):
     # and before any cached page is read.
     measure = get_object_or_404(readable_measures(request.user), pk=pk)
     if (export_format := request.GET.get("_export")) in EXPORT_FORMATS:
-        exporter = TableExport(export_format, outcome_table(request, measure), exclude_columns=())
-        return exporter.response(f"utfall-{measure.pk}.{export_format}")
+        return download(outcome_table(request, measure).sheet(), export_format, f"{measure} utfall")
     period = period_from_request(request, measure.plan)
     body_html = measure_fragment(request, measure, period)
     return render(request, "kpis/measure_detail.html", {"measure": measure, "period": period, "body_html": body_html})

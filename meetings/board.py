@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-import tablib
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -21,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from goalplan.models import OrganisationalUnit
 from kpis.duties import round_figures
+from kpis.exports import Sheet
 from kpis.models import Measure
 from kpis.rounds import RoundSchedule
-from kpis.tables import safe_cell
 from meetings.models import FollowUpReport, UnitApproval
 
 REPORTED, REPORTED_LATE, MISSING, OVERDUE, NOT_ASKED = "reported", "late", "missing", "overdue", "none"
@@ -187,22 +186,17 @@ def cell_html(state: str) -> str:
     return _cells[key]
 
 
-def board_dataset(board: Board) -> tablib.Dataset:
-    """The board as a long table for CSV/XLSX: one row per unit and figure asked for."""
-    dataset = tablib.Dataset(headers=[_("Unit"), _("Code"), _("Measure"), _("Period"), _("State"), _("Approval")])
-    dataset.title = _("Completeness")
+def board_sheet(board: Board) -> Sheet:
+    """The board as a long table for CSV/XLSX (kpis.exports): one row per unit and figure asked for."""
+    sheet = Sheet(
+        title=_("Completeness"),
+        headers=[_("Unit"), _("Code"), _("Measure"), _("Period"), _("State"), _("Approval")],
+    )
+    period = board.schedule.period.label()
     for row in board.rows:
         for measure, state in zip(board.measures, row.states, strict=True):
-            if state == NOT_ASKED:
-                continue
-            dataset.append(
-                [
-                    safe_cell(row.name),
-                    safe_cell(measure.indicator.code),
-                    safe_cell(str(measure)),
-                    safe_cell(board.schedule.period.label()),
-                    safe_cell(str(STATE_WORDS[state])),
-                    safe_cell(row.approval),
-                ]
-            )
-    return dataset
+            if state != NOT_ASKED:
+                sheet.append(
+                    [row.name, measure.indicator.code, str(measure), period, str(STATE_WORDS[state]), row.approval]
+                )
+    return sheet

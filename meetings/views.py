@@ -6,13 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from config.pdf import RATE_WINDOW_SECONDS, TooManyRenders
 from config.routers import reads_from_replica
 from goalplan.roles import is_administrator
 from goalplan.selectors import visible_bodies, visible_to
-from kpis.dashboard import DASHBOARD_EXPORT_FORMATS as BOARD_EXPORT_FORMATS
-from meetings.board import board_dataset, completeness_board
+from kpis.exports import EXPORT_FORMATS, download
+from meetings.board import board_sheet, completeness_board
 from meetings.filters import BoardFilterForm
 from meetings.models import FollowUpReport
 from meetings.pdf_cache import report_pdf_for
@@ -59,7 +60,7 @@ def completeness(request, pk: int):
     filters = BoardFilterForm(request.GET, plan=report.plan)
     data = filters.cleaned_data if filters.is_valid() else {}
     board = completeness_board(report, unit=data.get("unit"), only_missing=bool(data.get("missing")))
-    if (export_format := request.GET.get("_export")) in BOARD_EXPORT_FORMATS:
+    if (export_format := request.GET.get("_export")) in EXPORT_FORMATS:
         return board_download(board, export_format)
     return render(request, "meetings/completeness.html", {"board": board, "filters": filters})
 
@@ -80,12 +81,7 @@ def round_unit(request, pk: int, unit: int | None = None):
 
 
 def board_download(board, export_format: str) -> HttpResponse:
-    response = HttpResponse(
-        board_dataset(board).export(export_format), content_type=BOARD_EXPORT_FORMATS[export_format]
-    )
-    name = f"inrapportering-{board.report.pk}.{export_format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(board_sheet(board), export_format, f"{_('Completeness')} {board.report.title}")
 
 
 @login_required

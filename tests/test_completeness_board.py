@@ -82,7 +82,7 @@ def test_the_page_exports_and_is_for_administrators_only(region, client, monkeyp
     assert "Saknas: <strong>10</strong>" in page
     assert '<td class="m">–<i>Saknas</i></td>' in page
     csv_response = client.get(url, {"_export": "csv"}, HTTP_ACCEPT_LANGUAGE="sv")
-    rows = list(csv.reader(io.StringIO(csv_response.content.decode())))
+    rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Enhet", "Kod", "Mätetal", "Period", "Läge", "Godkännande"]
     assert ["Område Norr", "", "Sjukfrånvaro", "T1 2026", "Saknas", "Öppen"] in rows
     assert len(rows) == 1 + 10

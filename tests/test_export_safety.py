@@ -14,7 +14,6 @@ from goalplan.choices import Sex
 from goalplan.models import OrganisationalUnit
 from goalplan.periods import PeriodKind
 from kpis.models import Indicator, Measure, Outcome, Target
-from kpis.tables import FORMULA_STARTS
 from tests.selectors import hsn_plan
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +22,8 @@ FORMULA_NAME = '=HYPERLINK("http://x")'
 FORMULA_UNIT = "=1+1"
 LINK_NAME = '<a href="https://evil.example">klicka</a>'
 SCRIPT_UNIT = '<a href="javascript:alert(1)">x</a>'
+DDE = "@SUM(1+1)*cmd|' /C calc'!A0"
+ORDINARY_SIGNED = "-10 % jämfört med 2018"
 
 
 def numeric_measure_with_target() -> Measure:
@@ -61,69 +62,68 @@ def xlsx_rows(content: bytes) -> tuple[list[str], list[list], list[str]]:
 
 
 def csv_rows(content: bytes) -> tuple[list[str], list[list[str]]]:
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    """A Swedish Excel CSV: a byte-order mark, then semicolon-separated UTF-8."""
+    assert content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     return rows[0], rows[1:]
 
 
+def swedish_number(text: str) -> Decimal:
+    return Decimal(text.replace(",", "."))
+
+
 def assert_no_text_can_run(rows: list[list]) -> None:
-    """No text cell starts like a formula unless neutralised with a leading apostrophe."""
+    """No text cell is a formula unless neutralised with a leading apostrophe."""
     for row in rows:
         for value in row:
-            if isinstance(value, str) and not is_number(value):
-                assert not value.startswith(FORMULA_STARTS), (value, row)
+            if isinstance(value, str) and value and not value.startswith("'"):
+                assert not value.startswith(("=", "@", "\t", "\r")), (value, row)
+                assert not ("|" in value and "!" in value), (value, row)
 
 
-def is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except ArithmeticError:
-        return False
-    return text.strip() != "" and not text.startswith("'")
-
-
-def test_dashboard_export_neutralises_every_text_cell_and_keeps_numbers(admin_client_sv):
+def test_dashboard_export_neutralises_formulas_only_and_keeps_numbers(admin_client_sv):
     measure = numeric_measure_with_target()
     Measure.objects.filter(pk=measure.pk).update(name=FORMULA_NAME, short_name="")
     Indicator.objects.filter(pk=measure.indicator_id).update(unit=FORMULA_UNIT)
+    Target.objects.filter(measure=measure, year=2025).update(wording=ORDINARY_SIGNED)
     # Negative figures: a number starting with "-" must stay a number, not become "'-12.5".
     add_first_tertial(measure, [Decimal("-12.5"), Decimal("-10.5"), Decimal(-11), Decimal(-9)])
     url = f"/planer/{hsn_plan(2025).pk}/?year=2025&period=tertial-1&_export="
 
     headers, rows, types = xlsx_rows(admin_client_sv.get(url + "xlsx").content)
-    assert "f" not in types  # not a single formula cell in the file
+    assert "f" not in types  # not a single formula cell in the file: text is stored as text
     column = {name: index for index, name in enumerate(headers)}
-    (row,) = [r for r in rows if r[column["Mätetal"]] == "'" + FORMULA_NAME]
-    assert row[column["Enhet"]] == "'" + FORMULA_UNIT
+    (row,) = [r for r in rows if r[column["Mätetal"]] == FORMULA_NAME]
+    assert row[column["Måttenhet"]] == FORMULA_UNIT and row[column["Målvärde"]] == ORDINARY_SIGNED
     assert isinstance(row[column["Utfall"]], (int, float)) and row[column["Utfall"]] < 0
-    assert_no_text_can_run(rows)
 
     csv_headers, csv_body = csv_rows(admin_client_sv.get(url + "csv").content)
     assert csv_headers == headers
     (csv_row,) = [r for r in csv_body if r[column["Mätetal"]] == "'" + FORMULA_NAME]
-    assert csv_row[column["Enhet"]] == "'" + FORMULA_UNIT
-    assert Decimal(csv_row[column["Utfall"]]) == Decimal(str(row[column["Utfall"]]))
+    assert csv_row[column["Måttenhet"]] == "'" + FORMULA_UNIT
+    assert csv_row[column["Målvärde"]] == ORDINARY_SIGNED  # ordinary text: no visible guard
+    assert swedish_number(csv_row[column["Utfall"]]) == Decimal(str(row[column["Utfall"]]))
     assert_no_text_can_run(csv_body)
 
 
-def test_measure_outcome_export_neutralises_comments_and_unit_names_and_keeps_numbers(admin_client_sv):
+def test_measure_outcome_export_neutralises_formulas_only_and_keeps_numbers(admin_client_sv):
     measure = numeric_measure_with_target()
     unit = OrganisationalUnit.objects.first()
     OrganisationalUnit.objects.filter(pk=unit.pk).update(name="+Enhet med plustecken")
-    add_first_tertial(measure, [Decimal("-3.5")], unit=unit, comment="@SUM(1+1)*cmd|' /C calc'!A0")
+    add_first_tertial(measure, [Decimal("-3.5")], unit=unit, comment=DDE)
     url = f"/matetal/{measure.pk}/?year=2025&period=tertial-1&_export="
 
     headers, rows, types = xlsx_rows(admin_client_sv.get(url + "xlsx").content)
     assert "f" not in types
     column = {name: index for index, name in enumerate(headers)}
-    (row,) = [r for r in rows if r[column["Enhet"]] == "'+Enhet med plustecken"]
-    assert row[column["Kommentar"]] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    (row,) = [r for r in rows if r[column["Enhet"]] == "+Enhet med plustecken"]
+    assert row[column["Kommentar"]] == DDE
     assert row[column["Utfall"]] == -3.5
-    assert_no_text_can_run(rows)
 
     csv_headers, csv_body = csv_rows(admin_client_sv.get(url + "csv").content)
-    (csv_row,) = [r for r in csv_body if r[csv_headers.index("Enhet")] == "'+Enhet med plustecken"]
-    assert csv_row[csv_headers.index("Kommentar")].startswith("'@SUM")
-    assert Decimal(csv_row[csv_headers.index("Utfall")]) == Decimal("-3.5")
+    (csv_row,) = [r for r in csv_body if r[csv_headers.index("Enhet")] == "+Enhet med plustecken"]
+    assert csv_row[csv_headers.index("Kommentar")] == "'" + DDE
+    assert swedish_number(csv_row[csv_headers.index("Utfall")]) == Decimal("-3.5")
     assert_no_text_can_run(csv_body)
 
 
