@@ -173,7 +173,9 @@ class Period:
             return _("Year to date %(month)s %(year)s") % {"month": month, "year": self.year}
         if kind == PeriodKind.ROLLING_12:
             return _("R12 %(month)s %(year)s") % {"month": month, "year": self.year}
-        return f"{str(month).capitalize()} {self.year}"
+        # As the language writes it mid-sentence ("Mata in april 2026", "per April 2026"); a
+        # heading that starts with it gives it a capital (|capfirst).
+        return f"{month} {self.year}"
 
     def __str__(self) -> str:
         return self.label()

@@ -90,8 +90,9 @@ def test_outcome_export_keeps_numbers_as_numbers_and_neutralises_formulas(member
     )
     response = member.get(f"/matetal/{measure.pk}/?_export=csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[1][3] == "-0.7000"
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    expected = Decimal("-0.7").quantize(Decimal(1).scaleb(-measure.indicator.decimals))
+    assert rows[1][3] == f"{expected:f}".replace(".", ",")  # the measure's decimals, decimal comma
     assert rows[1][4].startswith("'=")
     xlsx = member.get(f"/matetal/{measure.pk}/?_export=xlsx")
     assert xlsx["Content-Type"] == "application/vnd.ms-excel" or "spreadsheetml" in xlsx["Content-Type"]
@@ -118,9 +119,16 @@ def test_dashboard_table_downloads_as_csv_and_xlsx(member):
     plan = rs_plan_2018()
     response = member.get(f"/planer/{plan.pk}/?year=2018&period=ytd-4&_export=csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:3] == ["Målområde", "Mål", "Mätetal"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:5] == ["Målområde", "Mål", "Mätetal", "Organisatorisk enhet", "Period"]
     sick = next(row for row in rows if row[2].startswith("Sjukfrånvaro"))
-    assert (sick[3], sick[4], sick[5], sick[8]) == ("5,8 % helår", "högst 5,8\xa0%", "6.2000", "Ej uppfyllt")
+    assert (sick[3], sick[4], sick[5], sick[6], sick[7], sick[10]) == (
+        "Hela planen",
+        "Ack april 2018",
+        "5,8 % helår",
+        "högst 5,8\xa0%",
+        "6,2",
+        "Ej uppfyllt",
+    )
     xlsx = member.get(f"/planer/{plan.pk}/?year=2018&period=ytd-4&_export=xlsx")
     assert "spreadsheetml" in xlsx["Content-Type"]

@@ -115,7 +115,7 @@ def test_the_page_in_swedish(region, client, monkeypatch):
     assert "Tertialrapport T1 2026 – Område Norr" in page
     assert "sista dag 2026-05-19 (5 arbetsdagar kvar)"  # 14 May is Kristi himmelsfärdsdag in page
     assert "0 av 3 siffror rapporterade." in page
-    assert "Mata in April 2026: 2 siffror saknas" in page
+    assert "Mata in april 2026: 2 siffror saknas" in page
     assert "Mata in T1 2026: 1 siffra saknas" in page
 
 

@@ -43,13 +43,13 @@ def test_two_runs_on_a_reminder_day_send_each_person_one_message_with_exactly_th
     assert reporter.subject == "Påminnelse: siffror saknas för Tertialrapport T1 2026, sista dag 2026-05-19"
     body = reporter.body
     assert body.startswith("Hej Nora,")
-    assert "Område Norr, April 2026:\n- Sjukfrånvaro\n" in body
+    assert "Område Norr, april 2026:\n- Sjukfrånvaro\n" in body
     assert "Område Norr, T1 2026:\n- Patientnöjdhet\n" in body
     assert "Andel besök inom 90 dagar" not in body  # reported
     assert "Område Syd" not in body  # not their unit
     assert f"/admin/kpis/outcome/enter/?plan={people['plan'].pk}&year=2026&period=tertial-1&unit=" in body
     controller = next(message for message in mailoutbox if message.to == ["controller@norrby.se"])
-    assert "Hela planen, April 2026:\n- Nettokostnadsutveckling\n" in controller.body
+    assert "Hela planen, april 2026:\n- Nettokostnadsutveckling\n" in controller.body
     assert SentReminder.objects.filter(sent_on=FIRST_REMINDER).count() == 2
 
 
