@@ -3,13 +3,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from budget.views import budget_detail
-from config.views import healthz
+from config.views import favicon, healthz
 from goalplan.views import plan_list
 from kpis.diff_views import plan_diff_page
 from kpis.plan_views import goal_detail, plan_detail
@@ -41,7 +40,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says: the site's icon.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
     path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("", RedirectView.as_view(pattern_name="plan_list", permanent=False)),

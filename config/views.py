@@ -1,9 +1,10 @@
-"""Operational endpoints."""
+"""Operational endpoints, and the favicon."""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 
@@ -25,3 +26,9 @@ def healthz(request):
         checks["cache"] = f"error: {error.__class__.__name__}"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: the site's icon, named at request time
+    (the static files' manifest exists only once collectstatic has run)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -246,8 +246,8 @@ def test_an_incomplete_tertial_is_marked_everywhere_and_is_never_green(plan, adm
     page = measure_page(admin_client_sv, satisfied)
     assert_explained(page, span="jan–apr 2026", limit="minst 90\xa0%", coverage="Bygger på 1 av 4 månader.")
     assert "Bygger på 1 av 4 månader." in page and "De månader som finns når målvärdet" in page
-    export = admin_client_sv.get(f"/planer/{plan.pk}/?{T1.query}&_export=csv").content.decode()
-    rows = list(csv.reader(io.StringIO(export)))
+    export = admin_client_sv.get(f"/planer/{plan.pk}/?{T1.query}&_export=csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(export), delimiter=";"))
     coverage = rows[0].index("Underlag")
     assert next(row for row in rows if row[2] == "Andel nöjda resenärer")[coverage] == "bygger på 1 av 4 månader"
 
