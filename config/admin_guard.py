@@ -28,7 +28,7 @@ from config.admin_forms import (
     RelatedChoicesMixin,
     request_write_rules,
 )
-from config.admin_numbers import SwedishNumbersMixin
+from config.admin_numbers import NoReasonForReadersMixin, SwedishNumbersMixin
 from goalplan.selectors import readable_body_ids, visible_to
 from kpis.access import (
     REASON_MAX_LENGTH,
@@ -38,7 +38,7 @@ from kpis.access import (
 )
 
 
-class GuardedAdminMixin(SwedishNumbersMixin, RelatedChoicesMixin):
+class GuardedAdminMixin(NoReasonForReadersMixin, SwedishNumbersMixin, RelatedChoicesMixin):
     """Put before ModelAdmin (or SimpleHistoryAdmin): the write rule on every write path."""
 
     delete_confirmation_template = "admin/guarded_delete_confirmation.html"
@@ -221,7 +221,7 @@ def _date_hierarchy_valid(query, field: str) -> bool:
     return True
 
 
-class GuardedInlineMixin(SwedishNumbersMixin, RelatedChoicesMixin):
+class GuardedInlineMixin(NoReasonForReadersMixin, SwedishNumbersMixin, RelatedChoicesMixin):
     """Inline rows of guarded models judged by the same rule (with a reason column)."""
 
     def __init__(self, *args, **kwargs):

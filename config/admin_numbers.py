@@ -1,4 +1,4 @@
-"""Numbers in the admin the Swedish way: "82,0" and "47 700", not "82,0000" and "47 700,0000" in
+"""What an admin page shows as Swedes read it. Numbers the Swedish way: "82,0" and "47 700", not "82,0000" and "47 700,0000" in
 lists, and "86" rather than "86.0000" in forms (read back the Swedish way: "1 234,5").
 
 Every decimal column of our models stores four decimals (a figure of any indicator fits); what a
@@ -61,4 +61,18 @@ class SwedishNumbersMixin:
         return [
             decimal_column(self.model, name) if is_decimal_field(self.model, name) else name
             for name in super().get_list_display(request)
+        ]
+
+
+class NoReasonForReadersMixin:
+    """Someone who only reads a row (or an inline's rows) gives no reason: the change-reason field
+    is left out of their read-only page, where it showed its bare English name."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [field for field in options["fields"] if field != "change_reason"]})
+            for name, options in fieldsets
         ]

@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "import_export",
     "simple_history",
-    "axes",
+    "config.apps.LoginAttemptsConfig",  # django-axes, named in Swedish
     "goalplan",
     "kpis",
     "budget",

@@ -216,6 +216,7 @@ class PlanPage:
     dashboard: object | None  # kpis.dashboard.Dashboard; None when the filters are invalid
     reports: list
     parent_readable: bool
+    has_budget: bool = False  # the body has a budget for the plan's first year (else no link to it)
 
 
 def plan_page(*, plan: Plan, form, dashboard, user) -> PlanPage:
@@ -226,4 +227,5 @@ def plan_page(*, plan: Plan, form, dashboard, user) -> PlanPage:
         # The list names the reports: their frozen content and PDF stay in the database.
         reports=list(plan.reports.defer("snapshot", "pdf").order_by("-period_end")),
         parent_readable=bool(plan.parent_id) and plan.parent_id in readable_plan_ids(user),
+        has_budget=plan.body.budget_frames.filter(year=plan.start_year).exists(),
     )

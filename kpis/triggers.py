@@ -117,6 +117,8 @@ GLOBAL_TABLES = [
     # them cannot forget).
     "meetings_meeting",
     "meetings_reportingrule",
+    # The plan page links to its body's budget for the year only when there is one.
+    "budget_budgetframe",
     # The goal page's: the goal area's assignments and the bodies a goal is shared with.
     "goalplan_assignment",
     "goalplan_goal_shared_with",
