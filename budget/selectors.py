@@ -17,6 +17,7 @@ from budget.models import (
 )
 from budget.status import BudgetResult, evaluate_budget, evaluate_savings
 from goalplan.models import Body
+from goalplan.selectors import visible_bodies
 
 
 @dataclass
@@ -145,3 +146,8 @@ def budget_overview(body: Body, year: int) -> BudgetOverview:
         savings=savings,
         savings_years=sorted(years),
     )
+
+
+def budgets_by_body(user) -> list[tuple[Body, list[int]]]:
+    """(body, the years it has a budget for, newest first) for every body the person reads."""
+    return [(body, years) for body in visible_bodies(user).order_by("order", "name") if (years := budget_years(body))]

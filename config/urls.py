@@ -7,14 +7,22 @@ from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from budget.views import budget_detail
+from budget.views import budget_detail, budget_index
 from config.views import favicon, healthz
 from goalplan.views import plan_list
 from kpis.diff_views import plan_diff_page
 from kpis.plan_views import goal_detail, plan_detail
 from kpis.reporting_views import my_reporting
 from kpis.views import measure_detail
-from meetings.views import calendar, completeness, report_detail, report_download, round_unit
+from meetings.views import (
+    calendar,
+    calendar_index,
+    completeness,
+    report_detail,
+    report_download,
+    report_list,
+    round_unit,
+)
 
 
 class ShortNameConverter:
@@ -49,8 +57,11 @@ urlpatterns = [
     path("planer/jamfor/", plan_diff_page, name="plan_diff"),
     path("mal/<int:pk>/", goal_detail, name="goal_detail"),
     path("matetal/<int:pk>/", measure_detail, name="measure_detail"),
+    path("budget/", budget_index, name="budget_index"),
     path("budget/<short_name:body>/<int:year>/", budget_detail, name="budget_detail"),
+    path("sammantraden/", calendar_index, name="calendar_index"),
     path("sammantraden/<short_name:body>/<int:year>/", calendar, name="calendar"),
+    path("rapporter/", report_list, name="report_list"),
     path("rapporter/<int:pk>/", report_detail, name="report_detail"),
     path("rapporter/<int:pk>/pdf/", report_download, name="report_download"),
     path("rapporter/<int:pk>/inrapportering/", completeness, name="completeness_board"),

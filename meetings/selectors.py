@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from goalplan.models import Body
+from goalplan.selectors import visible_bodies, visible_to
 from kpis.access import LockedMonths
 from kpis.duties import round_figures
 from kpis.rounds import ApprovalState
@@ -109,3 +110,19 @@ def approval_states(report_ids: list[int]) -> dict:
         )
         for a in approvals
     }
+
+
+def readable_reports(user) -> QuerySet[FollowUpReport]:
+    """The follow-up reports the person reads (of their bodies, or of their plans' bodies) that
+    have a plan in the system, newest period first; without their frozen content and PDF."""
+    reports = FollowUpReport.objects.filter(plan__isnull=False).select_related("body", "plan", "meeting")
+    return (
+        visible_to(user, reports, "body", "plan__body")
+        .defer("snapshot", "pdf")
+        .order_by("-period_end", "body__order", "title")
+    )
+
+
+def calendars_by_body(user) -> list[tuple[Body, list[int]]]:
+    """(body, the years of its meeting calendar, newest first) for every body the person reads."""
+    return [(body, years) for body in visible_bodies(user).order_by("order", "name") if (years := calendar_years(body))]

@@ -19,7 +19,7 @@ from meetings.models import FollowUpReport
 from meetings.pdf_cache import report_pdf_for
 from meetings.reports import content_of
 from meetings.round_page import RoundPage, round_unit_or_404, take_step
-from meetings.selectors import calendar_years_with, meetings_of_year
+from meetings.selectors import calendar_years_with, calendars_by_body, meetings_of_year, readable_reports
 
 
 @login_required
@@ -31,6 +31,20 @@ def calendar(request, body: str, year: int):
         raise Http404
     context = {"body": body, "year": year, "years": years, "meetings": meetings_of_year(body, year)}
     return render(request, "meetings/calendar.html", context)
+
+
+@login_required
+@reads_from_replica
+def report_list(request):
+    """Every follow-up report the person reads, newest first, with its state."""
+    return render(request, "meetings/report_list.html", {"reports": readable_reports(request.user)})
+
+
+@login_required
+@reads_from_replica
+def calendar_index(request):
+    """The meeting calendars the person reads, per body and year."""
+    return render(request, "meetings/calendar_index.html", {"calendars": calendars_by_body(request.user)})
 
 
 def _report_or_404(user, pk: int) -> FollowUpReport:
