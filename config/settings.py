@@ -221,6 +221,8 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "malstyrning@localhost")
 # The address of the site in e-mails (a command has no request to take it from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where the accessibility statement tells people to report a problem (lag 2018:1937).
+ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", DEFAULT_FROM_EMAIL)
 
 
 # --- Production hardening (see README "Running in production") -------------------------------

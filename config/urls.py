@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from budget.views import budget_detail, budget_index
-from config.views import favicon, healthz
+from config.views import accessibility, favicon, healthz
 from goalplan.views import plan_list
 from kpis.diff_views import plan_diff_page
 from kpis.plan_views import goal_detail, plan_detail
@@ -51,6 +51,16 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    # "Glömt lösenordet?": Django's password reset through the e-mail settings (MAILERS).
+    path("konto/glomt-losenord/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("konto/glomt-losenord/skickat/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "konto/nytt-losenord/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("konto/nytt-losenord/klart/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("tillganglighet/", accessibility, name="accessibility"),
     path("", RedirectView.as_view(pattern_name="plan_list", permanent=False)),
     path("planer/", plan_list, name="plan_list"),
     path("planer/<int:pk>/", plan_detail, name="plan_detail"),

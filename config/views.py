@@ -1,9 +1,12 @@
-"""Operational endpoints, and the favicon."""
+"""Operational endpoints, the favicon and the accessibility statement."""
+
+import datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
@@ -32,3 +35,13 @@ def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says: the site's icon, named at request time
     (the static files' manifest exists only once collectstatic has run)."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+# The day the accessibility statement was last reviewed against the service (DIGG asks for it).
+ACCESSIBILITY_REVIEWED = datetime.date(2026, 12, 2)
+
+
+def accessibility(request):
+    """The accessibility statement (lag 2018:1937): public, linked from every page's footer."""
+    context = {"contact": settings.ACCESSIBILITY_CONTACT, "updated": ACCESSIBILITY_REVIEWED.isoformat()}
+    return render(request, "accessibility.html", context)
