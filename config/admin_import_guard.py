@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from import_export.forms import ConfirmImportForm, ImportForm
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
+from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
 
 from config.admin_forms import reason_field
 from kpis.access import (
@@ -27,12 +29,24 @@ class ReasonConfirmImportForm(ConfirmImportForm):
     change_reason = forms.CharField(required=False, max_length=REASON_MAX_LENGTH, widget=forms.HiddenInput)
 
 
+class SwedishExportForm(SelectableFieldsExportForm):
+    """The export page's field list in the model's own (Swedish) words: "Mätetal", "År",
+    "Basvärde", not the library's titled attribute names "Measure", "Year", "Base Value"."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        try:
+            return capfirst(str(resource._meta.model._meta.get_field(field_name).verbose_name))
+        except FieldDoesNotExist:
+            return super()._get_field_label(resource, field_name)
+
+
 class GuardedImportExportMixin(LimitedImportExportMixin):
     """Spreadsheet import/export in the admin: checked files (kpis.admin_imports) and the write
     rule on every row (kpis.resources.SafeResource), with the person's reason."""
 
     import_form_class = ReasonImportForm
     confirm_form_class = ReasonConfirmImportForm
+    export_form_class = SwedishExportForm
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)

@@ -39,3 +39,11 @@ def test_a_decimal_in_a_form_is_shown_and_read_the_swedish_way(admin_client_sv):
     assert isinstance(shown, Decimal)
     form_class = page.context["adminform"].form.__class__
     assert form_class.base_fields["value"].to_python("1 234,5") == Decimal("1234.5")
+
+
+def test_the_export_page_names_the_fields_in_swedish(admin_client_sv):
+    page = admin_client_sv.get("/admin/kpis/target/export/").content.decode()
+    assert "Markera alla" in page and "Exporten tar med följande fält" in page
+    for english in ("Base Value", "Decided By", ">Measure<", ">Year<"):
+        assert english not in page, english
+    assert "Basvärde" in page or "basvärde" in page.lower()
