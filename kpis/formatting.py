@@ -68,6 +68,10 @@ def format_number(value: Decimal, decimals: int) -> str:
 QUANTA = {decimals: Decimal(1).scaleb(-decimals) for decimals in range(9)}
 
 
+# Units longer than this may wrap to the line after their number (never inside themselves).
+LONG_UNIT = 8
+
+
 def rounded_to_measure(value: Decimal, measure) -> Decimal:
     """The value as printed: rounded half up to the measure's decimals."""
     return value.quantize(QUANTA[measure.decimals], rounding=ROUND_HALF_UP)
@@ -79,7 +83,13 @@ def format_measure_value(value: Decimal | None, measure) -> str:
         return "–"
     number = format_number(rounded_to_measure(value, measure), measure.decimals)
     unit = measure.unit.strip()
-    return number if unit.lower() in SILENT_UNITS else f"{number}\xa0{unit}"
+    if unit.lower() in SILENT_UNITS:
+        return number
+    # Never a line break inside the number or the unit ("12,5 mi/nuter", "utlok/100 / vpl"); a
+    # short unit stays with its number ("88 %" on a tablet), a long one may go to the next line
+    # of a narrow report column ("3,66" over "utlok/100 vpl") rather than be cut.
+    joiner = "\xa0" if len(unit) <= LONG_UNIT else " "
+    return f"{number}{joiner}{unit.replace(' ', '\xa0')}"
 
 
 def format_percent_change(change: Decimal) -> str:
