@@ -157,5 +157,5 @@ def test_a_link_in_a_measure_name_is_shown_as_text_in_the_chart(admin_client_sv)
     assert figure["layout"]["yaxis"]["title"]["text"] == shown_unit
     # The target line is named by its limit, which carries the measure's unit: shown as text too.
     target_trace = next(trace for trace in figure["data"] if trace["name"].startswith("Gräns: "))
-    assert target_trace["name"].endswith(shown_unit)
+    assert target_trace["name"].endswith(shown_unit.replace(" ", "\xa0"))  # a unit never breaks inside
     assert '<a href="https://evil.example"' not in page and '<a href="javascript:' not in page
