@@ -3,11 +3,11 @@ the confirmation, and a confirmation the rule refuses says so instead of "Import
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
 
 from config.admin_forms import reason_field
