@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from goalplan.choices import Sex
+from goalplan.models import Goal
 from goalplan.periods import PeriodKind
 from goalplan.seeds import seed_fixture_paths
 from kpis.models import Measure, Outcome
@@ -69,6 +70,23 @@ def enter_first_tertial_2025() -> None:
                 )
             )
     Outcome.objects.bulk_create(outcomes)
+
+
+def committee_pages() -> dict[str, str]:
+    """Every kind of committee page, on the seeds (with T1 2025 entered): name → address."""
+    goal = Goal.objects.filter(plan=hsn_plan(2021), kind=Goal.Kind.RESULT_GOAL, measures__isnull=False).first()
+    measure = hsn_plan(2025).measures.order_by("order").first()
+    return {
+        "plans": "/planer/",
+        "dashboard": f"/planer/{hsn_plan(2025).pk}/?year=2025&period=tertial-1",
+        "goal": f"/mal/{goal.pk}/?year=2021&period=tertial-1",
+        "measure": f"/matetal/{measure.pk}/?year=2025&period=tertial-1",
+        "budget": "/budget/HSN/2025/",
+        "calendar": "/sammantraden/HSN/2025/",
+        "report": f"/rapporter/{hsn_plan(2025).reports.get(kind='tertial').pk}/",
+        "reports": "/rapporter/",
+        "statement": "/tillganglighet/",
+    }
 
 
 def launch(playwright):

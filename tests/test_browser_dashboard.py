@@ -5,8 +5,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
-from goalplan.models import Goal
 from tests.browser import (
+    committee_pages,
     enter_first_tertial_2025,
     launch,
     load_seeds_and_member,
@@ -57,17 +57,7 @@ def test_member_filters_to_t1_and_opens_a_red_measure_with_its_chart(site):
 
 
 def test_committee_pages_pass_axe_wcag_21_aa_and_never_use_colour_alone(site):
-    goal = Goal.objects.filter(plan=hsn_plan(2021), kind=Goal.Kind.RESULT_GOAL, measures__isnull=False).first()
-    measure = hsn_plan(2025).measures.order_by("order").first()
-    pages = {
-        "plans": "/planer/",
-        "dashboard": f"/planer/{hsn_plan(2025).pk}/?year=2025&period=tertial-1",
-        "goal": f"/mal/{goal.pk}/?year=2021&period=tertial-1",
-        "measure": f"/matetal/{measure.pk}/?year=2025&period=tertial-1",
-        "budget": "/budget/HSN/2025/",
-        "calendar": "/sammantraden/HSN/2025/",
-        "report": f"/rapporter/{hsn_plan(2025).reports.get(kind='tertial').pk}/",
-    }
+    pages = committee_pages()
     with sync_playwright() as playwright:
         browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1024, "height": 768}, locale="sv-SE")

@@ -5,9 +5,7 @@ artifacts/screenshots/ to be looked at."""
 import pytest
 from playwright.sync_api import sync_playwright
 
-from goalplan.models import Goal
-from tests.browser import enter_first_tertial_2025, launch, load_seeds_and_member, log_in, screenshot
-from tests.selectors import hsn_plan
+from tests.browser import committee_pages, enter_first_tertial_2025, launch, load_seeds_and_member, log_in, screenshot
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -19,22 +17,6 @@ def site(live_server):
     load_seeds_and_member()
     enter_first_tertial_2025()
     return live_server.url
-
-
-def committee_pages() -> dict[str, str]:
-    goal = Goal.objects.filter(plan=hsn_plan(2021), kind=Goal.Kind.RESULT_GOAL, measures__isnull=False).first()
-    measure = hsn_plan(2025).measures.order_by("order").first()
-    return {
-        "plans": "/planer/",
-        "dashboard": f"/planer/{hsn_plan(2025).pk}/?year=2025&period=tertial-1",
-        "goal": f"/mal/{goal.pk}/?year=2021&period=tertial-1",
-        "measure": f"/matetal/{measure.pk}/?year=2025&period=tertial-1",
-        "budget": "/budget/HSN/2025/",
-        "calendar": "/sammantraden/HSN/2025/",
-        "report": f"/rapporter/{hsn_plan(2025).reports.get(kind='tertial').pk}/",
-        "reports": "/rapporter/",
-        "statement": "/tillganglighet/",
-    }
 
 
 def test_no_committee_page_scrolls_sideways_at_three_sizes(site):
