@@ -163,11 +163,20 @@ def export_bytes(sheet: Sheet, export_format: str) -> bytes:
     return _csv(sheet, delimiter=";", text_of=_swedish_text, bom=True)
 
 
+ASCII_NAME_LENGTH = 80
+
+
+def attachment(name: str, extension: str) -> str:
+    """A Content-Disposition for a download named ``name`` in full (``filename*``, UTF-8), with an
+    ASCII form for old clients cut at a word, never inside one."""
+    slug = slugify(name)
+    if len(slug) > ASCII_NAME_LENGTH:
+        slug = slug[: ASCII_NAME_LENGTH + 1].rsplit("-", 1)[0]
+    return f"attachment; filename=\"{slug or 'download'}.{extension}\"; filename*=UTF-8''{quote(f'{name}.{extension}')}"
+
+
 def download(sheet: Sheet, export_format: str, name: str) -> HttpResponse:
-    """The sheet as a file to save: ``name`` is the file's name without extension, in full (an
-    ASCII form for old clients, the real one in ``filename*``)."""
-    filename = f"{name}.{EXTENSIONS[export_format]}"
-    ascii_name = f"{slugify(name) or 'export'}.{EXTENSIONS[export_format]}"
+    """The sheet as a file to save, named ``name`` (without extension)."""
     response = HttpResponse(export_bytes(sheet, export_format), content_type=EXPORT_FORMATS[export_format])
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = attachment(name, EXTENSIONS[export_format])
     return response

@@ -5,14 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from config.pdf import RATE_WINDOW_SECONDS, TooManyRenders
 from config.routers import reads_from_replica
 from goalplan.roles import is_administrator
 from goalplan.selectors import visible_bodies, visible_to
-from kpis.exports import EXPORT_FORMATS, download
+from kpis.exports import EXPORT_FORMATS, attachment, download
 from meetings.board import board_sheet, completeness_board
 from meetings.filters import BoardFilterForm
 from meetings.models import FollowUpReport
@@ -108,5 +107,5 @@ def report_download(request, pk: int):
         response["Retry-After"] = str(RATE_WINDOW_SECONDS)
         return response
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(report.title)[:80] or report.pk}.pdf"'
+    response["Content-Disposition"] = attachment(report.title, "pdf")
     return response

@@ -111,3 +111,23 @@ def test_admin_action_approves_drafts(admin_client_sv):
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.is_approved
+
+
+def test_the_pdf_is_named_after_the_report_in_full_and_cut_only_at_a_word(admin_client_sv):
+    report = FollowUpReport.objects.filter(plan__isnull=False).order_by("-pk").first()
+    FollowUpReport.objects.filter(pk=report.pk).update(
+        title="Tertialrapport per april 2025 inklusive fördjupning om tillgänglighet och god och nära vård för hela regionen"
+    )
+    disposition = admin_client_sv.get(f"/rapporter/{report.pk}/pdf/")["Content-Disposition"]
+    ascii_name = disposition.split('filename="')[1].split('"')[0]
+    assert ascii_name.endswith(".pdf") and len(ascii_name) <= 84
+    words = ["tertialrapport", "per", "april", "2025", "inklusive", "fordjupning", "om", "tillganglighet", "och", "god", "och", "nara", "vard", "for", "hela", "regionen"]
+    assert all(part in words for part in ascii_name.removesuffix(".pdf").split("-"))  # whole words only
+    assert "filename*=UTF-8''Tertialrapport%20per%20april%202025" in disposition and "regionen.pdf" in disposition
+
+
+def test_the_report_page_shows_what_the_pdf_shows(admin_client_sv):
+    report = FollowUpReport.objects.get(plan__body__short_name="HSN", plan__start_year=2025, kind="tertial")
+    page = admin_client_sv.get(f"/rapporter/{report.pk}/").content.decode()
+    for part in ("Trend", "Prognos helår", "Budgetuppföljning"):
+        assert part in page, part
