@@ -121,7 +121,24 @@ def test_the_pdf_is_named_after_the_report_in_full_and_cut_only_at_a_word(admin_
     disposition = admin_client_sv.get(f"/rapporter/{report.pk}/pdf/")["Content-Disposition"]
     ascii_name = disposition.split('filename="')[1].split('"')[0]
     assert ascii_name.endswith(".pdf") and len(ascii_name) <= 84
-    words = ["tertialrapport", "per", "april", "2025", "inklusive", "fordjupning", "om", "tillganglighet", "och", "god", "och", "nara", "vard", "for", "hela", "regionen"]
+    words = [
+        "tertialrapport",
+        "per",
+        "april",
+        "2025",
+        "inklusive",
+        "fordjupning",
+        "om",
+        "tillganglighet",
+        "och",
+        "god",
+        "och",
+        "nara",
+        "vard",
+        "for",
+        "hela",
+        "regionen",
+    ]
     assert all(part in words for part in ascii_name.removesuffix(".pdf").split("-"))  # whole words only
     assert "filename*=UTF-8''Tertialrapport%20per%20april%202025" in disposition and "regionen.pdf" in disposition
 
