@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from goalplan.models import OrganisationalUnit
 from kpis.access import WriteLocked
-from kpis.duties import Duty, duties_of, reporting_units
+from kpis.duties import Duty, reporting_units
 from kpis.models import Measure
 from kpis.my_reporting import ReportingTask
 from kpis.rounds import RoundNotice
@@ -57,8 +57,7 @@ class RoundPage:
 
     @cached_property
     def duties(self) -> list[Duty]:
-        units = [self.unit] if self.unit else []
-        return duties_of(self.report.plan, self.report.period, units=units, whole_plan=self.unit is None)
+        return analyses.duties_of_unit(self.report, self.unit)
 
     @cached_property
     def task(self) -> ReportingTask:
