@@ -9,13 +9,30 @@ from goalplan.models import GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import Period, periods_of_year
 
 
-class DashboardFilterForm(forms.Form):
-    """Period, goal area, status and unit of a plan dashboard."""
+class PeriodForm(forms.Form):
+    """The year and period a committee page shows, among the years of its plan (and the year before,
+    the base year of many targets)."""
 
     # Selects written without templates (goalplan.widgets): every visit of a dashboard, cached or
     # not, renders them, the unit's with every unit of the region.
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, widget=widgets.Select)
     period = forms.ChoiceField(label=_("Period"), widget=widgets.Select)
+
+    def __init__(self, data, *, plan: Plan, default_period: Period):
+        super().__init__({"year": default_period.year, "period": default_period.token, **data.dict()})
+        self.plan = plan
+        years = range(plan.start_year - 1, plan.end_year + 1)
+        self.fields["year"].choices = [(year, str(year)) for year in reversed(years)]
+        self.fields["period"].choices = [(p.token, p.short_label()) for p in periods_of_year(default_period.year)]
+
+    @property
+    def selected_period(self) -> Period:
+        return Period.from_token(self.cleaned_data["year"], self.cleaned_data["period"])
+
+
+class DashboardFilterForm(PeriodForm):
+    """Period, goal area, status and unit of a plan dashboard."""
+
     area = forms.ModelChoiceField(
         label=_("Goal area"),
         queryset=GoalArea.objects.none(),
@@ -33,15 +50,7 @@ class DashboardFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, plan: Plan, default_period: Period):
-        super().__init__({"year": default_period.year, "period": default_period.token, **data.dict()})
-        self.plan = plan
-        years = range(plan.start_year - 1, plan.end_year + 1)
-        self.fields["year"].choices = [(year, str(year)) for year in reversed(years)]
-        self.fields["period"].choices = [(p.token, p.short_label()) for p in periods_of_year(default_period.year)]
+        super().__init__(data, plan=plan, default_period=default_period)
         self.fields["area"].queryset = plan.goal_areas.all()
         self.fields["status"].choices = [("", _("All statuses")), *Status.choices]
         self.fields["unit"].queryset = OrganisationalUnit.objects.filter(is_active=True).order_by("name")
-
-    @property
-    def selected_period(self) -> Period:
-        return Period.from_token(self.cleaned_data["year"], self.cleaned_data["period"])

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from config.routers import reads_from_replica
-from goalplan.forms import DashboardFilterForm
+from goalplan.forms import DashboardFilterForm, PeriodForm
 from goalplan.models import Plan
 from goalplan.periods import Period
 from goalplan.selectors import readable_plans
@@ -78,12 +78,25 @@ def period_from_request(request, plan: Plan) -> Period:
         return default_period(plan)
 
 
+def period_form(request, plan: Plan) -> tuple[PeriodForm, Period]:
+    """The period selector of a goal or measure page and the period it names: the plan's default
+    period (the selector showing why) when the address names a year outside the plan."""
+    form = PeriodForm(request.GET, plan=plan, default_period=period_from_request(request, plan))
+    return form, form.selected_period if form.is_valid() else default_period(plan)
+
+
 @login_required
 @reads_from_replica
 def goal_detail(request, pk: int):
     goal = get_object_or_404(readable_goals(request.user), pk=pk)
-    period = period_from_request(request, goal.plan)
-    body_html = cached_fragment(
+    form, period = period_form(request, goal.plan)
+    context = {"goal": goal, "period": period, "period_form": form, "body_html": goal_fragment(request, goal, period)}
+    return render(request, "goalplan/goal_detail.html", context, status=200 if form.is_valid() else 400)
+
+
+def goal_fragment(request, goal, period: Period) -> str:
+    """The goal page's body, from the shared cache when it holds it for the same data."""
+    return cached_fragment(
         request,
         name=f"goal-{goal.pk}",
         plan_id=goal.plan_id,
@@ -93,4 +106,3 @@ def goal_detail(request, pk: int):
             "goalplan/_goal_body.html", {"page": goal_page(goal=goal, period=period, user=request.user)}, request
         ),
     )
-    return render(request, "goalplan/goal_detail.html", {"goal": goal, "period": period, "body_html": body_html})

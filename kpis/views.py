@@ -8,7 +8,7 @@ from config.routers import reads_from_replica
 from kpis.cache import cached_fragment
 from kpis.exports import EXPORT_FORMATS, download
 from kpis.pages import measure_page, outcome_table, readable_measures
-from kpis.plan_views import period_from_request
+from kpis.plan_views import period_form
 
 
 @login_required
@@ -19,9 +19,14 @@ def measure_detail(request, pk: int):
     measure = get_object_or_404(readable_measures(request.user), pk=pk)
     if (export_format := request.GET.get("_export")) in EXPORT_FORMATS:
         return download(outcome_table(request, measure).sheet(), export_format, f"{measure} utfall")
-    period = period_from_request(request, measure.plan)
-    body_html = measure_fragment(request, measure, period)
-    return render(request, "kpis/measure_detail.html", {"measure": measure, "period": period, "body_html": body_html})
+    form, period = period_form(request, measure.plan)
+    context = {
+        "measure": measure,
+        "period": period,
+        "period_form": form,
+        "body_html": measure_fragment(request, measure, period),
+    }
+    return render(request, "kpis/measure_detail.html", context, status=200 if form.is_valid() else 400)
 
 
 def measure_fragment(request, measure, period) -> str:
