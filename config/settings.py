@@ -186,6 +186,8 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False  # our resources neutralise ever
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 IMPORT_MAX_LISTED_ERRORS = int(os.environ.get("IMPORT_MAX_LISTED_ERRORS", "100"))
+# The import preview lists each row as read, up to this many (the counts cover every row).
+IMPORT_PREVIEW_MAX_ROWS = int(os.environ.get("IMPORT_PREVIEW_MAX_ROWS", "10000"))
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024)))
 # The entry page posts a whole plan at once, six fields per indicator and sex: Django's default of
 # 1000 fields answered 400 to any plan past about 55 indicators split by sex (a region's has

@@ -183,7 +183,7 @@ class PlanWithNextYearAdmin(PlanAdmin):
 class MeasureAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
     resource_classes = [MeasureResource]
     form = MeasureAdminForm
-    list_display = ["__str__", "plan", "goal_area", "indicator", "decided_by"]
+    list_display = ["__str__", "code", "plan", "goal_area", "indicator", "decided_by"]
     list_filter = ["plan", "kind", "horizon", "indicator__frequency", "indicator__direction", "decided_by"]
     list_select_related = ["plan", "goal_area", "decided_by", "indicator"]
     search_fields = ["name", "short_name", "code", "indicator__code", "indicator__name", "indicator__kolada_id"]

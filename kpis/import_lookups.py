@@ -1,5 +1,5 @@
 """What an outcome file's texts mean: its columns by heading, its periods ("april", "T1", "helår"),
-indicators (code, Kolada id, name or number; or a measure's number) and units (code, name or
+indicators (code, Kolada id, the measure's number or name, or the id in the system) and units (code, name or
 number). Each text is looked up once per file: files repeat the same few on every row."""
 
 from __future__ import annotations
@@ -44,14 +44,26 @@ def columns_of(heading: list[str], column_names: dict[str, tuple[str, ...]]) -> 
     }
 
 
+def _words(text: str) -> str:
+    """A text as looked up: lower case, its runs of spaces (and line breaks of a pasted name) one."""
+    return " ".join(text.lower().split())
+
+
 def indicator_lookup(user):
     """``find(indicator_text, measure_text)`` → (indicator, problem), and the plans each indicator
     feeds. Only indicators adopted by plans the person reads (by body): another body's indicator
-    is no indicator. The indicator column is matched by code, then Kolada id, then name, then
-    number; the measure column by the measure's number, giving its indicator."""
-    readable = Measure.objects.select_related(None).only("pk", "plan_id", "indicator_id")
+    is no indicator.
+
+    Either column takes the words a user has at hand, tried in this order: the indicator's code,
+    its Kolada id, the measure's number in the plan ("1.2"), the indicator's name, the measure's
+    name or short name; last the number in the system (the indicator's in the indicator column,
+    the measure's in the measure column). A text that names measures of several indicators
+    matches none (the row asks for the code); measures of one indicator in several plans are one
+    indicator, since outcomes belong to the indicator."""
+    readable = Measure.objects.select_related(None).only("pk", "plan_id", "indicator_id", "code", "name", "short_name")
     if user is not None:
         readable = visible_to(user, readable, "plan__body")
+    readable = list(readable)
     indicator_of_measure = {measure.pk: measure.indicator_id for measure in readable}
     indicators = {
         i.pk: i
@@ -61,32 +73,41 @@ def indicator_lookup(user):
     }
     # What locks a figure is every plan it feeds, also those of bodies the person does not read.
     plans_of = Measure.objects.plans_by_indicator(indicators)
-    by_text: list[dict[str, list[int]]] = [{}, {}, {}]  # code, Kolada id, name
-    for indicator in indicators.values():
-        for table, text in zip(by_text, (indicator.code, indicator.kolada_id, indicator.name), strict=True):
+    # One table per kind of text, in the order they are tried: the first that knows a text wins.
+    sources = [
+        [(i.code, i.pk) for i in indicators.values()],
+        [(i.kolada_id, i.pk) for i in indicators.values()],
+        [(m.code, m.indicator_id) for m in readable],
+        [(i.name, i.pk) for i in indicators.values()],
+        [(m.name, m.indicator_id) for m in readable] + [(m.short_name, m.indicator_id) for m in readable],
+    ]
+    tables: list[dict[str, set[int]]] = [{} for _source in sources]
+    for table, source in zip(tables, sources, strict=True):
+        for text, indicator_id in source:
             if text.strip():
-                table.setdefault(text.strip().lower(), []).append(indicator.pk)
+                table.setdefault(_words(text), set()).add(indicator_id)
+
+    def by_number(text: str, targets: dict) -> int | None:
+        # isdecimal, not isdigit: "²" is a digit that int() refuses; the length bound keeps int()
+        # from a thousand-digit cell.
+        return targets.get(int(text)) if text.isdecimal() and len(text) <= 18 else None
 
     def find(indicator_text: str, measure_text: str):
-        if indicator_text:
-            key = indicator_text.strip().lower()
-            for table in by_text:
-                if key in table:
-                    if len(table[key]) > 1:
-                        return None, _("“%(value)s” names more than one indicator; use its code.") % {
-                            "value": indicator_text
-                        }
-                    return indicators[table[key][0]], None
-            # isdecimal, not isdigit: "²" is a digit that int() refuses; the length bound keeps
-            # int() from a thousand-digit cell.
-            if key.isdecimal() and len(key) <= 18 and int(key) in indicators:
-                return indicators[int(key)], None
-            return None, _("There is no indicator with code, Kolada id, name or number “%(value)s”.") % {
-                "value": indicator_text
-            }
-        if measure_text.isdecimal() and len(measure_text) <= 18 and int(measure_text) in indicator_of_measure:
-            return indicators[indicator_of_measure[int(measure_text)]], None
-        return None, _("There is no measure with number “%(value)s”.") % {"value": measure_text}
+        text = indicator_text or measure_text
+        key = _words(text)
+        if not key:
+            return None, _("The cell is empty; name the measure or indicator.")
+        by_id = by_number(key, {pk: pk for pk in indicators} if indicator_text else indicator_of_measure)
+        named = next((table[key] for table in tables if key in table), None)
+        # A number that is one measure's number in its plan and another's id in the system is
+        # neither: a file of ids must not silently land on other indicators.
+        if named is not None and (len(named) > 1 or by_id not in (None, *named)):
+            return None, _("“%(value)s” names more than one indicator; use its code.") % {"value": text}
+        if named is not None or by_id is not None:
+            return indicators[next(iter(named)) if named else by_id], None
+        return None, _("There is no indicator or measure with code, Kolada id, number, name or id “%(value)s”.") % {
+            "value": text
+        }
 
     # Files repeat the same few hundred indicators on every row: each text is looked up once.
     return cache(find), plans_of

@@ -58,6 +58,10 @@ class ImportResult:
     unchanged: int = 0
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # A dry run's stored outcomes the file's rows would replace (the preview compares them).
+    stored: dict = field(default_factory=dict)
+    # A dry run's rows as read (kpis.import_preview.PreviewRow), in the file's order.
+    preview: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,7 @@ def _write_all(parsed: dict[Key, ParsedRow], *, user, dry_run: bool, reason: str
                 result.unchanged += 1
         result.created, result.updated = len(new), len(changed)
         if dry_run:
+            result.stored = stored
             transaction.set_rollback(True)
             return result
         now = timezone.now()

@@ -2,7 +2,8 @@
 
 The file has one outcome per row. Columns (Swedish or English headings, any order):
 
-    mätetal / measure      the measure's number in the system (its id)
+    mätetal / measure      the measure: its number in the plan ("1.2"), name or id in the system
+    nyckeltal / indicator  or the indicator: its code, Kolada id, name or id (kpis.import_lookups)
     år / year              2025
     period                 month-4, ytd-4, r12-4, tertial-1 or year (also "april", "T1", "helår")
     enhet / unit           empty for the whole plan; else the unit's id, code or name
@@ -36,6 +37,7 @@ from goalplan.models import MAX_YEAR, MIN_YEAR
 from kpis.access import GUARDS, Facts, PeriodLocked, UnitApproved, WriteLocked, validate_reason, write_rules_for
 from kpis.forms import parse_swedish_decimal
 from kpis.import_lookups import columns_of, indicator_lookup, period_parser, unit_lookup
+from kpis.import_preview import preview_rows
 from kpis.import_writes import BATCH_SIZE, ImportConflict, ImportResult, Key, ParsedRow, RowError, write_rows
 from kpis.uploads import CONTROL_CHARACTERS, FileError, ImportFailed, UnreadableFile, read_table
 
@@ -135,6 +137,7 @@ def import_outcomes(
     errors = _Errors()
     parsed: dict[Key, ParsedRow] = {}
     first_row_of: dict[Key, int] = {}
+    indicators_read = {}  # for the preview's names
 
     # The cells the import reads, in this order, picked out of each row by one comprehension.
     wanted = [
@@ -233,6 +236,7 @@ def import_outcomes(
             )
             continue
         first_row_of[key] = row_number
+        indicators_read[indicator.pk] = indicator
         parsed[key] = ParsedRow(key, value, accomplished, comment)
         if progress and row_number % BATCH_SIZE == 0:
             progress(row_number)
@@ -241,4 +245,6 @@ def import_outcomes(
         raise errors.failure()
     result = write_rows(parsed, user=user, dry_run=dry_run, reason=reason, progress=progress)
     result.rows = len(parsed)
+    if dry_run:
+        result.preview = preview_rows(parsed, first_row_of, indicators_read, result.stored)
     return result

@@ -349,7 +349,7 @@ def test_import_outcomes_command_refuses_in_swedish_without_traceback(tmp_path, 
             call_command("import_outcomes", str(tmp_path / "saknas.csv"), stderr=errors)
         with pytest.raises(CommandError, match="Inget importerades: 1\xa0200 fel."):
             call_command("import_outcomes", str(bad_rows), stderr=errors)
-    assert errors.getvalue().count("Det finns inget mätetal med nummer") == 3
+    assert errors.getvalue().count("Det finns inget nyckeltal eller mätetal med") == 3
     assert "… och 1\xa0197 fel till" in errors.getvalue()
     assert "Traceback" not in errors.getvalue()
 

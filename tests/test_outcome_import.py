@@ -46,7 +46,7 @@ def as_csv(rows: list[str]) -> bytes:
 @pytest.mark.parametrize(
     ("column", "bad_cell", "expected"),
     [
-        ("mätetal", 0, "Det finns inget mätetal med nummer ”99999”"),
+        ("mätetal", 0, "Det finns inget nyckeltal eller mätetal med kod, Kolada-id, nummer, namn eller id ”99999”"),
         ("värde", 5, "”12,3,4” är inte ett tal"),
         ("period", 2, "”month-13” är ingen period"),
     ],
