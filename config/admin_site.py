@@ -3,7 +3,18 @@
 from functools import update_wrapper
 
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied
+
+
+class NamedChoicesAutocompleteView(AutocompleteJsonView):
+    """The admin's search boxes name a row as a list of choices would: a goal with its plan
+    (``choice_label``), since each year's plan has goals and goal areas of the same name."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(obj, "choice_label", None)
+        return {**result, "text": str(label)} if label is not None else result
 
 
 class FollowUpAdminSite(admin.AdminSite):
@@ -13,6 +24,9 @@ class FollowUpAdminSite(admin.AdminSite):
 
         # Bulk delete on every admin page passes the write rule (locked rows, cascades, reason).
         self.add_action(guarded_delete_selected, "delete_selected")
+
+    def autocomplete_view(self, request):
+        return NamedChoicesAutocompleteView.as_view(admin_site=self)(request)
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)

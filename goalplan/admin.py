@@ -1,18 +1,24 @@
 """Admin for bodies, organisation, plans, goal areas, goals, assessments and assignments."""
 
+import re
+
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_forms import GuardedModelForm
 from config.admin_guard import (
     GuardedHistoryAdmin,
     GuardedModelAdmin,
     GuardedStackedInline,
     GuardedTabularInline,
 )
-from goalplan.admin_columns import year_column
+from goalplan import admin_users
+from goalplan.admin_columns import PlanScopedFormMixin, year_column
+from goalplan.forms import PlanNamedChoiceField, PlanScopedChoicesMixin
 from goalplan.models import (
     Assignment,
     AssignmentFollowUp,
@@ -26,8 +32,38 @@ from goalplan.models import (
 from goalplan.selectors import related_count
 
 
+class BodyAdminForm(GuardedModelForm):
+    class Meta:
+        model = Body
+        fields = "__all__"
+        help_texts = {
+            "short_name": _(
+                "Letters, digits and hyphens, e.g. HSN. It names the body in the addresses of its "
+                "budget and meeting pages (/budget/HSN/2025/), so no two bodies of the region may share it."
+            ),
+        }
+        error_messages = {
+            "short_name": {
+                "unique": _(
+                    "Another body already has this abbreviation. It names the body in page addresses "
+                    "(/budget/HSN/2025/), so each body needs its own; add a letter, e.g. HSN-N."
+                ),
+            },
+            "name": {"unique": _("Another body already has this name.")},
+        }
+
+    def clean_short_name(self):
+        # The page addresses take letters, digits and hyphens only (config.urls.ShortNameConverter):
+        # "HSN / Nord" would leave the body's budget and meeting pages without an address.
+        short_name = self.cleaned_data["short_name"].strip()
+        if not re.fullmatch(r"[\w-]+", short_name):
+            raise forms.ValidationError(_("Use only letters, digits and hyphens (no spaces or slashes), e.g. HSN-N."))
+        return short_name
+
+
 @admin.register(Body)
 class BodyAdmin(GuardedModelAdmin):
+    form = BodyAdminForm
     list_display = ["name", "short_name", "kind", "order"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
@@ -137,13 +173,33 @@ class GoalAssessmentInline(GuardedTabularInline):
     fields = ["year", "period_kind", "period_number", "status", "result", "comment", "change_reason"]
 
 
+class GoalAdminForm(PlanScopedChoicesMixin, GuardedModelForm):
+    plan_scoped_fields = ("goal_area",)
+
+    class Meta:
+        model = Goal
+        fields = "__all__"
+        field_classes = {"goal_area": PlanNamedChoiceField}
+
+
+class AssignmentAdminForm(PlanScopedChoicesMixin, GuardedModelForm):
+    plan_scoped_fields = ("goal_area",)
+
+    class Meta:
+        model = Assignment
+        fields = "__all__"
+        field_classes = {"goal_area": PlanNamedChoiceField}
+
+
 @admin.register(Goal)
-class GoalAdmin(GuardedHistoryAdmin):
+class GoalAdmin(PlanScopedFormMixin, GuardedHistoryAdmin):
+    form = GoalAdminForm
     list_display = ["__str__", "kind", "plan", "goal_area", "parent", "analysis_owner"]
     list_filter = ["kind", "plan", "shared_with"]
     list_select_related = ["plan", "goal_area", "parent", "analysis_owner"]
     search_fields = ["title", "description", "code"]
-    autocomplete_fields = ["plan", "goal_area", "parent"]
+    # The goal area a plain list of the plan's own; the goal served is searched (another plan's).
+    autocomplete_fields = ["plan", "parent"]
     filter_horizontal = ["shared_with"]
     inlines = [GoalAssessmentInline]
 
@@ -173,12 +229,13 @@ class AssignmentFollowUpInline(GuardedTabularInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(GuardedHistoryAdmin):
+class AssignmentAdmin(PlanScopedFormMixin, GuardedHistoryAdmin):
+    form = AssignmentAdminForm
     list_display = ["__str__", "plan", "goal_area", "decided_by"]
     list_filter = ["plan", "decided_by"]
     list_select_related = ["plan", "goal_area", "decided_by"]
     search_fields = ["text"]
-    autocomplete_fields = ["plan", "goal_area"]
+    autocomplete_fields = ["plan"]
     inlines = [AssignmentFollowUpInline]
 
 
@@ -189,3 +246,6 @@ class AssignmentFollowUpAdmin(GuardedModelAdmin):
     list_select_related = ["assignment"]
     search_fields = ["assignment__text", "comment"]
     autocomplete_fields = ["assignment"]
+
+
+admin_users.register(admin.site)

@@ -1,4 +1,4 @@
-"""Admin list columns shared by the apps."""
+"""Admin list columns and form helpers shared by the apps."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -14,3 +14,13 @@ def year_column(field: str = "year", description=_("year")):  # noqa: B008 (a la
 
     column.__name__ = f"{field}_as_written"
     return column
+
+
+class PlanScopedFormMixin:
+    """For a ModelAdmin whose form is a goalplan.forms.PlanScopedChoicesMixin: its goal area and
+    goal lists hold the row's plan's (a new row: the plan in the address, ?plan=)."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        plan_id = obj.plan_id if obj is not None else request.GET.get("plan")
+        return type(form.__name__, (form,), {"scoped_plan_id": plan_id if str(plan_id or "").isdigit() else None})

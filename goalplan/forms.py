@@ -7,6 +7,7 @@ from goalplan import widgets
 from goalplan.choices import Status
 from goalplan.models import GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import Period, periods_of_year
+from goalplan.selectors import units_of_plan
 
 
 class PeriodForm(forms.Form):
@@ -53,4 +54,36 @@ class DashboardFilterForm(PeriodForm):
         super().__init__(data, plan=plan, default_period=default_period)
         self.fields["area"].queryset = plan.goal_areas.all()
         self.fields["status"].choices = [("", _("All statuses")), *Status.choices]
-        self.fields["unit"].queryset = OrganisationalUnit.objects.filter(is_active=True).order_by("name")
+        # Only the units the plan's figures can be broken down by: another body's unit is no choice.
+        self.fields["unit"].queryset = units_of_plan(plan).order_by("name")
+
+
+class PlanNamedChoiceField(forms.ModelChoiceField):
+    """A goal area or goal named with its plan: the 2021 and 2025 plans both have "Tillgänglighet"."""
+
+    def label_from_instance(self, obj):
+        return obj.choice_label
+
+
+class PlanScopedChoicesMixin:
+    """An admin form whose ``plan_scoped_fields`` (goal area, goal) list the plan's own rows: the
+    posted plan's, else ``scoped_plan_id`` (set by goalplan.admin_columns.PlanScopedFormMixin: the
+    row's plan, or ?plan= for a new row), else every plan's, each named with its plan. The
+    model's clean still refuses another plan's row."""
+
+    plan_scoped_fields: tuple[str, ...] = ()
+    scoped_plan_id = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A posted form lists the chosen plan's (a row moved to another plan takes its goal area).
+        posted = str(self.data.get("plan", "")) if self.is_bound else ""
+        plan_id = posted if posted.isdigit() else self.scoped_plan_id
+        for name in self.plan_scoped_fields:
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            queryset = field.queryset.select_related("plan")
+            if plan_id is not None:
+                queryset = queryset.filter(plan_id=plan_id)
+            field.queryset = queryset.order_by("plan__start_year", "plan__title", "order", "pk")

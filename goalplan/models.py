@@ -342,6 +342,12 @@ class GoalArea(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def choice_label(self) -> str:
+        """The goal area in a list of choices: named with its plan, since every year's plan has a
+        "Tillgänglighet" (goalplan.forms.PlanNamedChoiceField, the admin's search boxes)."""
+        return f"{self.plan}: {self}"
+
 
 class Goal(models.Model):
     """A goal of a plan: strategic goal, result goal, active goal, success factor or priority area."""
@@ -408,6 +414,11 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.title if len(self.title) <= 120 else self.title[:117] + "…"
+
+    @property
+    def choice_label(self) -> str:
+        """The goal in a list of choices, named with its plan (as GoalArea.choice_label)."""
+        return f"{self.plan}: {self}"
 
     def clean(self):
         if self.goal_area_id and self.plan_id and self.goal_area.plan_id != self.plan_id:

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from goalplan.models import Body, Plan
+from goalplan.models import Body, OrganisationalUnit, Plan
 from goalplan.roles import REPORTERS, is_administrator
 
 
@@ -90,3 +90,22 @@ def plans_for_user(user) -> QuerySet[Plan]:
         .annotate(measure_count=related_count("measures"), goal_count=related_count("goals"))
         .order_by("-start_year", "body__order", "title")
     )
+
+
+def units_of_plan(plan: Plan) -> QuerySet[OrganisationalUnit]:
+    """The active units a plan's figures can be broken down by: its body's units and every unit
+    under them (the council's region unit holds the whole tree, a committee's administration its
+    own divisions). A body with no units of its own (a board that plans across the region) has
+    every active unit."""
+    units = list(OrganisationalUnit.objects.values_list("pk", "parent_id", "body_id"))
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id, _body_id in units:
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = set(), [pk for pk, _parent, body_id in units if body_id == plan.body_id]
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, ()))
+    active = OrganisationalUnit.objects.filter(is_active=True)
+    return active.filter(pk__in=found) if found else active

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.admin_forms import ReadableRelatedOnlyFieldListFilter
 from config.admin_guard import (
     GuardedHistoryAdmin,
     GuardedModelAdmin,
@@ -18,7 +19,7 @@ from config.admin_guard import (
 )
 from config.admin_import_guard import GuardedImportExportMixin
 from goalplan.admin import PlanAdmin
-from goalplan.admin_columns import year_column
+from goalplan.admin_columns import PlanScopedFormMixin, year_column
 from goalplan.models import Plan
 from goalplan.selectors import visible_to
 from kpis.admin_outcomes import OutcomeAdmin
@@ -51,7 +52,15 @@ class TargetInline(GuardedTabularInline):
 class IndicatorAdmin(GuardedHistoryAdmin):
     # Narrow enough for 1 366 pixels: the plans it feeds are what the list is for.
     list_display = ["__str__", "unit", "direction", "aggregation", "used_in_plans"]
-    list_filter = ["frequency", "direction", "aggregation", "split_by_sex", "reported_per_unit", "responsible_unit"]
+    list_filter = [
+        "frequency",
+        "direction",
+        "aggregation",
+        "split_by_sex",
+        "reported_per_unit",
+        # The units that answer for an indicator, not every unit of the region.
+        ("responsible_unit", ReadableRelatedOnlyFieldListFilter),
+    ]
     search_fields = ["code", "name", "kolada_id"]
     autocomplete_fields = ["responsible_unit", "responsible_person"]
     readonly_fields = ["used_in_plans"]
@@ -180,7 +189,7 @@ class PlanWithNextYearAdmin(PlanAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
+class MeasureAdmin(PlanScopedFormMixin, GuardedImportExportMixin, GuardedHistoryAdmin):
     resource_classes = [MeasureResource]
     form = MeasureAdminForm
     list_display = ["__str__", "code", "plan", "goal_area", "indicator", "decided_by"]
@@ -208,13 +217,6 @@ class MeasureAdmin(GuardedImportExportMixin, GuardedHistoryAdmin):
         ),
         (gettext_lazy("In the plan"), {"fields": ["kind", "horizon", "decided_by", "order"]}),
     ]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        # The goal area and goal lists hold the plan's own (a new measure: the plan in the address,
-        # ?plan=, else every plan's, each named with its plan).
-        plan_id = obj.plan_id if obj is not None else request.GET.get("plan")
-        return type(form.__name__, (form,), {"scoped_plan_id": plan_id if str(plan_id or "").isdigit() else None})
 
 
 @admin.register(Target)

@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from config.admin_forms import GuardedModelForm, row_numbers_only
 from goalplan import widgets
 from goalplan.choices import Sex
+from goalplan.forms import PlanNamedChoiceField, PlanScopedChoicesMixin
 from goalplan.models import MAX_YEAR, MIN_YEAR, GoalArea, OrganisationalUnit, Plan
 from goalplan.periods import Period, PeriodKind
+from goalplan.selectors import units_of_plan
 from kpis.access import REASON_MAX_LENGTH
 from kpis.models import Measure, Outcome
 from kpis.uploads import checked_upload
@@ -98,6 +100,13 @@ class PeriodSelectionForm(forms.Form):
             data["period"] = _token_of_old_link(data.get("period_kind"), data.get("period_number"))
         super().__init__(data, **kwargs)
         self.fields["period"].choices = entry_period_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        plan, unit = cleaned.get("plan"), cleaned.get("unit")
+        if plan is not None and unit is not None and not units_of_plan(plan).filter(pk=unit.pk).exists():
+            self.add_error("unit", _("“%(unit)s” is not one of the plan's units.") % {"unit": unit})
+        return cleaned
 
     @property
     def selected_period(self) -> Period:
@@ -199,36 +208,15 @@ class OutcomeAdminForm(GuardedModelForm):
         return cleaned
 
 
-class PlanNamedChoiceField(forms.ModelChoiceField):
-    """A goal area or goal named with its plan: the 2021 and 2025 plans both have "Tillgänglighet"."""
-
-    def label_from_instance(self, obj):
-        return f"{obj.plan}: {obj}"
-
-
-class MeasureAdminForm(GuardedModelForm):
+class MeasureAdminForm(PlanScopedChoicesMixin, GuardedModelForm):
     """The measure form: the indicator picked by search, goal areas and goals of the plan only."""
 
-    scoped_plan_id = None  # set by MeasureAdmin.get_form: the plan whose goal areas and goals are listed
+    plan_scoped_fields = ("goal_area", "goal")
 
     class Meta:
         model = Measure
         fields = "__all__"
         field_classes = {"goal_area": PlanNamedChoiceField, "goal": PlanNamedChoiceField}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A posted form lists the chosen plan's (a measure moved to another plan takes its goal area).
-        posted = str(self.data.get("plan", "")) if self.is_bound else ""
-        plan_id = posted if posted.isdigit() else self.scoped_plan_id
-        for name in ("goal_area", "goal"):
-            field = self.fields.get(name)
-            if field is None:
-                continue
-            queryset = field.queryset.select_related("plan")
-            if plan_id is not None:
-                queryset = queryset.filter(plan_id=plan_id)
-            field.queryset = queryset.order_by("plan__start_year", "plan__title", "order", "pk")
 
 
 class AdoptTemplatesForm(forms.Form):

@@ -43,6 +43,10 @@ ENGLISH_UI = [
     "Yes, I’m sure",
     "No, take me back",
     "You don’t have permission",
+    "Can add ",
+    "Can change ",
+    "Can delete ",
+    "Can view ",
     # django-import-export
     "File to import",
     "This exporter will export the following fields",
