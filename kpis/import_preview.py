@@ -41,6 +41,13 @@ def value_as_read(value: Decimal | None, accomplished: bool | None) -> str:
     return format_number(value, max(0, -exponent) if isinstance(exponent, int) else 0)
 
 
+def named(indicator) -> str:
+    """The indicator by its name and code, once: "Hållbart säkerhetsengagemang (HSE)" has it."""
+    if not indicator.code or indicator.code in indicator.name:
+        return indicator.name
+    return f"{indicator.name} ({indicator.code})"
+
+
 def preview_rows(parsed: dict, first_row_of: dict, indicators: dict, stored: dict) -> list[PreviewRow]:
     """The first ``IMPORT_PREVIEW_MAX_ROWS`` rows in the file's order (the counts cover all)."""
     keys = sorted(parsed, key=first_row_of.__getitem__)[: settings.IMPORT_PREVIEW_MAX_ROWS]
@@ -57,7 +64,7 @@ def preview_rows(parsed: dict, first_row_of: dict, indicators: dict, stored: dic
         rows.append(
             PreviewRow(
                 row_number=first_row_of[key],
-                indicator=f"{indicator.name} ({indicator.code})" if indicator.code else indicator.name,
+                indicator=named(indicator),
                 period=Period(year, kind, number).label(),
                 unit=unit_names[unit_id] if unit_id else _("Whole plan"),
                 sex=sexes[sex],

@@ -33,21 +33,27 @@ def round_measures(report: FollowUpReport, unit: OrganisationalUnit | None) -> l
     return [duty.measure for duty in duties_of_unit(report, unit)]
 
 
-def analysed_statuses(report: FollowUpReport, unit: OrganisationalUnit | None) -> dict[int, Status]:
+def analysed_statuses(
+    report: FollowUpReport, unit: OrganisationalUnit | None, measures: list[Measure] | None = None
+) -> dict[int, Status]:
     """Measure id → status of the measures the unit must analyse in the round (red or yellow at a
-    tertial, interim or annual round; none at a monthly one)."""
+    tertial, interim or annual round; none at a monthly one). ``measures``: the round's measures
+    of the unit when the caller has read them already."""
     if report.kind not in ANALYSED_KINDS:
         return {}
-    measures = round_measures(report, unit)
+    if measures is None:
+        measures = round_measures(report, unit)
     evaluations = evaluate_measures(
         measures, report.period, unit=unit, total_only=True, with_trend=False, with_forecast=False
     )
     return {e.measure.pk: e.status for e in evaluations if e.needs_analysis}
 
 
-def missing_analyses(report: FollowUpReport, unit: OrganisationalUnit | None) -> list[Measure]:
+def missing_analyses(
+    report: FollowUpReport, unit: OrganisationalUnit | None, measures: list[Measure] | None = None
+) -> list[Measure]:
     """The measures the unit must still explain (analysis and actions) before marking ready."""
-    needed = analysed_statuses(report, unit)
+    needed = analysed_statuses(report, unit, measures)
     complete = {
         analysis.measure_id
         for analysis in MeasureAnalysis.objects.filter(report=report, unit=unit, measure_id__in=list(needed))

@@ -72,18 +72,19 @@ def mark_ready(*, report: FollowUpReport, unit: OrganisationalUnit | None, user)
     if approval.state not in (State.OPEN, State.SENT_BACK):
         raise ValidationError(_("The figures are already marked ready or approved."))
     _refuse_closed_to_reporters(report, user)
-    if missing := [duty for duty in duties_of_unit(report, unit) if not duty.reported]:
+    duties = duties_of_unit(report, unit)
+    if missing := [duty for duty in duties if not duty.reported]:
         names = ", ".join(str(duty.measure) for duty in missing)
         raise ValidationError(
             _("Enter every figure the round asks for first; missing: %(measures)s.") % {"measures": names},
             code="figures_missing",
         )
-    _refuse_unexplained(report, unit)
+    _refuse_unexplained(report, unit, [duty.measure for duty in duties])  # the duties read once
     return _step(approval, to=State.READY, action=Action.READY, user=user)
 
 
-def _refuse_unexplained(report: FollowUpReport, unit: OrganisationalUnit | None) -> None:
-    if missing := missing_analyses(report, unit):
+def _refuse_unexplained(report: FollowUpReport, unit: OrganisationalUnit | None, measures=None) -> None:
+    if missing := missing_analyses(report, unit, measures):
         names = ", ".join(str(measure) for measure in missing)
         raise ValidationError(
             _("Write an analysis and planned actions for every red or yellow measure first: %(measures)s.")

@@ -23,14 +23,32 @@ from meetings.models import FollowUpReport, UnitApproval
 Approvals = list[tuple[frozenset[tuple[int, int]], datetime.datetime]]  # (months, approved at)
 
 
+def _units(unit_ids: list[int | None]) -> Q:
+    """The rows of these units (None: the whole plan's, which have no unit)."""
+    scope = Q(unit__isnull=True) if None in unit_ids else Q(pk__in=[])
+    return scope | Q(unit_id__in=[unit_id for unit_id in unit_ids if unit_id is not None])
+
+
+def _history_window(approvals: Approvals) -> tuple[datetime.datetime, list[int]]:
+    """What of the history can hold a change after these approvals: rows after the first of them,
+    of the years their months are in."""
+    since = min(approved_at for _months, approved_at in approvals)
+    return since, sorted({year for months, _at in approvals for year, _month in months})
+
+
+def _approved_before(row, figure: Period, approvals: Approvals) -> list[datetime.datetime]:
+    """When the approvals covering the figure were given before the history row was written,
+    judged as the lock judges a figure: by the month its period ends."""
+    end = (figure.year, figure.end_month)
+    return [at for months, at in approvals if end in months and row.history_date > at]
+
+
 def _approvals(plan, period: Period, unit_ids: list[int | None]) -> tuple[dict[int | None, Approvals], Approvals]:
     """The approvals that cover a month of the period: per unit (None: the whole plan) its
     approved rounds, and the plan's approved reports (which approve every unit's figures)."""
     months = set(period.months())
     per_unit: dict[int | None, Approvals] = defaultdict(list)
-    scope = Q(unit__isnull=True) if None in unit_ids else Q(pk__in=[])
-    scope |= Q(unit_id__in=[unit_id for unit_id in unit_ids if unit_id is not None])
-    rounds = UnitApproval.objects.filter(scope, report__plan=plan, state=UnitApproval.State.APPROVED)
+    rounds = UnitApproval.objects.filter(_units(unit_ids), report__plan=plan, state=UnitApproval.State.APPROVED)
     for approval in rounds.select_related("report").defer("report__snapshot", "report__pdf"):
         covered = frozenset(approval.report.period.months()) & months
         if covered and approval.approved_at:
@@ -65,23 +83,17 @@ def changes_in_plan(plan, period: Period, unit_ids: list[int | None]) -> list[Ch
     every = [approval for approvals in approvals_of.values() for approval in approvals]
     if not every:
         return []
-    since = min(approved_at for _months, approved_at in every)
-    years = sorted({year for months, _at in every for year, _month in months})
-    scope = Q(unit__isnull=True) if None in unit_ids else Q(pk__in=[])
-    scope |= Q(unit_id__in=[unit_id for unit_id in unit_ids if unit_id is not None])
+    since, years = _history_window(every)
     indicators = Measure.objects.filter(plan=plan).values("indicator_id")
     changes = []
     for model in (Outcome, StatusOverride):
-        rows = model.history.filter(scope, indicator_id__in=indicators, history_date__gt=since, year__in=years)
+        rows = model.history.filter(
+            _units(unit_ids), indicator_id__in=indicators, history_date__gt=since, year__in=years
+        )
         for row in rows.select_related("history_user").order_by("history_date"):
             figure = Period(row.year, row.period_kind, row.period_number)
-            end = (figure.year, figure.end_month)  # what the lock judges a figure by
-            earlier = [
-                at for months, at in approvals_of.get(row.unit_id, []) if end in months and row.history_date > at
-            ]
-            if not earlier:
-                continue
-            changes.append(_change(row, figure, earlier, indicator_id=row.indicator_id, unit_id=row.unit_id))
+            if earlier := _approved_before(row, figure, approvals_of.get(row.unit_id, [])):
+                changes.append(_change(row, figure, earlier, indicator_id=row.indicator_id, unit_id=row.unit_id))
     return changes
 
 
@@ -92,16 +104,12 @@ def goal_assessment_changes(plan, period: Period) -> list[tuple[str, ChangeAfter
     approvals = per_unit.get(None, []) + reports
     if not approvals:
         return []
-    since = min(approved_at for _months, approved_at in approvals)
-    years = sorted({year for months, _at in approvals for year, _month in months})
+    since, years = _history_window(approvals)
     found = []
     history = GoalAssessment.history.filter(goal__plan=plan, history_date__gt=since, year__in=years)
     for row in history.select_related("history_user").order_by("history_date"):
         figure = Period(row.year, row.period_kind, row.period_number)
-        earlier = [
-            at for months, at in approvals if (figure.year, figure.end_month) in months and row.history_date > at
-        ]
-        if earlier:
+        if earlier := _approved_before(row, figure, approvals):
             found.append((row.goal_id, _change(row, figure, earlier, indicator_id=0, unit_id=None)))
     titles = dict(Goal.objects.filter(pk__in={goal_id for goal_id, _change in found}).values_list("pk", "title"))
     return [(titles.get(goal_id, ""), change) for goal_id, change in found]

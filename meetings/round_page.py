@@ -66,7 +66,7 @@ class RoundPage:
 
     @cached_property
     def analysis_items(self) -> list[AnalysisItem]:
-        statuses = analyses.analysed_statuses(self.report, self.unit)
+        statuses = analyses.analysed_statuses(self.report, self.unit, [duty.measure for duty in self.duties])
         saved = {
             a.measure_id: a
             for a in MeasureAnalysis.objects.filter(report=self.report, unit=self.unit, measure_id__in=list(statuses))

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from config.routers import use_replica
 from goalplan.models import Body, OrganisationalUnit
 from goalplan.periods import PeriodKind
+from goalplan.selectors import units_of_plan
 from kpis.cache import data_versions
 from kpis.models import DataVersion, Measure, Outcome, Target
 from tests.selectors import body, hsn_plan, rs_plan_2018
@@ -204,7 +205,9 @@ def test_a_units_figures_leave_the_whole_scope_dashboard_cached(cache_on, admin_
     """An administrator saving a clinic's month must not empty the region's dashboard for every
     member; the unit's dashboard and the measure page (which breaks the figures down per unit)
     show the change at once, and a figure of the whole scope moves the region's dashboard too."""
-    measure, unit = waiting_time_measure(), OrganisationalUnit.objects.order_by("pk").first()
+    # A unit the plan's figures break down by (goalplan.selectors.units_of_plan).
+    plan_units = units_of_plan(hsn_plan(2025)).order_by("pk")
+    measure, unit = waiting_time_measure(), plan_units.first()
     whole = f"/planer/{hsn_plan(2025).pk}/?year=2025&period=month-4"
     of_unit, measure_page = f"{whole}&unit={unit.pk}", f"/matetal/{measure.pk}/?year=2025&period=month-4"
     for url in (whole, of_unit, measure_page):
@@ -223,7 +226,7 @@ def test_a_units_figures_leave_the_whole_scope_dashboard_cached(cache_on, admin_
     assert_shows_at_once(admin_client_sv, of_unit, "41,5")
     assert visit(admin_client_sv, measure_page)[1] is True
     # Another unit's figures leave this unit's dashboard cached, and move that unit's own.
-    other = OrganisationalUnit.objects.exclude(pk=unit.pk).order_by("pk").first()
+    other = plan_units.exclude(pk=unit.pk).first()
     of_other = f"{whole}&unit={other.pk}"
     visit(admin_client_sv, of_other)
     other_outcome = april_outcome(measure, "39.5")
