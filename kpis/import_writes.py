@@ -63,6 +63,11 @@ class ImportResult:
     # A dry run's rows as read (kpis.import_preview.PreviewRow), in the file's order.
     preview: list = field(default_factory=list)
 
+    @property
+    def preview_is_partial(self) -> bool:
+        """Whether the preview stopped at IMPORT_PREVIEW_MAX_ROWS before the file's last row."""
+        return len(self.preview) < self.rows
+
 
 @dataclass(frozen=True)
 class ParsedRow:
