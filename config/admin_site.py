@@ -11,6 +11,11 @@ class NamedChoicesAutocompleteView(AutocompleteJsonView):
     """The admin's search boxes name a row as a list of choices would: a goal with its plan
     (``choice_label``), since each year's plan has goals and goal areas of the same name."""
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # Each result's label names its plan: read with the results, not once per result.
+        return queryset.select_related("plan") if hasattr(queryset.model, "choice_label") else queryset
+
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
         label = getattr(obj, "choice_label", None)

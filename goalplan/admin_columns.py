@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_forms import ROW_NUMBER
+
 
 def year_column(field: str = "year", description=_("year")):  # noqa: B008 (a lazy text, made once)
     """A list column showing a year as written ("2025"): the admin would group it as a number ("2 025")."""
@@ -23,4 +25,6 @@ class PlanScopedFormMixin:
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         plan_id = obj.plan_id if obj is not None else request.GET.get("plan")
-        return type(form.__name__, (form,), {"scoped_plan_id": plan_id if str(plan_id or "").isdigit() else None})
+        # A row number, or none: "²" and a 30-digit number are digits the database cannot take.
+        scoped = plan_id if ROW_NUMBER.match(str(plan_id or "")) else None
+        return type(form.__name__, (form,), {"scoped_plan_id": scoped})

@@ -6,14 +6,18 @@ the lists here name it from the model instead, in the active language ("Kan läg
 """
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalChanges
 
+from config.admin_forms import row_numbers_only
 from goalplan.roles import ROLE_DESCRIPTIONS
 
 ACTIONS = {
@@ -61,15 +65,25 @@ def roles_help():
     )
 
 
+def grantable_permissions():
+    """The permissions worth granting: not those of the audit history's tables (django-simple-
+    history's "historical …" models, which no one writes but the history itself)."""
+    history = [model for model in apps.get_models() if issubclass(model, HistoricalChanges)]
+    history_types = ContentType.objects.get_for_models(*history, for_concrete_models=False).values()
+    return Permission.objects.select_related("content_type").exclude(content_type__in=list(history_types))
+
+
 class SwedishPermissionsMixin:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in ("permissions", "user_permissions"):
-            kwargs.setdefault("queryset", Permission.objects.select_related("content_type"))
+            kwargs["queryset"] = grantable_permissions()
             kwargs["form_class"] = PermissionChoiceField
         if db_field.name == "groups":
             kwargs["form_class"] = GroupChoiceField
             kwargs["help_text"] = roles_help()
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        # A value that cannot be a row is refused before the database sees it (a 30-digit one).
+        return row_numbers_only(formfield) if formfield is not None else None
 
 
 class RoleUserAdmin(SwedishPermissionsMixin, UserAdmin):

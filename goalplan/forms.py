@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_forms import ROW_NUMBER
 from goalplan import widgets
 from goalplan.choices import Status
 from goalplan.models import GoalArea, OrganisationalUnit, Plan
@@ -22,8 +23,7 @@ class PeriodForm(forms.Form):
     def __init__(self, data, *, plan: Plan, default_period: Period):
         super().__init__({"year": default_period.year, "period": default_period.token, **data.dict()})
         self.plan = plan
-        years = range(plan.start_year - 1, plan.end_year + 1)
-        self.fields["year"].choices = [(year, str(year)) for year in reversed(years)]
+        self.fields["year"].choices = [(year, str(year)) for year in reversed(plan.followed_years)]
         self.fields["period"].choices = [(p.token, p.short_label()) for p in periods_of_year(default_period.year)]
 
     @property
@@ -78,7 +78,7 @@ class PlanScopedChoicesMixin:
         super().__init__(*args, **kwargs)
         # A posted form lists the chosen plan's (a row moved to another plan takes its goal area).
         posted = str(self.data.get("plan", "")) if self.is_bound else ""
-        plan_id = posted if posted.isdigit() else self.scoped_plan_id
+        plan_id = posted if ROW_NUMBER.match(posted) else self.scoped_plan_id
         for name in self.plan_scoped_fields:
             field = self.fields.get(name)
             if field is None:

@@ -294,6 +294,12 @@ class Plan(models.Model):
         return self.title
 
     @property
+    def followed_years(self) -> range:
+        """The years the plan's pages offer: its own and the year before (the base year of many
+        targets). A link into the plan carries a period only of these years."""
+        return range(self.start_year - 1, self.end_year + 1)
+
+    @property
     def years_label(self) -> str:
         """ "2021" or "2021–2023"."""
         if self.start_year == self.end_year:

@@ -96,16 +96,17 @@ def units_of_plan(plan: Plan) -> QuerySet[OrganisationalUnit]:
     """The active units a plan's figures can be broken down by: its body's units and every unit
     under them (the council's region unit holds the whole tree, a committee's administration its
     own divisions). A body with no units of its own (a board that plans across the region) has
-    every active unit."""
-    units = list(OrganisationalUnit.objects.values_list("pk", "parent_id", "body_id"))
+    every active unit, and so does one whose units are all closed."""
+    units = list(OrganisationalUnit.objects.values_list("pk", "parent_id", "body_id", "is_active"))
     children: dict[int | None, list[int]] = {}
-    for pk, parent_id, _body_id in units:
+    for pk, parent_id, _body_id, _active in units:
         children.setdefault(parent_id, []).append(pk)
-    found, stack = set(), [pk for pk, _parent, body_id in units if body_id == plan.body_id]
+    found, stack = set(), [pk for pk, _parent, body_id, _active in units if body_id == plan.body_id]
     while stack:
         pk = stack.pop()
         if pk not in found:
             found.add(pk)
             stack.extend(children.get(pk, ()))
     active = OrganisationalUnit.objects.filter(is_active=True)
-    return active.filter(pk__in=found) if found else active
+    open_units = [pk for pk, _parent, _body, is_active in units if is_active and pk in found]
+    return active.filter(pk__in=open_units) if open_units else active

@@ -192,7 +192,8 @@ class PlanWithNextYearAdmin(PlanAdmin):
 class MeasureAdmin(PlanScopedFormMixin, GuardedImportExportMixin, GuardedHistoryAdmin):
     resource_classes = [MeasureResource]
     form = MeasureAdminForm
-    list_display = ["__str__", "code", "plan", "goal_area", "indicator", "decided_by"]
+    # The id too: the outcome import takes it where a number or name fits more than one indicator.
+    list_display = ["__str__", "code", "id", "plan", "goal_area", "indicator", "decided_by"]
     list_filter = ["plan", "kind", "horizon", "indicator__frequency", "indicator__direction", "decided_by"]
     list_select_related = ["plan", "goal_area", "decided_by", "indicator"]
     search_fields = ["name", "short_name", "code", "indicator__code", "indicator__name", "indicator__kolada_id"]

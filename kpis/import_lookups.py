@@ -50,21 +50,25 @@ def _words(text: str) -> str:
 
 
 def indicator_lookup(user):
-    """``find(indicator_text, measure_text)`` → (indicator, problem), and the plans each indicator
-    feeds. Only indicators adopted by plans the person reads (by body): another body's indicator
-    is no indicator.
+    """``find(indicator_text, measure_text, year)`` → (indicator, problem), and the plans each
+    indicator feeds. Only indicators adopted by plans the person reads (by body): another body's
+    indicator is no indicator.
 
-    Either column takes the words a user has at hand, tried in this order: the indicator's code,
-    its Kolada id, the measure's number in the plan ("1.2"), the indicator's name, the measure's
-    name or short name; last the number in the system (the indicator's in the indicator column,
-    the measure's in the measure column). A text that names measures of several indicators
-    matches none (the row asks for the code); measures of one indicator in several plans are one
-    indicator, since outcomes belong to the indicator."""
-    readable = Measure.objects.select_related(None).only("pk", "plan_id", "indicator_id", "code", "name", "short_name")
+    Either column takes the words a user has at hand: the indicator's code, Kolada id or name,
+    the measure's number in the plan ("1.2"), name or short name (case and spacing aside), or
+    last the id in the system (the indicator's in the indicator column, the measure's in the
+    measure column). A measure's number or name is read in the plans that cover the row's year
+    (each year's plan numbers its measures anew), in any plan when none does. Every reading of
+    the text counts: it must lead to one indicator, else the row is refused and asks for the
+    code or the id, so a file never lands on an indicator it did not mean. Measures of one
+    indicator in several plans are one indicator, since outcomes belong to the indicator."""
+    readable = Measure.objects.select_related(None)
     if user is not None:
         readable = visible_to(user, readable, "plan__body")
-    readable = list(readable)
-    indicator_of_measure = {measure.pk: measure.indicator_id for measure in readable}
+    rows = list(
+        readable.values_list("pk", "indicator_id", "code", "name", "short_name", "plan__start_year", "plan__end_year")
+    )
+    indicator_of_measure = {pk: indicator_id for pk, indicator_id, *_rest in rows}
     indicators = {
         i.pk: i
         for i in Indicator.objects.filter(pk__in=set(indicator_of_measure.values())).only(
@@ -73,38 +77,39 @@ def indicator_lookup(user):
     }
     # What locks a figure is every plan it feeds, also those of bodies the person does not read.
     plans_of = Measure.objects.plans_by_indicator(indicators)
-    # One table per kind of text, in the order they are tried: the first that knows a text wins.
-    sources = [
-        [(i.code, i.pk) for i in indicators.values()],
-        [(i.kolada_id, i.pk) for i in indicators.values()],
-        [(m.code, m.indicator_id) for m in readable],
-        [(i.name, i.pk) for i in indicators.values()],
-        [(m.name, m.indicator_id) for m in readable] + [(m.short_name, m.indicator_id) for m in readable],
-    ]
-    tables: list[dict[str, set[int]]] = [{} for _source in sources]
-    for table, source in zip(tables, sources, strict=True):
-        for text, indicator_id in source:
+    by_indicator_text: dict[str, set[int]] = {}
+    for indicator in indicators.values():
+        for text in (indicator.code, indicator.kolada_id, indicator.name):
             if text.strip():
-                table.setdefault(_words(text), set()).add(indicator_id)
+                by_indicator_text.setdefault(_words(text), set()).add(indicator.pk)
+    by_measure_text: dict[str, list[tuple[int, int, int]]] = {}  # text → (indicator, first, last year)
+    for _pk, indicator_id, *texts, start_year, end_year in rows:
+        for text in texts:
+            if text.strip():
+                by_measure_text.setdefault(_words(text), []).append((indicator_id, start_year, end_year))
 
     def by_number(text: str, targets: dict) -> int | None:
         # isdecimal, not isdigit: "²" is a digit that int() refuses; the length bound keeps int()
         # from a thousand-digit cell.
         return targets.get(int(text)) if text.isdecimal() and len(text) <= 18 else None
 
-    def find(indicator_text: str, measure_text: str):
+    def find(indicator_text: str, measure_text: str, year: int | None = None):
         text = indicator_text or measure_text
         key = _words(text)
         if not key:
             return None, _("The cell is empty; name the measure or indicator.")
+        measures = by_measure_text.get(key, [])
+        of_year = {ind for ind, first, last in measures if year is not None and first <= year <= last}
+        named = by_indicator_text.get(key, set()) | (of_year or {ind for ind, _first, _last in measures})
         by_id = by_number(key, {pk: pk for pk in indicators} if indicator_text else indicator_of_measure)
-        named = next((table[key] for table in tables if key in table), None)
-        # A number that is one measure's number in its plan and another's id in the system is
-        # neither: a file of ids must not silently land on other indicators.
-        if named is not None and (len(named) > 1 or by_id not in (None, *named)):
-            return None, _("“%(value)s” names more than one indicator; use its code.") % {"value": text}
-        if named is not None or by_id is not None:
-            return indicators[next(iter(named)) if named else by_id], None
+        candidates = named | ({by_id} if by_id is not None else set())
+        if len(candidates) > 1:
+            return None, _(
+                "“%(value)s” fits more than one indicator; use the indicator's code or Kolada id, or the "
+                "measure's id in the system (the admin's list of measures shows it)."
+            ) % {"value": text}
+        if candidates:
+            return indicators[candidates.pop()], None
         return None, _("There is no indicator or measure with code, Kolada id, number, name or id “%(value)s”.") % {
             "value": text
         }

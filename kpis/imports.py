@@ -40,6 +40,7 @@ from kpis.import_lookups import columns_of, indicator_lookup, period_parser, uni
 from kpis.import_preview import preview_rows
 from kpis.import_writes import BATCH_SIZE, ImportConflict, ImportResult, Key, ParsedRow, RowError, write_rows
 from kpis.uploads import CONTROL_CHARACTERS, FileError, ImportFailed, UnreadableFile, read_table
+from kpis.xlsx_files import spreadsheet_decimal
 
 __all__ = [
     "ImportConflict",
@@ -162,9 +163,6 @@ def import_outcomes(
         def fail(column: str, message: str, row_number: int = row_number) -> None:
             errors.add(RowError(row_number, COLUMN_NAMES[column][0], message))
 
-        indicator, problem = find_indicator(indicator_text, measure_text)
-        if problem:
-            fail("indicator" if "indicator" in columns else "measure", problem)
         year = int(year_text) if year_text.isdecimal() and len(year_text) <= 4 else None
         if year is None or not MIN_YEAR <= year <= MAX_YEAR:
             fail(
@@ -173,6 +171,21 @@ def import_outcomes(
                 % {"value": year_text, "min": MIN_YEAR, "max": MAX_YEAR},
             )
             year = None
+        named_by = "indicator" if "indicator" in columns else "measure"
+        if spreadsheet_decimal(values, columns.get(named_by)):
+            # Excel keeps 1.10 typed as a number as 1.1: another measure's number, read silently.
+            indicator, problem = (
+                None,
+                _(
+                    "“%(value)s” is a number in the spreadsheet, and Excel drops its trailing zeros (1.10 "
+                    "becomes 1.1); write the measure's number as text, or use its name or code."
+                )
+                % {"value": indicator_text or measure_text},
+            )
+        else:
+            indicator, problem = find_indicator(indicator_text, measure_text, year)
+        if problem:
+            fail(named_by, problem)
         period = None
         if year is not None:
             try:

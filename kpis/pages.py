@@ -170,14 +170,25 @@ def goal_page(*, goal: Goal, period: Period, user) -> GoalPage:
         period=period,
         status=status,
         evaluations=[e for e in evaluations if e.measure.goal_id == goal.pk],
-        ancestors=goal_ancestors(goal, readable),
-        children=list(visible_to(user, goal.children.select_related("plan").order_by("order", "pk"), "plan__body")),
+        ancestors=_carrying(period, goal_ancestors(goal, readable)),
+        children=_carrying(
+            period, list(visible_to(user, goal.children.select_related("plan").order_by("order", "pk"), "plan__body"))
+        ),
         assessments=list(goal.assessments.order_by("-year", "-period_number")),
         assignments=list(goal.plan.assignments.filter(goal_area=goal.goal_area_id).select_related("decided_by"))
         if goal.goal_area_id
         else [],
         shared_with=list(goal.shared_with.all()),
     )
+
+
+def _carrying(period: Period, goals: list[Goal]) -> list[Goal]:
+    """Goals of other plans, each with the query its link carries (``link_query``): the page's
+    period where that plan offers its year, else none (the plan's own default period), so the
+    site never links to a period its page refuses."""
+    for other in goals:
+        other.link_query = period.query if period.year in other.plan.followed_years else ""
+    return goals
 
 
 def _goal_and_sub_goals(goal: Goal) -> set[int]:

@@ -91,6 +91,26 @@ def xlsx_rows(data: bytes, *, max_rows: int | None = None, as_text: bool = True)
     return limited_rows(_xlsx_stream(data, max_rows, as_text), max_rows)
 
 
+class DecimalCell(str):
+    """A cell Excel stored as a number with decimals, as text ("1.1"): a reader of names and
+    numbers in words (the import's measure column) can tell it was not typed as text."""
+
+
+def _as_text(cell) -> str:
+    """A cell as the text a CSV of it would hold: a whole number without ".0" (an id typed into
+    Excel is stored as 12.0), a decimal marked DecimalCell."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else DecimalCell(cell)
+    return str(cell)
+
+
+def spreadsheet_decimal(values: list, index: int | None) -> bool:
+    """Whether the row's cell at ``index`` was a number with decimals in the spreadsheet."""
+    return index is not None and index < len(values) and isinstance(values[index], DecimalCell)
+
+
 def _xlsx_stream(data: bytes, max_rows: int | None, as_text: bool) -> Iterator[list]:
     damaged = _(
         "The Excel file is damaged or not a workbook that can be read. Open it in Excel "
@@ -120,7 +140,7 @@ def _xlsx_stream(data: bytes, max_rows: int | None, as_text: bool) -> Iterator[l
                 logger.info("Unreadable XLSX upload", exc_info=True)
                 raise UnreadableFile(damaged) from error
             if as_text:
-                yield ["" if cell is None else str(cell) for cell in row]
+                yield [_as_text(cell) for cell in row]
             else:
                 yield list(row)
     finally:

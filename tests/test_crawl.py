@@ -120,7 +120,7 @@ def crawl(client: Client, starts: list[str]) -> tuple[list[str], int]:
             continue
         kinds[kind] = kinds.get(kind, 0) + 1
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="sv")
-        if response.status_code in (404, 500):
+        if response.status_code in (400, 404, 500):  # a link of the site that the page refuses is dead too
             problems.append(f"{url}: {response.status_code}")
             continue
         if response.status_code in (301, 302) and depth < MAX_DEPTH:

@@ -75,7 +75,7 @@ def test_a_name_two_indicators_share_is_refused_naming_the_row(admin_user, regio
         import_outcomes(as_csv(["Väntetid;2029;month-1;;T;12;"]), "utfall.csv", user=admin_user)
     assert (
         str(failure.value.errors[0])
-        == "Rad 2, kolumn ”mätetal”: ”Väntetid” passar in på flera nyckeltal; använd nyckeltalets kod."
+        == "Rad 2, kolumn ”mätetal”: ”Väntetid” passar in på flera nyckeltal; använd nyckeltalets kod eller Kolada-id, eller mätetalets id i systemet (administrationens lista över mätetal visar det)."
     )
     assert not Outcome.objects.filter(year=2029).exists()
 
