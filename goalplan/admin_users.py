@@ -48,14 +48,6 @@ class PermissionChoiceField(forms.ModelMultipleChoiceField):
         return permission_label(obj)
 
 
-class GroupChoiceField(forms.ModelMultipleChoiceField):
-    """The groups, each with what it may do."""
-
-    def label_from_instance(self, obj):
-        description = ROLE_DESCRIPTIONS.get(obj.name)
-        return f"{obj.name} – {description}" if description else obj.name
-
-
 def roles_help():
     """The help under a user's groups: each role and what it may do."""
     return format_html(
@@ -79,7 +71,7 @@ class SwedishPermissionsMixin:
             kwargs["queryset"] = grantable_permissions()
             kwargs["form_class"] = PermissionChoiceField
         if db_field.name == "groups":
-            kwargs["form_class"] = GroupChoiceField
+            # What each group may do, above the list of their names (too long for its lines).
             kwargs["help_text"] = roles_help()
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         # A value that cannot be a row is refused before the database sees it (a 30-digit one).
