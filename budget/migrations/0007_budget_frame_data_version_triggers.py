@@ -1,22 +1,10 @@
 from django.db import migrations
 
-from kpis import triggers
+from kpis.trigger_migrations import migration_for
 
 # The plan page links to its body's budget for the year only when a frame exists: a new frame
 # moves the pages' version like the other tables they read.
 TABLES = ["budget_budgetframe"]
-
-
-def create_triggers(apps, schema_editor):
-    for table in TABLES:
-        for statement in triggers.create_statements(schema_editor.connection.vendor, table):
-            schema_editor.execute(statement, params=None)
-
-
-def drop_triggers(apps, schema_editor):
-    for table in TABLES:
-        for statement in triggers.drop_table_statements(schema_editor.connection.vendor, table):
-            schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
@@ -25,4 +13,4 @@ class Migration(migrations.Migration):
         ("kpis", "0019_indicator_responsibility"),
     ]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers, elidable=False)]
+    operations = [migration_for(TABLES)]

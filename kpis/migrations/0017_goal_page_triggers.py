@@ -4,23 +4,9 @@ data versions like the dashboard, so their writes move the global version (kpis.
 
 from django.db import migrations
 
-from kpis import triggers
+from kpis.trigger_migrations import migration_for
 
 TABLES = ["goalplan_assignment", "goalplan_goal_shared_with"]
-
-
-def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for table in TABLES:
-        for statement in triggers.create_statements(vendor, table):
-            schema_editor.execute(statement, params=None)
-
-
-def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for table in TABLES:
-        for statement in triggers.drop_table_statements(vendor, table):
-            schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
@@ -29,4 +15,4 @@ class Migration(migrations.Migration):
         ("goalplan", "0006_history_of_goal_areas_and_assignments"),
     ]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers, elidable=False)]
+    operations = [migration_for(TABLES)]

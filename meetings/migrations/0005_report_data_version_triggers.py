@@ -7,21 +7,9 @@ does. Here rather than in kpis 0013 because the table is meetings'.
 
 from django.db import migrations
 
-from kpis import triggers
+from kpis.trigger_migrations import migration_for
 
 TABLES = ["meetings_followupreport"]
-
-
-def create_triggers(apps, schema_editor):
-    for table in TABLES:
-        for statement in triggers.create_statements(schema_editor.connection.vendor, table):
-            schema_editor.execute(statement, params=None)
-
-
-def drop_triggers(apps, schema_editor):
-    for table in TABLES:
-        for statement in triggers.drop_table_statements(schema_editor.connection.vendor, table):
-            schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
@@ -30,4 +18,4 @@ class Migration(migrations.Migration):
         ("meetings", "0004_administrators_approve_reports"),
     ]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers, elidable=False)]
+    operations = [migration_for(TABLES)]

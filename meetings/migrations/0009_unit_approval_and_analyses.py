@@ -5,21 +5,9 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from kpis import triggers
+from kpis.trigger_migrations import migration_for
 
 TABLES = ["meetings_unitapproval", "meetings_measureanalysis"]
-
-
-def create_triggers(apps, schema_editor):
-    for table in TABLES:
-        for statement in triggers.create_statements(schema_editor.connection.vendor, table):
-            schema_editor.execute(statement, params=None)
-
-
-def drop_triggers(apps, schema_editor):
-    for table in TABLES:
-        for statement in triggers.drop_table_statements(schema_editor.connection.vendor, table):
-            schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
@@ -333,5 +321,5 @@ class Migration(migrations.Migration):
                 violation_error_message="The unit already has an approval row in this round.",
             ),
         ),
-        migrations.RunPython(create_triggers, drop_triggers, elidable=False),
+        migration_for(TABLES),
     ]
