@@ -114,13 +114,14 @@ def approval_states(report_ids: list[int]) -> dict:
 
 def readable_reports(user) -> QuerySet[FollowUpReport]:
     """The follow-up reports the person reads (of their bodies, or of their plans' bodies) that
-    have a plan in the system, newest period first; without their frozen content and PDF."""
+    have a plan in the system: the ones with a page (a report of a year without its plan has none)."""
     reports = FollowUpReport.objects.filter(plan__isnull=False).select_related("body", "plan", "meeting")
-    return (
-        visible_to(user, reports, "body", "plan__body")
-        .defer("snapshot", "pdf")
-        .order_by("-period_end", "body__order", "title")
-    )
+    return visible_to(user, reports, "body", "plan__body")
+
+
+def listed_reports(user) -> QuerySet[FollowUpReport]:
+    """The readable reports for the list, newest period first, without their frozen content and PDF."""
+    return readable_reports(user).defer("snapshot", "pdf").order_by("-period_end", "body__order", "title")
 
 
 def calendars_by_body(user) -> list[tuple[Body, list[int]]]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from config.pdf import RATE_WINDOW_SECONDS, TooManyRenders
 from config.routers import reads_from_replica
 from goalplan.roles import is_administrator
-from goalplan.selectors import visible_bodies, visible_to
+from goalplan.selectors import visible_bodies
 from kpis.exports import EXPORT_FORMATS, attachment, download
 from meetings.board import board_sheet, completeness_board
 from meetings.filters import BoardFilterForm
@@ -18,7 +18,13 @@ from meetings.models import FollowUpReport
 from meetings.pdf_cache import report_pdf_for
 from meetings.reports import content_of
 from meetings.round_page import RoundPage, round_unit_or_404, take_step
-from meetings.selectors import calendar_years_with, calendars_by_body, meetings_of_year, readable_reports
+from meetings.selectors import (
+    calendar_years_with,
+    calendars_by_body,
+    listed_reports,
+    meetings_of_year,
+    readable_reports,
+)
 
 
 @login_required
@@ -36,7 +42,7 @@ def calendar(request, body: str, year: int):
 @reads_from_replica
 def report_list(request):
     """Every follow-up report the person reads, newest first, with its state."""
-    return render(request, "meetings/report_list.html", {"reports": readable_reports(request.user)})
+    return render(request, "meetings/report_list.html", {"reports": listed_reports(request.user)})
 
 
 @login_required
@@ -48,11 +54,7 @@ def calendar_index(request):
 
 def _report_or_404(user, pk: int) -> FollowUpReport:
     """The report if the person reads its body or its plan's body, and it has a plan; else 404."""
-    reports = FollowUpReport.objects.select_related("body", "plan", "meeting")
-    report = get_object_or_404(visible_to(user, reports, "body", "plan__body"), pk=pk)
-    if report.plan_id is None:
-        raise Http404
-    return report
+    return get_object_or_404(readable_reports(user), pk=pk)
 
 
 @login_required
