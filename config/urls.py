@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 
 from budget.views import budget_detail, budget_index
 from config.views import accessibility, favicon, healthz
+from goalplan.models import SHORT_NAME_IN_ADDRESS
 from goalplan.views import plan_list
 from kpis.diff_views import plan_diff_page
 from kpis.plan_views import goal_detail, plan_detail
@@ -29,7 +30,7 @@ class ShortNameConverter:
     """A body's short name in an address ("HSN", "RS"): letters, digits and hyphens only, so odd
     bytes (a NUL, which PostgreSQL refuses in a query) answer 404."""
 
-    regex = r"[\w-]{1,50}"
+    regex = SHORT_NAME_IN_ADDRESS
 
     def to_python(self, value: str) -> str:
         return value

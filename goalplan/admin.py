@@ -20,6 +20,7 @@ from goalplan import admin_users
 from goalplan.admin_columns import PlanScopedFormMixin, year_column
 from goalplan.forms import PlanNamedChoiceField, PlanScopedChoicesMixin
 from goalplan.models import (
+    SHORT_NAME_IN_ADDRESS,
     Assignment,
     AssignmentFollowUp,
     Body,
@@ -53,10 +54,9 @@ class BodyAdminForm(GuardedModelForm):
         }
 
     def clean_short_name(self):
-        # The page addresses take letters, digits and hyphens only (config.urls.ShortNameConverter):
         # "HSN / Nord" would leave the body's budget and meeting pages without an address.
         short_name = self.cleaned_data["short_name"].strip()
-        if not re.fullmatch(r"[\w-]+", short_name):
+        if not re.fullmatch(SHORT_NAME_IN_ADDRESS, short_name):
             raise forms.ValidationError(_("Use only letters, digits and hyphens (no spaces or slashes), e.g. HSN-N."))
         return short_name
 

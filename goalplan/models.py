@@ -16,6 +16,9 @@ from goalplan.periods import MONTHS_PER_YEAR, NUMBER_RANGES, MonthSpan, Period, 
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
+# What a body's short name may hold, as page addresses take it (/budget/HSN/2025/): letters,
+# digits and hyphens (config.urls.ShortNameConverter; the admin's body form refuses the rest).
+SHORT_NAME_IN_ADDRESS = r"[\w-]{1,50}"
 
 
 def year_field(verbose_name, **kwargs) -> models.PositiveSmallIntegerField:
